@@ -1,0 +1,21 @@
+// @proctor/db: schema, migrations and every SQL query of the product.
+// Embedded PostgreSQL is a separate entry (`@proctor/db/embedded`) because importing it
+// installs process exit hooks; test helpers live in `@proctor/db/testing`.
+export { createDb, type CreateDbOptions } from './connection.ts';
+export { migrateToLatest } from './migrate.ts';
+export { inTransaction } from './transaction.ts';
+export type * from './schema.ts';
+export * from './enums.ts';
+export * from './violation-types.ts';
+
+export * from './repositories/action-log.repository.ts';
+export * from './repositories/attempt.repository.ts';
+export * from './repositories/candidate.repository.ts';
+export * from './repositories/discipline.repository.ts';
+export * from './repositories/exam.repository.ts';
+export * from './repositories/exam-session.repository.ts';
+export * from './repositories/group.repository.ts';
+export * from './repositories/recording.repository.ts';
+export * from './repositories/user.repository.ts';
+
+export * from './seed/index.ts';

@@ -1,0 +1,230 @@
+// Kysely's view of the tables. Keys are camelCase; CamelCasePlugin maps them to the
+// snake_case tables and columns created in migrations/.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  AttemptEndReason,
+  ConnectionEventKind,
+  Decision,
+  Locale,
+  MediaKind,
+  ProctoringMode,
+  RecordingSource,
+  RecordingStatus,
+  ReviewStatus,
+  SessionStatus,
+  UserRole,
+  ViolationCategory,
+  ViolationSource,
+} from './enums.ts';
+import type { ViolationType, ViolationWeights } from './violation-types.ts';
+
+/** timestamptz: pg returns Date; a Date or ISO string may be written. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** timestamptz with a database default (now()). */
+export type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A column with a database default that may still be set explicitly. */
+export type WithDefault<T> = ColumnType<T, T | undefined, T>;
+/**
+ * jsonb: written as a JSON string because pg would turn a JS array into a Postgres array
+ * literal; read back parsed. Keys inside are kept as written (CamelCasePlugin is told not
+ * to touch nested objects).
+ */
+export type Jsonb<T> = ColumnType<T, string, string>;
+export type JsonbWithDefault<T> = ColumnType<T, string | undefined, string>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  /** citext: comparisons are case-insensitive. */
+  email: string;
+  passwordHash: string | null;
+  fullName: string;
+  /** 12 digits; optional because an admin may have none. */
+  iin: string | null;
+  locale: WithDefault<Locale>;
+  role: UserRole;
+  archivedAt: Timestamp | null;
+  createdAt: DefaultTimestamp;
+}
+
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  userId: string;
+  tokenHash: string;
+  expiresAt: Timestamp;
+  usedAt: Timestamp | null;
+  createdAt: DefaultTimestamp;
+}
+
+export interface UserSessionsTable {
+  id: Generated<string>;
+  userId: string;
+  tokenHash: string;
+  createdAt: DefaultTimestamp;
+  expiresAt: Timestamp;
+  lastSeenAt: DefaultTimestamp;
+  /** inet, returned as text. */
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface GroupsTable {
+  id: Generated<string>;
+  name: string;
+  archivedAt: Timestamp | null;
+}
+
+export interface DisciplinesTable {
+  id: Generated<string>;
+  name: string;
+  archivedAt: Timestamp | null;
+}
+
+export interface ExamsTable {
+  id: Generated<string>;
+  name: string;
+  disciplineId: string;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  /** IANA zone used to display this exam's times. */
+  timeZone: WithDefault<string>;
+  proctoringMode: WithDefault<ProctoringMode>;
+  violationWeights: JsonbWithDefault<ViolationWeights>;
+  honestyThreshold: WithDefault<number>;
+  countTechnical: WithDefault<boolean>;
+  archivedAt: Timestamp | null;
+  createdAt: DefaultTimestamp;
+}
+
+export interface ExamProctorsTable {
+  examId: string;
+  userId: string;
+}
+
+export interface CandidatesTable {
+  id: Generated<string>;
+  fullName: string;
+  iin: string;
+  groupId: string | null;
+  referencePhotoPath: string | null;
+  email: string | null;
+  archivedAt: Timestamp | null;
+  createdAt: DefaultTimestamp;
+}
+
+export interface ExamSessionsTable {
+  id: Generated<string>;
+  examId: string;
+  candidateId: string;
+  status: WithDefault<SessionStatus>;
+  startedAt: Timestamp | null;
+  endedAt: Timestamp | null;
+  /** 0–100, null until computed. */
+  honesty: number | null;
+  decision: WithDefault<Decision>;
+  reviewStatus: WithDefault<ReviewStatus>;
+  archived: WithDefault<boolean>;
+  createdAt: DefaultTimestamp;
+}
+
+export interface AttemptsTable {
+  id: Generated<string>;
+  sessionId: string;
+  /** 1, 2, … per session. */
+  number: number;
+  /** The media node that served this attempt (for crash recovery). */
+  nodeId: string;
+  startedAt: Timestamp;
+  endedAt: Timestamp | null;
+  endReason: AttemptEndReason | null;
+}
+
+export interface RecordingsTable {
+  id: Generated<string>;
+  attemptId: string;
+  /** Copy of the attempt's session (enforced by a composite foreign key) for listing. */
+  sessionId: string;
+  source: RecordingSource;
+  kind: MediaKind;
+  codec: string;
+  /** Relative to the recordings root directory; never absolute (CHECK). */
+  path: string;
+  startedAt: Timestamp;
+  endedAt: Timestamp | null;
+  /** bigint, parsed to number by createDb. */
+  bytes: WithDefault<number>;
+  durationMs: number | null;
+  status: WithDefault<RecordingStatus>;
+  error: string | null;
+}
+
+export interface ViolationsTable {
+  id: Generated<string>;
+  sessionId: string;
+  attemptId: string | null;
+  type: ViolationType;
+  category: ViolationCategory;
+  startsAt: Timestamp;
+  /** null while the violation is still going on. */
+  endsAt: Timestamp | null;
+  confidence: number | null;
+  snapshotPath: string | null;
+  source: ViolationSource;
+  createdAt: DefaultTimestamp;
+}
+
+export interface ConnectionEventsTable {
+  id: Generated<string>;
+  sessionId: string;
+  attemptId: string | null;
+  kind: ConnectionEventKind;
+  error: string | null;
+  /** For failures: whether the candidate got past it; null when not applicable. */
+  resolved: boolean | null;
+  at: DefaultTimestamp;
+}
+
+export interface ActionLogTable {
+  /** bigserial, parsed to number by createDb. */
+  id: Generated<number>;
+  actorUserId: string | null;
+  actorName: string;
+  actorIin: string | null;
+  sessionId: string | null;
+  action: string;
+  details: JsonbWithDefault<Record<string, unknown>>;
+  at: DefaultTimestamp;
+}
+
+export interface DB {
+  users: UsersTable;
+  passwordResets: PasswordResetsTable;
+  userSessions: UserSessionsTable;
+  groups: GroupsTable;
+  disciplines: DisciplinesTable;
+  exams: ExamsTable;
+  examProctors: ExamProctorsTable;
+  candidates: CandidatesTable;
+  examSessions: ExamSessionsTable;
+  attempts: AttemptsTable;
+  recordings: RecordingsTable;
+  violations: ViolationsTable;
+  connectionEvents: ConnectionEventsTable;
+  actionLog: ActionLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Group = Selectable<GroupsTable>;
+export type Discipline = Selectable<DisciplinesTable>;
+export type Exam = Selectable<ExamsTable>;
+export type NewExam = Insertable<ExamsTable>;
+export type Candidate = Selectable<CandidatesTable>;
+export type NewCandidate = Insertable<CandidatesTable>;
+export type ExamSession = Selectable<ExamSessionsTable>;
+export type Attempt = Selectable<AttemptsTable>;
+export type Recording = Selectable<RecordingsTable>;
+export type Violation = Selectable<ViolationsTable>;
+export type NewViolation = Insertable<ViolationsTable>;
+export type ConnectionEvent = Selectable<ConnectionEventsTable>;
+export type ActionLogEntry = Selectable<ActionLogTable>;

@@ -1,0 +1,76 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { migrateToLatest } from '../src/index.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+
+describe('migrations', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase({ migrate: false });
+  });
+  after(() => t?.drop());
+
+  it('apply on a fresh database, then are a no-op', async () => {
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial']);
+    assert.deepEqual(await migrateToLatest(t.db), []);
+  });
+
+  it('create every table of the data model', async () => {
+    const { rows } = await sql<{ tableName: string }>`
+      SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%' ORDER BY table_name`.execute(t.db);
+    assert.deepEqual(
+      rows.map((r) => r.tableName),
+      [
+        'action_log', 'attempts', 'candidates', 'connection_events', 'disciplines', 'exam_proctors',
+        'exam_sessions', 'exams', 'groups', 'password_resets', 'recordings', 'user_sessions', 'users', 'violations',
+      ],
+    );
+  });
+
+  it('create the trigram search indexes (pg_trgm is available here)', async () => {
+    const { rows } = await sql<{ indexname: string }>`
+      SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm%' ORDER BY indexname`.execute(t.db);
+    assert.deepEqual(
+      rows.map((r) => r.indexname),
+      ['candidates_full_name_trgm_idx', 'exams_name_trgm_idx', 'groups_name_trgm_idx'],
+    );
+  });
+
+  it('make e-mails unique regardless of case', async () => {
+    await t.db.insertInto('users').values({ email: 'Proctor@Example.org', fullName: 'A', role: 'proctor' }).execute();
+    await assert.rejects(
+      t.db.insertInto('users').values({ email: 'proctor@example.ORG', fullName: 'B', role: 'proctor' }).execute(),
+      /duplicate key/,
+    );
+  });
+
+  it('enforce value checks', async () => {
+    await assert.rejects(
+      t.db.insertInto('users').values({ email: 'x@example.org', fullName: 'X', role: 'proctor', iin: '123' }).execute(),
+      /check constraint/,
+    );
+    await assert.rejects(
+      // @ts-expect-error role outside the allowed set
+      t.db.insertInto('users').values({ email: 'y@example.org', fullName: 'Y', role: 'student' }).execute(),
+      /check constraint/,
+    );
+  });
+
+  it('give exams the default settings', async () => {
+    const { id: disciplineId } = await t.db.insertInto('disciplines').values({ name: 'D' }).returning('id').executeTakeFirstOrThrow();
+    const exam = await t.db
+      .insertInto('exams')
+      .values({ name: 'E', disciplineId, startsAt: new Date('2025-01-01T08:00:00Z'), endsAt: new Date('2025-01-01T10:00:00Z') })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    assert.equal(exam.timeZone, 'Asia/Almaty');
+    assert.equal(exam.proctoringMode, 'online');
+    assert.equal(exam.honestyThreshold, 70);
+    assert.equal(exam.countTechnical, false);
+    // Keys of jsonb stay snake_case (CamelCasePlugin must not rewrite data).
+    assert.equal(exam.violationWeights.no_face, 5);
+    assert.ok(exam.startsAt instanceof Date);
+  });
+});

@@ -1,0 +1,7 @@
+export { mediaConfigFromEnv, mediaCodecs, type MediaConfig } from './config.ts';
+export { MediaError, type MediaErrorCode } from './errors.ts';
+export { WorkerPool, type PooledWorker } from './worker-pool.ts';
+export { ExamRoom } from './exam-room.ts';
+export { RoomRegistry } from './room-registry.ts';
+export { MediaPeer, type Source, type Direction } from './media-peer.ts';
+export { resolveWorkerBin } from './worker-bin.ts';

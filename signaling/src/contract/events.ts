@@ -1,0 +1,162 @@
+/**
+ * Every socket.io message between browsers and a media node, typed once.
+ *
+ * Client → server messages are requests with an acknowledgement. Each entry names the
+ * request schema (validated on arrival) and the response type. Server → client
+ * messages are pushes. Both web/ and signaling/ import from here; nothing is redeclared.
+ *
+ * The media handshake (mediasoup-demo's order):
+ *   join → transport:create → transport:connect → produce | consume → consumer:resume
+ */
+import { z } from 'zod';
+import {
+  dtlsParameters,
+  id,
+  mediaSource,
+  rtpCapabilities,
+  rtpParameters,
+  transportOptions,
+  uuid,
+} from './media.ts';
+
+export const peerState = z.enum(['connected', 'reconnecting', 'disconnected']);
+export type PeerState = z.infer<typeof peerState>;
+
+export const producerInfo = z.object({
+  producerId: z.string(),
+  source: mediaSource,
+  kind: z.enum(['audio', 'video']),
+  paused: z.boolean(),
+});
+export type ProducerInfo = z.infer<typeof producerInfo>;
+
+export const candidatePeer = z.object({
+  sessionId: uuid,
+  candidateName: z.string(),
+  state: peerState,
+  attempt: z.number().int().nonnegative(),
+  producers: z.array(producerInfo),
+});
+export type CandidatePeer = z.infer<typeof candidatePeer>;
+
+const empty = z.object({}).strict();
+
+/** Requests from the browser. `req` is validated; `res` documents the ack payload. */
+export const requests = {
+  /** Candidate joins the room of their own exam session (identity comes from the token). */
+  'candidate:join': {
+    req: empty,
+    res: z.object({
+      sessionId: uuid,
+      examId: uuid,
+      attempt: z.number().int().positive(),
+      routerRtpCapabilities: rtpCapabilities,
+    }),
+  },
+  /** Proctor joins an exam room they are assigned to and gets the current candidates. */
+  'proctor:join': {
+    req: z.object({ examId: uuid }).strict(),
+    res: z.object({
+      examId: uuid,
+      routerRtpCapabilities: rtpCapabilities,
+      candidates: z.array(candidatePeer),
+    }),
+  },
+  'transport:create': {
+    req: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
+    res: transportOptions,
+  },
+  'transport:connect': {
+    req: z.object({ transportId: id, dtlsParameters }).strict(),
+    res: empty,
+  },
+  'transport:restartIce': {
+    req: z.object({ transportId: id }).strict(),
+    res: z.object({ iceParameters: z.looseObject({}) }),
+  },
+  /** Candidate only: publish one of their three sources. */
+  produce: {
+    req: z
+      .object({
+        transportId: id,
+        kind: z.enum(['audio', 'video']),
+        source: mediaSource,
+        rtpParameters,
+      })
+      .strict(),
+    res: z.object({ producerId: z.string() }),
+  },
+  'producer:close': {
+    req: z.object({ producerId: id }).strict(),
+    res: empty,
+  },
+  /** Proctor only: receive one producer of a candidate in their exam. Starts paused. */
+  consume: {
+    req: z.object({ transportId: id, producerId: id, rtpCapabilities }).strict(),
+    res: z.object({
+      consumerId: z.string(),
+      producerId: z.string(),
+      sessionId: uuid,
+      source: mediaSource,
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: z.looseObject({}),
+    }),
+  },
+  'consumer:resume': {
+    req: z.object({ consumerId: id }).strict(),
+    res: empty,
+  },
+  'consumer:close': {
+    req: z.object({ consumerId: id }).strict(),
+    res: empty,
+  },
+  /** Proctor picks a simulcast layer: low for grid tiles, high for the focused candidate. */
+  'consumer:setLayers': {
+    req: z
+      .object({
+        consumerId: id,
+        spatialLayer: z.number().int().min(0).max(2),
+        temporalLayer: z.number().int().min(0).max(2).optional(),
+      })
+      .strict(),
+    res: empty,
+  },
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestOf<E extends RequestName> = z.input<(typeof requests)[E]['req']>;
+export type ResponseOf<E extends RequestName> = z.infer<(typeof requests)[E]['res']>;
+
+/** Error codes an ack may carry; the web UI translates them. */
+export const errorCode = z.enum([
+  'bad_request', // schema validation failed
+  'unknown_event',
+  'unauthenticated',
+  'forbidden', // role or ownership check failed
+  'not_found',
+  'conflict', // e.g. a second producer of the same source
+  'rate_limited',
+  'unavailable', // worker restarting, room moving
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** Pushes from the server. */
+export const pushes = {
+  /** To proctors of the exam: a candidate connected, dropped or came back. */
+  'peer:state': candidatePeer,
+  'producer:new': z.object({ sessionId: uuid, producer: producerInfo }),
+  'producer:closed': z.object({ sessionId: uuid, producerId: z.string() }),
+  /** To the owner of a consumer whose producer or transport went away. */
+  'consumer:closed': z.object({ consumerId: z.string() }),
+  /**
+   * The media worker serving this room died and was replaced. Every transport is gone;
+   * the client must run the handshake again (candidates get a new attempt).
+   */
+  'media:rejoin': z.object({ reason: z.string() }),
+} as const;
+
+export type PushName = keyof typeof pushes;
+export type PushOf<E extends PushName> = z.infer<(typeof pushes)[E]>;

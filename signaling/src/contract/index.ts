@@ -1,0 +1,3 @@
+export * from './media.ts';
+export * from './events.ts';
+export * from './token.ts';

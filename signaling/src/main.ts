@@ -1,0 +1,78 @@
+/**
+ * Media node entry point (`pnpm start` runs it through infra/scripts/start.sh).
+ *
+ *   DATABASE_URL unset → an embedded PostgreSQL under DATA_DIR/pg (single machine).
+ *   REDIS_URL unset    → the job workers run inside this process on an in-process queue.
+ *   --demo             → seed demo data once and print sign-in links.
+ *
+ * With both URLs set this is one media node of many; run `recorder/src/jobs/main.ts`
+ * as the separate jobs process (see infra/README.md).
+ */
+import path from 'node:path';
+import { pino } from 'pino';
+import { createDb, migrateToLatest } from '@proctor/db';
+import { startEmbeddedPostgres } from '@proctor/db/embedded';
+import { createJobQueue, startJobWorkers } from '@proctor/recorder';
+import { mediaConfigFromEnv } from '@proctor/sfu';
+import { nodeConfigFromEnv } from './config.ts';
+import { startMediaNode } from './media-node.ts';
+import { printDemo } from './cli/demo.ts';
+import { seedMediaDemo } from '@proctor/db';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
+async function main(): Promise<void> {
+  const cfg = nodeConfigFromEnv();
+  const media = mediaConfigFromEnv();
+  const demo = process.argv.includes('--demo');
+
+  let databaseUrl = cfg.databaseUrl;
+  const embedded = databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, 'pg'), port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
+  databaseUrl ??= embedded!.url;
+  const db = createDb(databaseUrl);
+  await migrateToLatest(db);
+
+  const queue = createJobQueue({ redisUrl: cfg.redisUrl, db });
+  // Without Redis there is no separate jobs process to reach: run the workers here.
+  const inlineJobs = !cfg.redisUrl || process.env.RUN_JOBS === '1';
+  const jobs = inlineJobs ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }) }) : undefined;
+
+  const node = await startMediaNode({
+    host: cfg.host,
+    port: cfg.port,
+    db,
+    queue,
+    recordingsDir: cfg.recordingsDir,
+    tokenSecret: cfg.tokenSecret,
+    nodeId: cfg.nodeId,
+    media,
+    webBuildDir: cfg.webBuildDir,
+    log,
+  });
+
+  log.info({ url: cfg.publicUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs }, 'media node ready');
+  // The seed is idempotent: a restart reuses the demo rows and moves the exam window to now.
+  if (demo) printDemo(await seedMediaDemo(db, { candidates: 3 }), cfg);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await node.close();
+    await jobs?.close();
+    await queue.close();
+    await db.destroy();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  log.fatal({ err }, (err as Error).message);
+  process.exit(1);
+});

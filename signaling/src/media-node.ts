@@ -1,0 +1,101 @@
+/**
+ * A media node: fastify + socket.io + SvelteKit on one port, the mediasoup workers, and
+ * live recording. Used by `main.ts`, the demo launcher and the end-to-end tests alike, so
+ * what the tests exercise is what runs.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Server } from 'socket.io';
+import { RoomRegistry, WorkerPool, type MediaConfig } from '@proctor/sfu';
+import { endOpenAttemptsOnNode, type DB } from '@proctor/db';
+import { RecordingService, resolveFfmpeg, type JobQueue } from '@proctor/recorder';
+import { buildApp } from './http/app.ts';
+import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
+import { MediaService } from './media/media-service.ts';
+
+export interface MediaNodeOptions {
+  host: string;
+  port: number;
+  db: Kysely<DB>;
+  queue: JobQueue;
+  recordingsDir: string;
+  tokenSecret: string;
+  nodeId: string;
+  media: MediaConfig;
+  webBuildDir: string | null;
+  log: Logger;
+}
+
+export interface MediaNode {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  io: Server;
+  pool: WorkerPool;
+  rooms: RoomRegistry;
+  media: MediaService;
+  recordings: RecordingService;
+  close(): Promise<void>;
+}
+
+export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode> {
+  const { log, db } = opts;
+  // Fail at start-up, not at the first candidate, when recording can't work.
+  const ffmpeg = resolveFfmpeg();
+
+  // Attempts left open by a previous crash of this node can never be continued.
+  await endOpenAttemptsOnNode(db, opts.nodeId, new Date(), 'node_restarted');
+
+  const pool = await WorkerPool.start(opts.media);
+  pool.on('died', (index, error) => log.error({ index, err: error }, 'mediasoup worker died; replacing it'));
+  pool.on('replaced', (index, worker) => log.warn({ index, pid: worker.pid }, 'mediasoup worker replaced'));
+  const rooms = new RoomRegistry(pool, opts.media);
+  const recordings = new RecordingService({
+    db,
+    recordingsDir: opts.recordingsDir,
+    queue: opts.queue,
+    ffmpegPath: ffmpeg.ffmpeg,
+    logger: log.child({ mod: 'recorder' }),
+  });
+
+  const app = await buildApp({ log, db, pool, webBuildDir: opts.webBuildDir });
+  const io = createSocketServer(app.server, opts.tokenSecret);
+  const media = new MediaService({
+    db,
+    rooms,
+    recordings,
+    media: opts.media,
+    push: pushSinkFor(io),
+    nodeId: opts.nodeId,
+    log: log.child({ mod: 'media' }),
+  });
+  attachMediaHandlers(io, media, log.child({ mod: 'socket' }));
+  await app.listen({ host: opts.host, port: opts.port });
+  const port = (app.server.address() as AddressInfo).port;
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    app,
+    io,
+    pool,
+    rooms,
+    media,
+    recordings,
+    close() {
+      closing ??= (async () => {
+        await media.shutdown();
+        await recordings.stopAll();
+        io.close();
+        await app.close();
+        rooms.closeAll();
+        await pool.close();
+      })();
+      return closing;
+    },
+  };
+}

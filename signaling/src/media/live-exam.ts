@@ -1,0 +1,50 @@
+/** In-memory view of who is connected to one exam on this media node. */
+import type * as ms from 'mediasoup/types';
+import type { MediaPeer, Source } from '@proctor/sfu';
+import type { CandidatePeer, PeerState, ProducerInfo } from '../contract/events.ts';
+
+export interface CandidateLive {
+  sessionId: string;
+  candidateName: string;
+  socketId: string;
+  peer: MediaPeer | undefined;
+  attemptId: string | undefined;
+  attemptNumber: number;
+  state: PeerState;
+}
+
+export class LiveExam {
+  /** Candidates seen on this node, connected or dropped, by session id. */
+  readonly candidates = new Map<string, CandidateLive>();
+  /** Sockets of proctors watching, to know when the room can be released. */
+  readonly proctorSockets = new Set<string>();
+
+  constructor(readonly examId: string) {}
+
+  findProducer(producerId: string): { candidate: CandidateLive; producer: ms.Producer; source: Source } | undefined {
+    for (const candidate of this.candidates.values()) {
+      for (const [source, producer] of candidate.peer?.producers ?? []) {
+        if (producer.id === producerId) return { candidate, producer, source };
+      }
+    }
+    return undefined;
+  }
+
+  get empty(): boolean {
+    return this.proctorSockets.size === 0 && ![...this.candidates.values()].some((c) => c.peer);
+  }
+}
+
+export function producerInfo(source: Source, p: ms.Producer): ProducerInfo {
+  return { producerId: p.id, source, kind: p.kind, paused: p.paused };
+}
+
+export function peerView(c: CandidateLive): CandidatePeer {
+  return {
+    sessionId: c.sessionId,
+    candidateName: c.candidateName,
+    state: c.state,
+    attempt: c.attemptNumber,
+    producers: [...(c.peer?.producers ?? [])].map(([source, p]) => producerInfo(source, p)),
+  };
+}

@@ -1,0 +1,329 @@
+/**
+ * The media handshake of an exam room, in one readable flow (after mediasoup-demo's Room):
+ *
+ *   candidate:join → transport:create(send) → transport:connect → produce ×3 (each recorded)
+ *   proctor:join   → transport:create(recv) → transport:connect → consume → consumer:resume
+ *
+ * Every method receives the caller's verified identity (`Caller`); all role and ownership
+ * checks happen here, before the sfu is touched. Persistent facts (attempts, session
+ * start, audit entries) go to PostgreSQL; the live picture stays in memory per node.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type * as ms from 'mediasoup/types';
+import { MediaPeer, type MediaConfig, type RoomRegistry, type Source } from '@proctor/sfu';
+import {
+  appendAction,
+  endAttempt,
+  getSessionForJoin,
+  getUserById,
+  isProctorAssigned,
+  markStarted,
+  startAttempt,
+  type AttemptEndReason,
+  type DB,
+} from '@proctor/db';
+import type { RecordingService } from '@proctor/recorder';
+import type { PushName, PushOf, RequestOf, ResponseOf } from '../contract/events.ts';
+import type { TokenClaims } from '../contract/token.ts';
+import { RequestError } from '../socket/ack.ts';
+import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
+
+export interface PushSink {
+  toProctors<E extends PushName>(examId: string, event: E, payload: PushOf<E>): void;
+  toSocket<E extends PushName>(socketId: string, event: E, payload: PushOf<E>): void;
+  joinProctorChannel(socketId: string, examId: string): void;
+  disconnect(socketId: string, reason: string): void;
+}
+
+/** Per-socket state kept by the connection handler and passed back on every call. */
+export interface Caller {
+  socketId: string;
+  claims: TokenClaims;
+  examId?: string;
+  peer?: MediaPeer;
+}
+
+export interface MediaServiceDeps {
+  db: Kysely<DB>;
+  rooms: RoomRegistry;
+  recordings: RecordingService;
+  media: MediaConfig;
+  push: PushSink;
+  nodeId: string;
+  log: Logger;
+}
+
+export class MediaService {
+  readonly #exams = new Map<string, LiveExam>();
+
+  constructor(private readonly deps: MediaServiceDeps) {
+    deps.rooms.on('roomLost', (examId, reason) => void this.#onRoomLost(examId, reason));
+  }
+
+  // ── Joining ────────────────────────────────────────────────────────────────
+
+  async candidateJoin(caller: Caller): Promise<ResponseOf<'candidate:join'>> {
+    const { claims } = caller;
+    if (claims.role !== 'candidate') throw new RequestError('forbidden', 'only candidates join as candidates');
+    if (caller.peer && !caller.peer.closed) throw new RequestError('conflict', 'already joined');
+    const session = await getSessionForJoin(this.deps.db, claims.sessionId);
+    if (!session) throw new RequestError('not_found', 'exam session not found');
+    if (session.archived || session.status === 'finished') {
+      throw new RequestError('forbidden', 'this exam session is closed');
+    }
+
+    const exam = this.#exam(session.examId);
+    const previous = exam.candidates.get(session.sessionId);
+    if (previous?.peer && previous.socketId !== caller.socketId) {
+      // The same candidate opened a second tab or came back before the old socket timed
+      // out: the newest connection wins, the old one's attempt ends as "replaced".
+      await this.#dropCandidate(exam, previous, 'replaced');
+      this.deps.push.disconnect(previous.socketId, 'replaced by a newer connection');
+    }
+
+    const room = await this.deps.rooms.getOrCreate(session.examId);
+    const now = new Date();
+    const attempt = await startAttempt(this.deps.db, { sessionId: session.sessionId, nodeId: this.deps.nodeId, at: now });
+    await markStarted(this.deps.db, session.sessionId, now);
+
+    const peer = new MediaPeer(room, caller.socketId, this.deps.media.maxIncomingBitrate);
+    const live: CandidateLive = {
+      sessionId: session.sessionId,
+      candidateName: session.candidateName,
+      socketId: caller.socketId,
+      peer,
+      attemptId: attempt.id,
+      attemptNumber: attempt.number,
+      state: 'connected',
+    };
+    exam.candidates.set(session.sessionId, live);
+    caller.examId = session.examId;
+    caller.peer = peer;
+    this.deps.push.toProctors(session.examId, 'peer:state', peerView(live));
+    this.deps.log.info({ sessionId: session.sessionId, attempt: attempt.number }, 'candidate joined');
+    return {
+      sessionId: session.sessionId,
+      examId: session.examId,
+      attempt: attempt.number,
+      routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'candidate:join'>['routerRtpCapabilities'],
+    };
+  }
+
+  async proctorJoin(caller: Caller, { examId }: RequestOf<'proctor:join'>): Promise<ResponseOf<'proctor:join'>> {
+    const { claims } = caller;
+    if (claims.role === 'candidate') throw new RequestError('forbidden', 'candidates cannot watch other candidates');
+    if (caller.peer && !caller.peer.closed) throw new RequestError('conflict', 'already joined');
+    if (claims.role === 'proctor' && !(await isProctorAssigned(this.deps.db, claims.userId, examId))) {
+      throw new RequestError('forbidden', 'you are not assigned to this exam');
+    }
+    const room = await this.deps.rooms.getOrCreate(examId);
+    const exam = this.#exam(examId);
+    exam.proctorSockets.add(caller.socketId);
+    caller.examId = examId;
+    caller.peer = new MediaPeer(room, caller.socketId, this.deps.media.maxIncomingBitrate);
+    this.deps.push.joinProctorChannel(caller.socketId, examId);
+
+    // Audit: who opened the live view of which exam.
+    const user = await getUserById(this.deps.db, claims.userId);
+    await appendAction(this.deps.db, {
+      actorUserId: claims.userId,
+      actorName: user?.fullName ?? '',
+      actorIin: user?.iin ?? '',
+      sessionId: null,
+      action: 'live_view_opened',
+      details: { examId },
+    });
+
+    return {
+      examId,
+      routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'proctor:join'>['routerRtpCapabilities'],
+      candidates: [...exam.candidates.values()].map(peerView),
+    };
+  }
+
+  // ── Transports ─────────────────────────────────────────────────────────────
+
+  async createTransport(caller: Caller, { direction }: RequestOf<'transport:create'>): Promise<ResponseOf<'transport:create'>> {
+    const peer = this.#peer(caller);
+    const role = caller.claims.role;
+    if (direction === 'recv' && role === 'candidate') throw new RequestError('forbidden', 'candidates cannot receive media');
+    if (direction === 'send' && role !== 'candidate') throw new RequestError('forbidden', 'proctors cannot publish media');
+    const t = await peer.createTransport(direction);
+    return {
+      id: t.id,
+      iceParameters: t.iceParameters,
+      iceCandidates: t.iceCandidates as unknown as Record<string, unknown>[],
+      dtlsParameters: t.dtlsParameters,
+    };
+  }
+
+  async connectTransport(caller: Caller, req: RequestOf<'transport:connect'>): Promise<ResponseOf<'transport:connect'>> {
+    await this.#peer(caller).connectTransport(req.transportId, req.dtlsParameters as ms.DtlsParameters);
+    return {};
+  }
+
+  async restartIce(caller: Caller, req: RequestOf<'transport:restartIce'>): Promise<ResponseOf<'transport:restartIce'>> {
+    return { iceParameters: await this.#peer(caller).restartIce(req.transportId) };
+  }
+
+  // ── Publishing (candidates) ────────────────────────────────────────────────
+
+  async produce(caller: Caller, req: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
+    const live = this.#candidate(caller);
+    const peer = this.#peer(caller);
+    const producer = await peer.produce(req.transportId, req.source, req.kind, req.rtpParameters as ms.RtpParameters, {
+      sessionId: live.sessionId,
+    });
+    const examId = caller.examId!;
+    producer.observer.once('close', () => {
+      void this.deps.recordings.stop(producer.id);
+      this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, producerId: producer.id });
+    });
+    // Recording starts with the stream: a failure to record is logged and visible in the
+    // recordings table, but does not stop the exam.
+    await this.deps.recordings
+      .start({
+        router: peer.room.primary.router,
+        producer,
+        sessionId: live.sessionId,
+        examId,
+        attemptId: live.attemptId!,
+        attemptNumber: live.attemptNumber,
+        source: req.source,
+      })
+      .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'recording did not start'));
+    this.deps.push.toProctors(examId, 'producer:new', {
+      sessionId: live.sessionId,
+      producer: producerInfo(req.source, producer),
+    });
+    return { producerId: producer.id };
+  }
+
+  async closeProducer(caller: Caller, { producerId }: RequestOf<'producer:close'>): Promise<ResponseOf<'producer:close'>> {
+    this.#candidate(caller);
+    this.#peer(caller).closeProducer(producerId);
+    return {};
+  }
+
+  // ── Watching (proctors) ────────────────────────────────────────────────────
+
+  async consume(caller: Caller, req: RequestOf<'consume'>): Promise<ResponseOf<'consume'>> {
+    if (caller.claims.role === 'candidate') throw new RequestError('forbidden', 'candidates cannot receive media');
+    const peer = this.#peer(caller);
+    const found = this.#exams.get(caller.examId!)?.findProducer(req.producerId);
+    if (!found) throw new RequestError('not_found', 'no such stream in this exam');
+    const consumer = await peer.consume(req.transportId, found.producer, req.rtpCapabilities as ms.RtpCapabilities, {
+      sessionId: found.candidate.sessionId,
+      source: found.source,
+    });
+    const tell = () => this.deps.push.toSocket(caller.socketId, 'consumer:closed', { consumerId: consumer.id });
+    consumer.on('producerclose', tell);
+    consumer.on('transportclose', tell);
+    return {
+      consumerId: consumer.id,
+      producerId: found.producer.id,
+      sessionId: found.candidate.sessionId,
+      source: found.source,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
+    };
+  }
+
+  async resumeConsumer(caller: Caller, { consumerId }: RequestOf<'consumer:resume'>): Promise<ResponseOf<'consumer:resume'>> {
+    await this.#peer(caller).consumer(consumerId).resume();
+    return {};
+  }
+
+  async closeConsumer(caller: Caller, { consumerId }: RequestOf<'consumer:close'>): Promise<ResponseOf<'consumer:close'>> {
+    this.#peer(caller).consumer(consumerId).close();
+    return {};
+  }
+
+  async setConsumerLayers(caller: Caller, req: RequestOf<'consumer:setLayers'>): Promise<ResponseOf<'consumer:setLayers'>> {
+    const consumer = this.#peer(caller).consumer(req.consumerId);
+    if (consumer.type !== 'simulcast') throw new RequestError('bad_request', 'this stream has a single layer');
+    await consumer.setPreferredLayers({ spatialLayer: req.spatialLayer, temporalLayer: req.temporalLayer ?? 2 });
+    return {};
+  }
+
+  // ── Leaving ────────────────────────────────────────────────────────────────
+
+  async disconnected(caller: Caller, reason: string): Promise<void> {
+    const examId = caller.examId;
+    if (!examId) return;
+    const exam = this.#exams.get(examId);
+    if (!exam) return;
+    if (caller.claims.role === 'candidate') {
+      const live = exam.candidates.get(caller.claims.sessionId);
+      // Only the connection that currently owns the session ends its attempt.
+      if (live && live.socketId === caller.socketId) {
+        await this.#dropCandidate(exam, live, reason === 'client namespace disconnect' ? 'left' : 'disconnected');
+      }
+    } else {
+      caller.peer?.close();
+      exam.proctorSockets.delete(caller.socketId);
+    }
+    caller.peer = undefined;
+    if (exam.empty) {
+      this.#exams.delete(examId);
+      await this.deps.rooms.release(examId);
+    }
+  }
+
+  /** Node shutdown: end every attempt cleanly so recordings and rows are complete. */
+  async shutdown(): Promise<void> {
+    for (const exam of this.#exams.values()) {
+      for (const live of exam.candidates.values()) if (live.peer) await this.#dropCandidate(exam, live, 'node_shutdown');
+    }
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────
+
+  async #dropCandidate(exam: LiveExam, live: CandidateLive, reason: AttemptEndReason): Promise<void> {
+    const peer = live.peer;
+    if (!peer) return;
+    live.peer = undefined;
+    live.state = 'disconnected';
+    const producers = [...peer.producers.values()];
+    peer.close(); // closes producers → their 'close' observers stop the recordings
+    await Promise.all(producers.map((p) => this.deps.recordings.stop(p.id)));
+    if (live.attemptId) await endAttempt(this.deps.db, live.attemptId, { at: new Date(), reason });
+    this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
+    this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber, reason }, 'candidate left');
+  }
+
+  async #onRoomLost(examId: string, reason: string): Promise<void> {
+    const exam = this.#exams.get(examId);
+    if (!exam) return;
+    this.deps.log.warn({ examId, reason }, 'media room lost; asking clients to rejoin');
+    for (const live of exam.candidates.values()) {
+      if (!live.peer) continue;
+      const socketId = live.socketId;
+      await this.#dropCandidate(exam, live, 'worker_died');
+      this.deps.push.toSocket(socketId, 'media:rejoin', { reason: 'media server restarted' });
+    }
+    this.deps.push.toProctors(examId, 'media:rejoin', { reason: 'media server restarted' });
+    // Callers still hold their closed peers; `peer.closed` lets them join again.
+    this.#exams.delete(examId);
+  }
+
+  #exam(examId: string): LiveExam {
+    let exam = this.#exams.get(examId);
+    if (!exam) this.#exams.set(examId, (exam = new LiveExam(examId)));
+    return exam;
+  }
+
+  #peer(caller: Caller): MediaPeer {
+    if (caller.peer?.closed) throw new RequestError('unavailable', 'media server restarted; rejoin');
+    if (!caller.peer) throw new RequestError('bad_request', 'join first');
+    return caller.peer;
+  }
+
+  #candidate(caller: Caller): CandidateLive {
+    if (caller.claims.role !== 'candidate') throw new RequestError('forbidden', 'only candidates publish media');
+    const live = this.#exams.get(caller.examId ?? '')?.candidates.get(caller.claims.sessionId);
+    if (!live || live.socketId !== caller.socketId || !live.peer) throw new RequestError('bad_request', 'join first');
+    return live;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * socket.io server for the media handshake: authenticates every socket with its signed
+ * token, then maps each contract request onto MediaService. Thin on purpose: the flow
+ * and all checks live in media/media-service.ts.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { PushName, PushOf } from '../contract/events.ts';
+import { verifyToken, TokenError } from '../auth/token.ts';
+import { RateLimiter, refuseUnknown, register } from './ack.ts';
+import type { Caller, MediaService, PushSink } from '../media/media-service.ts';
+
+/** Largest socket message accepted; an SDP-derived rtpParameters is a few KB. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+const proctorChannel = (examId: string) => `exam:${examId}:proctors`;
+
+export function createSocketServer(httpServer: HttpServer, tokenSecret: string): Server {
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    cors: { origin: false },
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+  });
+  io.use((socket, next) => {
+    try {
+      socket.data.claims = verifyToken(socket.handshake.auth?.token, tokenSecret);
+      next();
+    } catch (err) {
+      next(new Error(err instanceof TokenError ? err.message : 'unauthenticated'));
+    }
+  });
+  return io;
+}
+
+export function pushSinkFor(io: Server): PushSink {
+  return {
+    toProctors<E extends PushName>(examId: string, event: E, payload: PushOf<E>) {
+      io.to(proctorChannel(examId)).emit(event, payload);
+    },
+    toSocket<E extends PushName>(socketId: string, event: E, payload: PushOf<E>) {
+      io.to(socketId).emit(event, payload);
+    },
+    joinProctorChannel(socketId: string, examId: string) {
+      io.in(socketId).socketsJoin(proctorChannel(examId));
+    },
+    disconnect(socketId: string) {
+      io.in(socketId).disconnectSockets(true);
+    },
+  };
+}
+
+export function attachMediaHandlers(io: Server, media: MediaService, log: Logger): void {
+  io.on('connection', (socket: Socket) => {
+    const caller: Caller = { socketId: socket.id, claims: socket.data.claims };
+    // 30 requests/s sustained, bursts of 60: a full join+publish is about 10.
+    const limiter = new RateLimiter(30, 60);
+    const slog = log.child({ socket: socket.id, role: caller.claims.role });
+    refuseUnknown(socket);
+    register(socket, limiter, slog, 'candidate:join', () => media.candidateJoin(caller));
+    register(socket, limiter, slog, 'proctor:join', (req) => media.proctorJoin(caller, req));
+    register(socket, limiter, slog, 'transport:create', (req) => media.createTransport(caller, req));
+    register(socket, limiter, slog, 'transport:connect', (req) => media.connectTransport(caller, req));
+    register(socket, limiter, slog, 'transport:restartIce', (req) => media.restartIce(caller, req));
+    register(socket, limiter, slog, 'produce', (req) => media.produce(caller, req));
+    register(socket, limiter, slog, 'producer:close', (req) => media.closeProducer(caller, req));
+    register(socket, limiter, slog, 'consume', (req) => media.consume(caller, req));
+    register(socket, limiter, slog, 'consumer:resume', (req) => media.resumeConsumer(caller, req));
+    register(socket, limiter, slog, 'consumer:close', (req) => media.closeConsumer(caller, req));
+    register(socket, limiter, slog, 'consumer:setLayers', (req) => media.setConsumerLayers(caller, req));
+    socket.on('disconnect', (reason) => {
+      media.disconnected(caller, reason).catch((err: unknown) => slog.error({ err }, 'disconnect cleanup failed'));
+    });
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The spine end to end in real Chromium: two candidates share camera + microphone +
+ * entire screen, a proctor's grid decodes all four video tracks, and after the
+ * candidates leave each track is a finalised WebM in the database and on disk whose
+ * duration matches the time it was published.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+import { probe, waitFor } from '../support/media.ts';
+import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
+
+const PUBLISH_MS = 12_000;
+
+describe('media spine', () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    stack = await startStack({ candidates: 3 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('forwards two candidates to the proctor grid and records every track', async () => {
+    const proctor = await openProctor(browser, stack.proctorUrl());
+    const sessions = stack.seed.sessions.slice(0, 2);
+
+    const candidates = [];
+    for (const s of sessions) {
+      const page = await openCandidate(browser, stack.candidateUrl(s.sessionId));
+      await waitPublishing(page, 1);
+      candidates.push({ page, sessionId: s.sessionId, publishedAt: Date.now() });
+    }
+
+    // Tiles carry each candidate's name; screens are shown on demand.
+    for (const s of sessions) {
+      const tile = proctor.locator(`[data-testid="tile"][data-session="${s.sessionId}"]`);
+      await tile.waitFor({ timeout: 20_000 });
+      assert.match(await tile.innerText(), new RegExp(s.candidateName));
+      await tile.getByTestId('toggle-screen').click();
+    }
+    const expected = sessions.flatMap((s) => [
+      { sessionId: s.sessionId, source: 'camera' },
+      { sessionId: s.sessionId, source: 'screen' },
+    ]);
+    const live = await waitFramesIncreasing(proctor, expected);
+    assert.equal(live.length, 4);
+
+    const elapsed = Date.now() - candidates[0]!.publishedAt;
+    if (elapsed < PUBLISH_MS) await new Promise((r) => setTimeout(r, PUBLISH_MS - elapsed));
+    const published = new Map<string, number>();
+    for (const c of candidates) {
+      await c.page.context().close();
+      published.set(c.sessionId, (Date.now() - c.publishedAt) / 1000);
+    }
+
+    // The grid notices the candidates left.
+    for (const s of sessions) {
+      await waitFor('tile shows disconnected', async () =>
+        (await proctor.locator(`[data-testid="tile"][data-session="${s.sessionId}"]`).getAttribute('data-state')) === 'disconnected',
+      );
+    }
+
+    const rows = await waitFor('6 finalised recordings', async () => {
+      const r = await stack.db
+        .selectFrom('recordings')
+        .selectAll()
+        .where('sessionId', 'in', sessions.map((s) => s.sessionId))
+        .execute();
+      return r.length === 6 && r.every((x) => x.status === 'finalised') ? r : undefined;
+    }, 60_000);
+
+    for (const s of sessions) {
+      const mine = rows.filter((r) => r.sessionId === s.sessionId);
+      assert.deepEqual(mine.map((r) => r.source).sort(), ['camera', 'microphone', 'screen']);
+      for (const r of mine) {
+        assert.ok(!path.isAbsolute(r.path) && !r.path.includes('..'), 'stored path is relative to the recordings root');
+        const info = await probe(path.join(stack.recordingsDir, r.path));
+        const want = published.get(s.sessionId)!;
+        if (r.kind === 'video') assert.equal(info.videoStreams, 1, `${r.source} has a video stream`);
+        else assert.equal(info.audioStreams, 1, 'microphone has an audio stream');
+        assert.ok(
+          Math.abs(info.durationSec - want) <= want * 0.15,
+          `${s.candidateName} ${r.source}: duration ${info.durationSec.toFixed(2)}s vs published ${want.toFixed(2)}s`,
+        );
+        assert.ok(Number(r.bytes) > 0);
+        assert.ok(r.durationMs && r.durationMs > 0);
+      }
+    }
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * A candidate whose connection drops comes back as a new attempt of the same session:
+ * first the server cuts the socket (the page must reconnect by itself), then the page is
+ * closed and reopened. Every attempt's tracks exist on disk and in the database.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+import { waitFor } from '../support/media.ts';
+import { openCandidate, waitPublishing } from '../support/pages.ts';
+
+describe('candidate reconnection', () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    stack = await startStack({ candidates: 1 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('starts a new attempt after a dropped connection and after a reopened page', async () => {
+    const { sessionId } = stack.seed.sessions[0]!;
+    const url = stack.candidateUrl(sessionId);
+
+    let page = await openCandidate(browser, url);
+    await waitPublishing(page, 1);
+    await new Promise((r) => setTimeout(r, 3000));
+
+    // Network cut as the server sees it: the socket goes away without the page's consent.
+    stack.node.io.disconnectSockets(true);
+    await waitPublishing(page, 2, 40_000);
+    await new Promise((r) => setTimeout(r, 3000));
+
+    // The candidate closes the tab and opens the link again.
+    await page.context().close();
+    page = await openCandidate(browser, url);
+    await waitPublishing(page, 3);
+    await new Promise((r) => setTimeout(r, 3000));
+    await page.context().close();
+
+    const attempts = await waitFor('3 ended attempts', async () => {
+      const a = await stack.db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).orderBy('number').execute();
+      return a.length === 3 && a.every((x) => x.endedAt) ? a : undefined;
+    });
+    assert.deepEqual(attempts.map((a) => a.number), [1, 2, 3]);
+    assert.equal(attempts[0]!.endReason, 'disconnected');
+
+    const recordings = await waitFor('9 finalised recordings', async () => {
+      const r = await stack.db.selectFrom('recordings').selectAll().where('sessionId', '=', sessionId).execute();
+      return r.length === 9 && r.every((x) => x.status === 'finalised') ? r : undefined;
+    }, 60_000);
+    for (const a of attempts) {
+      const mine = recordings.filter((r) => r.attemptId === a.id);
+      assert.deepEqual(mine.map((r) => r.source).sort(), ['camera', 'microphone', 'screen'], `attempt ${a.number}`);
+      for (const r of mine) {
+        const st = await fs.stat(path.join(stack.recordingsDir, r.path));
+        assert.ok(st.size > 1000, `attempt ${a.number} ${r.source} has data on disk`);
+        assert.match(r.path, new RegExp(`attempt-${a.number}/`));
+      }
+    }
+    const session = await stack.db.selectFrom('examSessions').select(['status', 'startedAt']).where('id', '=', sessionId).executeTakeFirstOrThrow();
+    assert.equal(session.status, 'in_progress', 'a dropped connection does not finish the exam');
+    assert.ok(session.startedAt && session.startedAt <= attempts[0]!.startedAt);
+  });
+});

@@ -1,0 +1,68 @@
+/** Helpers to look at recordings and at what pages report through `window.__media`. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+
+const run = promisify(execFile);
+
+export interface ProbeResult {
+  durationSec: number;
+  videoStreams: number;
+  audioStreams: number;
+}
+
+/** ffprobe the container duration (a finalised WebM has one) and count streams. */
+export async function probe(file: string): Promise<ProbeResult> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type', '-of', 'json', file]);
+  const json = JSON.parse(stdout) as { format?: { duration?: string }; streams?: { codec_type: string }[] };
+  const streams = json.streams ?? [];
+  return {
+    durationSec: Number(json.format?.duration ?? NaN),
+    videoStreams: streams.filter((s) => s.codec_type === 'video').length,
+    audioStreams: streams.filter((s) => s.codec_type === 'audio').length,
+  };
+}
+
+export interface ConsumerStat {
+  sessionId: string;
+  source: 'camera' | 'microphone' | 'screen';
+  kind: 'audio' | 'video';
+  framesDecoded: number;
+}
+
+export async function proctorStats(page: Page): Promise<ConsumerStat[]> {
+  return page.evaluate(async () => {
+    const m = (window as unknown as { __media?: { stats(): Promise<unknown> } }).__media;
+    return (m ? await m.stats() : []) as ConsumerStat[];
+  });
+}
+
+export interface CandidateState {
+  state: string;
+  attempt: number;
+  producers: { source: string; producerId: string }[];
+}
+
+export async function candidateState(page: Page): Promise<CandidateState | undefined> {
+  return page.evaluate(async () => {
+    const m = (window as unknown as { __media?: { stats(): Promise<unknown> } }).__media;
+    return (m ? await m.stats() : undefined) as CandidateState | undefined;
+  });
+}
+
+/** Poll `fn` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, stepMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

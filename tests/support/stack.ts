@@ -1,0 +1,72 @@
+/**
+ * A whole media node for one test file: a fresh PostgreSQL database, a Redis-backed job
+ * queue under a unique prefix, the job workers, and the media node on a free port with
+ * two mediasoup workers (so pipeToRouter is exercised). Nothing is mocked.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { createTestDatabase } from '@proctor/db/testing';
+import { seedMediaDemo } from '@proctor/db';
+import { createJobQueue, startJobWorkers } from '@proctor/recorder';
+import { startMediaNode, type MediaNode } from '@proctor/signaling';
+import { mintToken, type ClaimsInput } from '@proctor/signaling/token';
+import { mediaConfigFromEnv } from '@proctor/sfu';
+
+export type Seed = Awaited<ReturnType<typeof seedMediaDemo>>;
+
+export interface Stack {
+  node: MediaNode;
+  db: Awaited<ReturnType<typeof createTestDatabase>>['db'];
+  seed: Seed;
+  recordingsDir: string;
+  token(claims: ClaimsInput, ttlSeconds?: number): string;
+  candidateUrl(sessionId: string): string;
+  proctorUrl(examId?: string): string;
+  close(): Promise<void>;
+}
+
+export async function startStack({ candidates = 3, workers = 2 } = {}): Promise<Stack> {
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+  const testDb = await createTestDatabase();
+  const seed = await seedMediaDemo(testDb.db, { candidates });
+  const recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-rec-'));
+  const queue = createJobQueue({
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    prefix: `proctor-test-${randomBytes(4).toString('hex')}`,
+  });
+  const jobs = await startJobWorkers({ db: testDb.db, queue, recordingsDir, logger: log });
+  const tokenSecret = randomBytes(32).toString('base64url');
+  const node = await startMediaNode({
+    host: '127.0.0.1',
+    port: 0,
+    db: testDb.db,
+    queue,
+    recordingsDir,
+    tokenSecret,
+    nodeId: `test-${randomBytes(3).toString('hex')}`,
+    media: { ...mediaConfigFromEnv(), numWorkers: workers, listenIp: '127.0.0.1' },
+    webBuildDir: path.resolve(import.meta.dirname, '../../web/build'),
+    log,
+  });
+  const token = (claims: ClaimsInput, ttl = 3600) => mintToken(claims, tokenSecret, ttl);
+  return {
+    node,
+    db: testDb.db,
+    seed,
+    recordingsDir,
+    token,
+    candidateUrl: (sessionId) => `${node.url}/exam?token=${token({ role: 'candidate', sessionId })}`,
+    proctorUrl: (examId = seed.examId) =>
+      `${node.url}/proctor/exams/${examId}/live?token=${token({ role: 'proctor', userId: seed.proctorUserId })}`,
+    async close() {
+      await node.close();
+      await jobs.close();
+      await queue.close();
+      await testDb.drop();
+      await fs.rm(recordingsDir, { recursive: true, force: true });
+    },
+  };
+}
