@@ -15,7 +15,11 @@ export * from './repositories/discipline.repository.ts';
 export * from './repositories/exam.repository.ts';
 export * from './repositories/exam-session.repository.ts';
 export * from './repositories/group.repository.ts';
+export * from './repositories/login-failure.repository.ts';
+export * from './repositories/password-reset.repository.ts';
 export * from './repositories/recording.repository.ts';
+export * from './repositories/results.repository.ts';
 export * from './repositories/user.repository.ts';
+export * from './repositories/user-session.repository.ts';
 
 export * from './seed/index.ts';

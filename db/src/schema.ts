@@ -67,6 +67,17 @@ export interface UserSessionsTable {
   userAgent: string | null;
 }
 
+/** Failed sign-ins, counted per e-mail for the account lock-out (see auth.service). */
+export interface LoginFailuresTable {
+  /** bigserial, parsed to number by createDb. */
+  id: Generated<number>;
+  /** citext; not a foreign key, unknown addresses are counted too. */
+  email: string;
+  /** inet, returned as text. */
+  ip: string | null;
+  at: DefaultTimestamp;
+}
+
 export interface GroupsTable {
   id: Generated<string>;
   name: string;
@@ -124,6 +135,13 @@ export interface ExamSessionsTable {
   reviewStatus: WithDefault<ReviewStatus>;
   archived: WithDefault<boolean>;
   createdAt: DefaultTimestamp;
+  // Copies of the candidate's and exam's names for the Results page's sorting and
+  // grouping; triggers (migration 0003) keep them exact, so they are never written here.
+  candidateName: ColumnType<string, never, never>;
+  groupId: ColumnType<string | null, never, never>;
+  groupName: ColumnType<string | null, never, never>;
+  examName: ColumnType<string, never, never>;
+  disciplineId: ColumnType<string, never, never>;
 }
 
 export interface AttemptsTable {
@@ -199,6 +217,7 @@ export interface DB {
   users: UsersTable;
   passwordResets: PasswordResetsTable;
   userSessions: UserSessionsTable;
+  loginFailures: LoginFailuresTable;
   groups: GroupsTable;
   disciplines: DisciplinesTable;
   exams: ExamsTable;
@@ -215,6 +234,7 @@ export interface DB {
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+export type PasswordReset = Selectable<PasswordResetsTable>;
 export type Group = Selectable<GroupsTable>;
 export type Discipline = Selectable<DisciplinesTable>;
 export type Exam = Selectable<ExamsTable>;

@@ -12,7 +12,7 @@ describe('migrations', () => {
   after(() => t?.drop());
 
   it('apply on a fresh database, then are a no-op', async () => {
-    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial']);
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures']);
     assert.deepEqual(await migrateToLatest(t.db), []);
   });
 
@@ -24,7 +24,7 @@ describe('migrations', () => {
       rows.map((r) => r.tableName),
       [
         'action_log', 'attempts', 'candidates', 'connection_events', 'disciplines', 'exam_proctors',
-        'exam_sessions', 'exams', 'groups', 'password_resets', 'recordings', 'user_sessions', 'users', 'violations',
+        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'recordings', 'user_sessions', 'users', 'violations',
       ],
     );
   });

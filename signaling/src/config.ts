@@ -18,6 +18,9 @@ export interface NodeConfig {
   tokenSecret: string;
   nodeId: string;
   webBuildDir: string;
+  /** Outgoing mail (password reset); unset = demo inbox in memory at /dev/mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -53,5 +56,7 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
     tokenSecret: secret,
     nodeId: env.NODE_ID ?? `${os.hostname()}:${port}`,
     webBuildDir: path.resolve(env.WEB_BUILD_DIR ?? path.join(repoRoot, 'web/build')),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || undefined,
   };
 }

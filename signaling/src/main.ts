@@ -3,7 +3,8 @@
  *
  *   DATABASE_URL unset → an embedded PostgreSQL under DATA_DIR/pg (single machine).
  *   REDIS_URL unset    → the job workers run inside this process on an in-process queue.
- *   --demo             → seed demo data once and print sign-in links.
+ *   SMTP_URL unset     → e-mails (password reset) stay in memory, readable at /dev/mail.
+ *   --demo             → seed demo data once and print sign-in links and passwords.
  *
  * With both URLs set this is one media node of many; run `recorder/src/jobs/main.ts`
  * as the separate jobs process (see infra/README.md).
@@ -16,8 +17,8 @@ import { createJobQueue, startJobWorkers } from '@proctor/recorder';
 import { mediaConfigFromEnv } from '@proctor/sfu';
 import { nodeConfigFromEnv } from './config.ts';
 import { startMediaNode } from './media-node.ts';
-import { printDemo } from './cli/demo.ts';
-import { seedMediaDemo } from '@proctor/db';
+import { printDemo, seedDemo } from './cli/demo.ts';
+import { DEV_MAIL_PATH } from './http/routes/dev-mail.routes.ts';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const db = createDb(databaseUrl);
   await migrateToLatest(db);
 
-  const queue = createJobQueue({ redisUrl: cfg.redisUrl, db });
+  // No Redis: BullMQ's PostgreSQL backend keeps the same queue code on the one database.
+  const queue = createJobQueue({ redisUrl: cfg.redisUrl, postgresUrl: cfg.redisUrl ? undefined : databaseUrl, logger: log.child({ mod: 'queue' }) });
   // Without Redis there is no separate jobs process to reach: run the workers here.
   const inlineJobs = !cfg.redisUrl || process.env.RUN_JOBS === '1';
   const jobs = inlineJobs ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }) }) : undefined;
@@ -50,11 +52,17 @@ async function main(): Promise<void> {
     media,
     webBuildDir: cfg.webBuildDir,
     log,
+    publicUrl: cfg.publicUrl,
+    smtpUrl: cfg.smtpUrl,
+    mailFrom: cfg.mailFrom,
   });
 
   log.info({ url: cfg.publicUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs }, 'media node ready');
+  if (!cfg.smtpUrl) {
+    log.warn(`SMTP_URL is not set: e-mails are not delivered but shown at ${cfg.publicUrl}${DEV_MAIL_PATH} to anyone who opens it; set SMTP_URL outside a demo`);
+  }
   // The seed is idempotent: a restart reuses the demo rows and moves the exam window to now.
-  if (demo) printDemo(await seedMediaDemo(db, { candidates: 3 }), cfg);
+  if (demo) printDemo(await seedDemo(db), cfg);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -14,6 +14,8 @@ import { RecordingService, resolveFfmpeg, type JobQueue } from '@proctor/recorde
 import { buildApp } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
+import { AuthService } from './services/auth.service.ts';
+import { startMail } from './services/mail.service.ts';
 
 export interface MediaNodeOptions {
   host: string;
@@ -26,6 +28,12 @@ export interface MediaNodeOptions {
   media: MediaConfig;
   webBuildDir: string | null;
   log: Logger;
+  /** Address users open (e-mailed links, Secure cookies). Default http://localhost:<port>, as in config.ts. */
+  publicUrl?: string;
+  /** Outgoing mail server; unset = the in-process demo inbox at /dev/mail. */
+  smtpUrl?: string;
+  /** Sender of e-mails; default no-reply@<public host>. */
+  mailFrom?: string;
 }
 
 export interface MediaNode {
@@ -60,8 +68,15 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     logger: log.child({ mod: 'recorder' }),
   });
 
-  const app = await buildApp({ log, db, pool, webBuildDir: opts.webBuildDir });
-  const io = createSocketServer(app.server, opts.tokenSecret);
+  const publicUrl = opts.publicUrl ?? `http://localhost:${opts.port}`;
+  const mail = await startMail({
+    smtpUrl: opts.smtpUrl,
+    from: opts.mailFrom ?? `Proctor <no-reply@${new URL(publicUrl).hostname}>`,
+    log: log.child({ mod: 'mail' }),
+  });
+  const auth = new AuthService({ db, mailer: mail.mailer, publicUrl, log: log.child({ mod: 'auth' }) });
+  const app = await buildApp({ log, db, pool, webBuildDir: opts.webBuildDir, auth, devMailbox: mail.devMailbox });
+  const io = createSocketServer(app.server, opts.tokenSecret, auth);
   const media = new MediaService({
     db,
     rooms,
@@ -92,6 +107,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
         await recordings.stopAll();
         io.close();
         await app.close();
+        await mail.close();
         rooms.closeAll();
         await pool.close();
       })();

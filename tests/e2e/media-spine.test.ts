@@ -40,7 +40,7 @@ describe('media spine', () => {
 
     // Tiles carry each candidate's name; screens are shown on demand.
     for (const s of sessions) {
-      const tile = proctor.locator(`[data-testid="tile"][data-session="${s.sessionId}"]`);
+      const tile = proctor.locator(`[data-testid="tile"][data-session-id="${s.sessionId}"]`);
       await tile.waitFor({ timeout: 20_000 });
       assert.match(await tile.innerText(), new RegExp(s.candidateName));
       await tile.getByTestId('toggle-screen').click();
@@ -63,7 +63,7 @@ describe('media spine', () => {
     // The grid notices the candidates left.
     for (const s of sessions) {
       await waitFor('tile shows disconnected', async () =>
-        (await proctor.locator(`[data-testid="tile"][data-session="${s.sessionId}"]`).getAttribute('data-state')) === 'disconnected',
+        (await proctor.locator(`[data-testid="tile"][data-session-id="${s.sessionId}"]`).getAttribute('data-state')) === 'disconnected',
       );
     }
 

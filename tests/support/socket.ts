@@ -1,6 +1,13 @@
 /** A raw socket.io client speaking the contract, for tests that bypass the browser. */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, RequestName } from '@proctor/signaling/contract';
+import type { RequestName } from '@proctor/signaling/contract';
+
+/** A test's loose view of an ack: read `data` or `error` after checking `ok`. */
+export interface AnyAck {
+  ok: boolean;
+  data: any;
+  error: { code: string; message: string };
+}
 
 export async function connect(url: string, token: string | undefined): Promise<Socket> {
   const socket = io(url, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -23,8 +30,8 @@ export async function connectError(url: string, token: string | undefined): Prom
 }
 
 /** Emit anything (even what the contract forbids) and return the ack. */
-export function ask(socket: Socket, event: RequestName | string, payload?: unknown, timeoutMs = 5000): Promise<Ack<any>> {
-  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Ack<any>>;
+export function ask(socket: Socket, event: RequestName | string, payload?: unknown, timeoutMs = 5000): Promise<AnyAck> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<AnyAck>;
 }
 
 /** rtpParameters a non-browser client can publish with: plain VP8/Opus with fixed SSRCs. */

@@ -35,7 +35,8 @@ export async function startStack({ candidates = 3, workers = 2 } = {}): Promise<
   const recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-rec-'));
   const queue = createJobQueue({
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    prefix: `proctor-test-${randomBytes(4).toString('hex')}`,
+    namespace: `proctor_test_${randomBytes(4).toString('hex')}`,
+    logger: log,
   });
   const jobs = await startJobWorkers({ db: testDb.db, queue, recordingsDir, logger: log });
   const tokenSecret = randomBytes(32).toString('base64url');

@@ -2,7 +2,11 @@
 // Keys are the names recorded in kysely_migration and must sort in apply order.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_login_failures.ts';
+import * as m0003 from './0003_results.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_login_failures': m0002,
+  '0003_results': m0003,
 };

@@ -39,3 +39,11 @@ export async function upsertUserByEmail(db: Kysely<DB>, input: UpsertUserInput):
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+export async function setUserPasswordHash(db: Kysely<DB>, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ passwordHash }).where('id', '=', id).execute();
+}
+
+export async function setUserLocale(db: Kysely<DB>, id: string, locale: Locale): Promise<void> {
+  await db.updateTable('users').set({ locale }).where('id', '=', id).execute();
+}

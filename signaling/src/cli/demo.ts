@@ -1,19 +1,34 @@
-/** The links printed when the platform starts with demo data. */
+/** The demo data and the links and passwords printed when the platform starts with it. */
+import type { Kysely } from 'kysely';
+import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL, seedMediaDemo, setUserPasswordHash, type DB, type MediaDemo } from '@proctor/db';
 import { mintToken } from '../auth/token.ts';
 import type { NodeConfig } from '../config.ts';
+import { SIGN_IN_PAGE } from '../contract/api/auth.ts';
+import { hashPassword } from '../services/auth.service.ts';
+import { DEV_MAIL_PATH } from '../http/routes/dev-mail.routes.ts';
 
-export interface DemoInfo {
-  examId: string;
-  proctorUserId: string;
-  sessions: { sessionId: string; candidateName: string }[];
+/** Fixed so the README can name them; set again on every demo start. Demo data only. */
+export const DEMO_PASSWORDS = { admin: 'demo-admin-2026', proctor: 'demo-proctor-2026' } as const;
+
+/** Seeds the media demo (idempotent) and gives the demo admin and proctor their passwords. */
+export async function seedDemo(db: Kysely<DB>): Promise<MediaDemo> {
+  const demo = await seedMediaDemo(db, { candidates: 3, passwordHash: await hashPassword(DEMO_PASSWORDS.proctor) });
+  // The seed sets one hash for both users; the admin gets its own.
+  await setUserPasswordHash(db, demo.adminUserId, await hashPassword(DEMO_PASSWORDS.admin));
+  return demo;
 }
 
-export function printDemo(demo: DemoInfo, cfg: NodeConfig): void {
+export function printDemo(demo: MediaDemo, cfg: NodeConfig): void {
   const day = 24 * 3600;
   const proctor = mintToken({ role: 'proctor', userId: demo.proctorUserId }, cfg.tokenSecret, day);
   const lines = [
     '',
     '  Proctoring platform is running.',
+    '',
+    `  Sign in:            ${cfg.publicUrl}${SIGN_IN_PAGE}`,
+    `    admin    ${MEDIA_DEMO_ADMIN_EMAIL}  password ${DEMO_PASSWORDS.admin}`,
+    `    proctor  ${MEDIA_DEMO_PROCTOR_EMAIL}  password ${DEMO_PASSWORDS.proctor}`,
+    ...(cfg.smtpUrl ? [] : [`  Sent e-mails:       ${cfg.publicUrl}${DEV_MAIL_PATH}`]),
     '',
     `  Proctor live grid:  ${cfg.publicUrl}/proctor/exams/${demo.examId}/live?token=${proctor}`,
     '',

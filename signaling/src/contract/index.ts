@@ -1,3 +1,5 @@
 export * from './media.ts';
 export * from './events.ts';
 export * from './token.ts';
+export * from './api/error.ts';
+export * from './api/auth.ts';

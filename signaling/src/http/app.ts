@@ -1,6 +1,7 @@
 /**
- * The fastify app of a media node: health, then the SvelteKit UI for every other path
- * (socket.io answers /socket.io/ on the same server before fastify sees it).
+ * The fastify app of a media node: health, the HTTP API under /api/ (sign-in, …), then the
+ * SvelteKit UI for every other path (socket.io answers /socket.io/ on the same server
+ * before fastify sees it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,14 +11,23 @@ import type { Logger } from 'pino';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '@proctor/db';
 import type { WorkerPool } from '@proctor/sfu';
+import type { AuthService } from '../services/auth.service.ts';
+import type { DevMailbox } from '../services/mail.service.ts';
+import { installApiErrors } from './errors.ts';
+import { authPlugin } from './auth.plugin.ts';
+import { DEV_MAIL_PATH } from './routes/dev-mail.routes.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
 export interface AppDeps {
   log: Logger;
   db: Kysely<DB>;
-  pool: WorkerPool;
+  /** Only what /healthz reads, so API tests can run without mediasoup workers. */
+  pool: Pick<WorkerPool, 'pids' | 'size'>;
   webBuildDir: string | null;
+  auth: AuthService;
+  /** The in-process demo inbox (no SMTP_URL), shown at /dev/mail; null otherwise. */
+  devMailbox: DevMailbox | null;
 }
 
 async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHandler | undefined> {
@@ -31,8 +41,10 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
   return mod.handler;
 }
 
-export async function buildApp({ log, db, pool, webBuildDir }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true });
+  installApiErrors(app);
+  await app.register(authPlugin, { auth, devMailbox });
 
   app.get('/healthz', async (_req, reply) => {
     const workers = pool.pids().filter((pid) => pid > 0).length;
@@ -46,7 +58,7 @@ export async function buildApp({ log, db, pool, webBuildDir }: AppDeps): Promise
     // Hand everything that is not ours to SvelteKit before fastify parses a body.
     app.addHook('onRequest', async (req, reply) => {
       const url = req.raw.url ?? '/';
-      if (url === '/healthz' || url.startsWith('/api/')) return;
+      if (url === '/healthz' || url.startsWith('/api/') || url.startsWith(DEV_MAIL_PATH)) return;
       reply.hijack();
       web(req.raw, reply.raw, () => {
         reply.raw.statusCode = 404;

@@ -66,7 +66,6 @@ export class MediaService {
   async candidateJoin(caller: Caller): Promise<ResponseOf<'candidate:join'>> {
     const { claims } = caller;
     if (claims.role !== 'candidate') throw new RequestError('forbidden', 'only candidates join as candidates');
-    if (caller.peer && !caller.peer.closed) throw new RequestError('conflict', 'already joined');
     const session = await getSessionForJoin(this.deps.db, claims.sessionId);
     if (!session) throw new RequestError('not_found', 'exam session not found');
     if (session.archived || session.status === 'finished') {
@@ -75,7 +74,10 @@ export class MediaService {
 
     const exam = this.#exam(session.examId);
     const previous = exam.candidates.get(session.sessionId);
-    if (previous?.peer && previous.socketId !== caller.socketId) {
+    if (previous?.peer && previous.socketId === caller.socketId) {
+      // The page rejoins on the same socket after its transport failed: that attempt is over.
+      await this.#dropCandidate(exam, previous, 'disconnected');
+    } else if (previous?.peer) {
       // The same candidate opened a second tab or came back before the old socket timed
       // out: the newest connection wins, the old one's attempt ends as "replaced".
       await this.#dropCandidate(exam, previous, 'replaced');

@@ -1,12 +1,13 @@
 /**
- * socket.io server for the media handshake: authenticates every socket with its signed
- * token, then maps each contract request onto MediaService. Thin on purpose: the flow
- * and all checks live in media/media-service.ts.
+ * socket.io server for the media handshake: authenticates every socket (a signed token, or
+ * the session cookie of a signed-in proctor/admin), then maps each contract request onto
+ * MediaService. Thin on purpose: the flow and all checks live in media/media-service.ts.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { PushName, PushOf } from '../contract/events.ts';
+import type { TokenClaims } from '../contract/token.ts';
 import { verifyToken, TokenError } from '../auth/token.ts';
 import { RateLimiter, refuseUnknown, register } from './ack.ts';
 import type { Caller, MediaService, PushSink } from '../media/media-service.ts';
@@ -16,20 +17,34 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 const proctorChannel = (examId: string) => `exam:${examId}:proctors`;
 
-export function createSocketServer(httpServer: HttpServer, tokenSecret: string): Server {
+/** Resolves a signed-in user's session cookie (AuthService.socketClaims); null = no cookie. */
+export interface SessionClaims {
+  socketClaims(headers: IncomingHttpHeaders): Promise<TokenClaims | null>;
+}
+
+export function createSocketServer(httpServer: HttpServer, tokenSecret: string, sessions: SessionClaims): Server {
   const io = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     cors: { origin: false },
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
+  // Candidates always bring a token; signed-in proctors/admins may rely on their cookie instead.
+  const authenticate = async (token: unknown, headers: IncomingHttpHeaders): Promise<TokenClaims> =>
+    (token === undefined ? await sessions.socketClaims(headers) : null) ?? verifyToken(token, tokenSecret);
   io.use((socket, next) => {
-    try {
-      socket.data.claims = verifyToken(socket.handshake.auth?.token, tokenSecret);
-      next();
-    } catch (err) {
-      next(new Error(err instanceof TokenError ? err.message : 'unauthenticated'));
-    }
+    authenticate(socket.handshake.auth?.token, socket.request.headers).then(
+      (claims) => {
+        socket.data.claims = claims;
+        next();
+      },
+      (err: unknown) => {
+        // `data.code` is the contract's error code; the message says what was wrong.
+        const refused = new Error(err instanceof TokenError ? err.message : 'unauthenticated') as Error & { data: unknown };
+        refused.data = { code: 'unauthenticated' };
+        next(refused);
+      },
+    );
   });
   return io;
 }

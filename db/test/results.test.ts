@@ -1,0 +1,346 @@
+// The Results query on a hand-made fixture whose answers are written out below: every
+// filter alone and combined, every sort both ways, grouping, archive, paging, proctor
+// scoping, decisions and views with their audit entries, and hostile search text.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import {
+  getResultRow,
+  listActionsForSession,
+  listCandidateResults,
+  listResults,
+  listResultsByCandidate,
+  markViewed,
+  RESULTS_SORT_KEYS,
+  type ResultsFilters,
+  type ResultsSortKey,
+  type ResultsViewer,
+  setDecision,
+} from '../src/index.ts';
+import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+
+// Ids are chosen so that the id tie-break order is s1 < s2 < … < s9.
+const id = (prefix: number, n: number) => `00000000-0000-4000-8000-${String(prefix).padStart(6, '0')}${String(n).padStart(6, '0')}`;
+const S = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`s${i + 1}`, id(1, i + 1)])) as Record<
+  's1' | 's2' | 's3' | 's4' | 's5' | 's6' | 's7' | 's8' | 's9',
+  string
+>;
+const C = { c1: id(2, 1), c2: id(2, 2), c3: id(2, 3), c4: id(2, 4), c5: id(2, 5) };
+const G = { g1: id(3, 1), g2: id(3, 2), g10: id(3, 10) };
+const D = { ecology: id(4, 1), kazakh: id(4, 2) };
+const E = { e1: id(5, 1), e2: id(5, 2), e3: id(5, 3) };
+const U = { admin: id(6, 1), p1: id(6, 2), p2: id(6, 3), p3: id(6, 4) };
+const name = (s: string) => Object.entries(S).find(([, v]) => v === s)?.[0];
+
+const admin: ResultsViewer = { userId: U.admin, role: 'admin' };
+const current: ResultsFilters = { archived: false };
+const actor = { userId: U.p1, fullName: 'Нұрланова Айгүл Бекқызы', iin: '880514400016' };
+
+describe('results repository', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase();
+    const db = t.db;
+    await db.insertInto('disciplines').values([{ id: D.ecology, name: 'Экология' }, { id: D.kazakh, name: 'Қазақ тілі' }]).execute();
+    // "Группа 10" sorts after "Группа 2" (numeric collation) and contains "Группа 1".
+    await db.insertInto('groups').values([{ id: G.g1, name: 'Группа 1' }, { id: G.g2, name: 'Группа 2' }, { id: G.g10, name: 'Группа 10' }]).execute();
+    const window = { startsAt: new Date('2025-01-01T00:00:00Z'), endsAt: new Date('2025-12-31T00:00:00Z') };
+    await db
+      .insertInto('exams')
+      .values([
+        { id: E.e1, name: 'Экология test', disciplineId: D.ecology, ...window },
+        { id: E.e2, name: 'Қазақ тілі: емтихан', disciplineId: D.kazakh, ...window, timeZone: 'Asia/Aqtobe' },
+        { id: E.e3, name: 'Экология: қысқы сессия', disciplineId: D.ecology, ...window },
+      ])
+      .execute();
+    await db
+      .insertInto('users')
+      .values([
+        { id: U.admin, email: 'admin@t', fullName: 'Админ', role: 'admin' },
+        { id: U.p1, email: 'p1@t', fullName: actor.fullName, iin: actor.iin, role: 'proctor' },
+        { id: U.p2, email: 'p2@t', fullName: 'Проктор Два', role: 'proctor' },
+        { id: U.p3, email: 'p3@t', fullName: 'Проктор Три', role: 'proctor' },
+      ])
+      .execute();
+    await db.insertInto('examProctors').values([{ examId: E.e1, userId: U.p1 }, { examId: E.e2, userId: U.p2 }]).execute();
+    await db
+      .insertInto('candidates')
+      .values([
+        { id: C.c1, fullName: 'Абдукаримова Зарина', iin: '040312600011', groupId: G.g1, referencePhotoPath: 'photos/c1.jpg' },
+        { id: C.c2, fullName: 'Әбдіқадыров Нұрсұлтан', iin: '031102500012', groupId: G.g1 },
+        { id: C.c3, fullName: 'Смирнов Алексей', iin: '041207300013', groupId: G.g2 },
+        { id: C.c4, fullName: 'Қаналбекова Ұлдана', iin: '040618600014', groupId: G.g10 },
+        // No group; LIKE wildcards in the name must match only literally.
+        { id: C.c5, fullName: 'Жанна 100%_тест', iin: '050130600015', groupId: null },
+      ])
+      .execute();
+    const at = (s: string) => new Date(`${s}Z`);
+    const session = (
+      sid: string,
+      examId: string,
+      candidateId: string,
+      status: 'not_started' | 'in_progress' | 'finished',
+      startedAt: string | null,
+      endedAt: string | null,
+      honesty: number | null,
+      decision: 'none' | 'admitted' | 'not_admitted' | 'annulled',
+      reviewStatus: 'not_viewed' | 'viewed',
+      archived = false,
+    ) => ({
+      id: sid, examId, candidateId, status, honesty, decision, reviewStatus, archived,
+      startedAt: startedAt ? at(startedAt) : null,
+      endedAt: endedAt ? at(endedAt) : null,
+    });
+    await db
+      .insertInto('examSessions')
+      .values([
+        session(S.s1, E.e1, C.c1, 'finished', '2025-03-01T09:00:00', '2025-03-01T09:50:00', 79, 'none', 'not_viewed'),
+        session(S.s2, E.e1, C.c2, 'finished', '2025-03-01T09:05:00', '2025-03-01T10:00:00', 95, 'admitted', 'viewed'),
+        session(S.s3, E.e1, C.c3, 'in_progress', '2025-03-01T09:10:00', null, 60, 'none', 'not_viewed'),
+        session(S.s4, E.e1, C.c4, 'not_started', null, null, null, 'none', 'not_viewed'),
+        session(S.s5, E.e2, C.c1, 'finished', '2025-03-05T14:00:00', '2025-03-05T15:00:00', 40, 'not_admitted', 'viewed'),
+        session(S.s6, E.e2, C.c3, 'finished', '2025-03-05T14:02:00', '2025-03-05T14:40:00', 100, 'annulled', 'viewed'),
+        session(S.s7, E.e2, C.c5, 'finished', '2025-03-05T14:03:00', '2025-03-05T14:30:00', 88, 'none', 'not_viewed'),
+        session(S.s8, E.e3, C.c1, 'finished', '2025-01-10T10:00:00', '2025-01-10T11:00:00', 70, 'admitted', 'viewed', true),
+        session(S.s9, E.e3, C.c2, 'finished', '2025-01-10T10:01:00', '2025-01-10T10:40:00', 55, 'none', 'not_viewed', true),
+      ])
+      .execute();
+    // c2 has no reference photo: the row shows the session's latest snapshot.
+    await db
+      .insertInto('violations')
+      .values([
+        { sessionId: S.s2, type: 'no_face', category: 'behaviour', source: 'client', startsAt: at('2025-03-01T09:20:00'), snapshotPath: 'snap/s2-a.jpg' },
+        { sessionId: S.s2, type: 'focus_lost', category: 'behaviour', source: 'client', startsAt: at('2025-03-01T09:30:00'), snapshotPath: 'snap/s2-b.jpg' },
+        { sessionId: S.s2, type: 'voice', category: 'behaviour', source: 'server', startsAt: at('2025-03-01T09:40:00'), snapshotPath: null },
+      ])
+      .execute();
+  });
+  after(() => t?.drop());
+
+  const ids = async (filters: Partial<ResultsFilters>, sort: ResultsSortKey = 'startedAt', direction: 'asc' | 'desc' = 'asc', viewer = admin) => {
+    const r = await listResults(t.db, viewer, { ...current, ...filters }, { sort, direction, page: 1, pageSize: 50 });
+    assert.equal(r.total, r.rows.length);
+    assert.equal(r.totalExact, true);
+    return r.rows.map((row) => name(row.sessionId));
+  };
+
+  it('returns every column of a row', async () => {
+    const { rows } = await listResults(t.db, admin, current, { sort: 'startedAt', direction: 'asc', page: 1, pageSize: 2 });
+    assert.deepEqual(rows[0], {
+      sessionId: S.s1,
+      examId: E.e1,
+      candidateId: C.c1,
+      photoPath: 'photos/c1.jpg',
+      candidateName: 'Абдукаримова Зарина',
+      groupId: G.g1,
+      groupName: 'Группа 1',
+      status: 'finished',
+      startedAt: new Date('2025-03-01T09:00:00Z'),
+      endedAt: new Date('2025-03-01T09:50:00Z'),
+      honesty: 79,
+      examName: 'Экология test',
+      timeZone: 'Asia/Almaty',
+      decision: 'none',
+      reviewStatus: 'not_viewed',
+    });
+    assert.equal(rows[1]!.photoPath, 'snap/s2-b.jpg', 'latest snapshot with a picture');
+    assert.equal((await getResultRow(t.db, S.s7))?.photoPath, null);
+    assert.equal((await getResultRow(t.db, S.s6))?.timeZone, 'Asia/Aqtobe');
+  });
+
+  it('defaults to current records, newest first, not-started ones counting as the newest', async () => {
+    assert.deepEqual(await ids({}, 'startedAt', 'desc'), ['s4', 's7', 's6', 's5', 's3', 's2', 's1']);
+  });
+
+  it('filters by each criterion alone', async () => {
+    assert.deepEqual(await ids({ search: 'зарина' }), ['s1', 's5']);
+    assert.deepEqual(await ids({ search: '  ӘБДІҚ ' }), ['s2'], 'Kazakh letters, any case, trimmed');
+    assert.deepEqual(await ids({ search: 'группа 1' }), ['s1', 's2', 's5', 's4'], 'group name substring: Группа 1 and Группа 10');
+    assert.deepEqual(await ids({ search: '%' }), ['s7'], '% is literal');
+    assert.deepEqual(await ids({ search: '_' }), ['s7'], '_ is literal');
+    assert.deepEqual(await ids({ search: 'нет такого' }), []);
+    assert.deepEqual(await ids({ examIds: [E.e2] }), ['s5', 's6', 's7']);
+    assert.deepEqual(await ids({ examIds: [E.e1, E.e2] }), ['s1', 's2', 's3', 's5', 's6', 's7', 's4']);
+    assert.deepEqual(await ids({ startedFrom: new Date('2025-03-05T00:00:00Z'), startedTo: new Date('2025-03-05T23:59:59Z') }), ['s5', 's6', 's7']);
+    assert.deepEqual(await ids({ startedFrom: new Date('2025-03-01T09:05:00Z'), startedTo: new Date('2025-03-05T14:00:00Z') }), ['s2', 's3', 's5'], 'bounds inclusive');
+    assert.deepEqual(await ids({ startedTo: new Date('2025-03-01T09:05:00Z') }), ['s1', 's2']);
+    assert.deepEqual(await ids({ groupIds: [G.g2] }), ['s3', 's6']);
+    assert.deepEqual(await ids({ groupIds: [G.g1, G.g10] }), ['s1', 's2', 's5', 's4']);
+    assert.deepEqual(await ids({ disciplineIds: [D.kazakh] }), ['s5', 's6', 's7']);
+    assert.deepEqual(await ids({ statuses: ['in_progress'] }), ['s3']);
+    assert.deepEqual(await ids({ statuses: ['not_started', 'in_progress'] }), ['s3', 's4']);
+    assert.deepEqual(await ids({ honestyMin: 60, honestyMax: 88 }), ['s1', 's3', 's7'], 'inclusive, null honesty excluded');
+    assert.deepEqual(await ids({ honestyMin: 95 }), ['s2', 's6']);
+    assert.deepEqual(await ids({ honestyMax: 40 }), ['s5']);
+    assert.deepEqual(await ids({ decisions: ['admitted'] }), ['s2']);
+    assert.deepEqual(await ids({ decisions: ['none'] }), ['s1', 's3', 's7', 's4']);
+    assert.deepEqual(await ids({ archived: true }), ['s8', 's9']);
+  });
+
+  it('combines filters', async () => {
+    assert.deepEqual(await ids({ examIds: [E.e1], statuses: ['finished'] }), ['s1', 's2']);
+    assert.deepEqual(await ids({ search: 'а', decisions: ['none'], honestyMin: 50 }), ['s1', 's3', 's7']);
+    assert.deepEqual(await ids({ disciplineIds: [D.ecology], groupIds: [G.g1], honestyMax: 80 }), ['s1']);
+    assert.deepEqual(await ids({ archived: true, search: 'нұрсұлтан', decisions: ['none'] }), ['s9']);
+    assert.deepEqual(await ids({ examIds: [E.e2], statuses: ['in_progress'] }), []);
+  });
+
+  it('sorts by every column both ways, ties broken by id', async () => {
+    const asc: Record<ResultsSortKey, string[]> = {
+      // Kazakh alphabet: А Ә … Ж … Қ … С
+      candidate: ['s1', 's5', 's2', 's7', 's4', 's3', 's6'],
+      // Группа 1 < Группа 2 < Группа 10 < no group; then by candidate
+      group: ['s1', 's5', 's2', 's3', 's6', 's4', 's7'],
+      // not started < in progress < finished
+      status: ['s4', 's3', 's1', 's2', 's5', 's6', 's7'],
+      startedAt: ['s1', 's2', 's3', 's5', 's6', 's7', 's4'],
+      endedAt: ['s1', 's2', 's7', 's6', 's5', 's3', 's4'],
+      honesty: ['s5', 's3', 's1', 's7', 's2', 's6', 's4'],
+      // Қазақ тілі… < Экология…
+      exam: ['s5', 's6', 's7', 's1', 's2', 's3', 's4'],
+      // none < admitted < not admitted < annulled
+      decision: ['s1', 's3', 's4', 's7', 's2', 's5', 's6'],
+      reviewStatus: ['s1', 's3', 's4', 's7', 's2', 's5', 's6'],
+    };
+    for (const key of RESULTS_SORT_KEYS) {
+      assert.deepEqual(await ids({}, key, 'asc'), asc[key], `${key} asc`);
+      assert.deepEqual(await ids({}, key, 'desc'), [...asc[key]].reverse(), `${key} desc`);
+    }
+  });
+
+  it('pages with a total, and a page past the end is empty with the same total', async () => {
+    const page = (n: number) => listResults(t.db, admin, current, { sort: 'startedAt', direction: 'asc', page: n, pageSize: 3 });
+    const pages = await Promise.all([1, 2, 3, 4, 1_000_000].map(page));
+    assert.deepEqual(pages.map((p) => p.rows.map((r) => name(r.sessionId))), [['s1', 's2', 's3'], ['s5', 's6', 's7'], ['s4'], [], []]);
+    assert.deepEqual(pages.map((p) => [p.total, p.totalExact]), Array(5).fill([7, true]));
+  });
+
+  it('estimates the total above the exact-count limit and says so', async () => {
+    const r = await listResults(t.db, admin, current, { sort: 'startedAt', direction: 'asc', page: 1, pageSize: 2, exactCountLimit: 3 });
+    assert.equal(r.totalExact, false);
+    assert.ok(r.total >= 4, `estimate ${r.total} is at least limit + 1`);
+    assert.equal(r.rows.length, 2);
+    const few = await listResults(t.db, admin, { ...current, examIds: [E.e2] }, { sort: 'startedAt', direction: 'asc', page: 1, pageSize: 2, exactCountLimit: 3 });
+    assert.deepEqual([few.total, few.totalExact], [3, true]);
+  });
+
+  it('groups by candidate with counts and aggregates, sorted, and expands one candidate', async () => {
+    const grouped = await listResultsByCandidate(t.db, admin, current, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 50 });
+    assert.deepEqual([grouped.total, grouped.totalExact], [5, true]);
+    assert.deepEqual(
+      grouped.rows.map((r) => [r.candidateId, r.sessionCount]),
+      [[C.c1, 2], [C.c2, 1], [C.c5, 1], [C.c4, 1], [C.c3, 2]],
+    );
+    assert.deepEqual(grouped.rows[0], {
+      candidateId: C.c1,
+      photoPath: 'photos/c1.jpg',
+      candidateName: 'Абдукаримова Зарина',
+      groupId: G.g1,
+      groupName: 'Группа 1',
+      sessionCount: 2,
+      firstStartedAt: new Date('2025-03-01T09:00:00Z'),
+      lastStartedAt: new Date('2025-03-05T14:00:00Z'),
+      lastEndedAt: new Date('2025-03-05T15:00:00Z'),
+      minHonesty: 40,
+      avgHonesty: 60, // (79 + 40) / 2 rounded
+      notViewedCount: 1,
+      undecidedCount: 1,
+    });
+    assert.equal(grouped.rows[1]!.photoPath, 'snap/s2-b.jpg');
+
+    const by = async (sort: 'candidate' | 'group' | 'sessions' | 'startedAt' | 'endedAt' | 'honesty', direction: 'asc' | 'desc') =>
+      (await listResultsByCandidate(t.db, admin, current, { sort, direction, page: 1, pageSize: 50 })).rows.map((r) => r.candidateId);
+    assert.deepEqual(await by('sessions', 'desc'), [C.c3, C.c1, C.c4, C.c5, C.c2]);
+    assert.deepEqual(await by('group', 'asc'), [C.c1, C.c2, C.c3, C.c4, C.c5]);
+    assert.deepEqual(await by('group', 'desc'), [C.c5, C.c4, C.c3, C.c2, C.c1]);
+    assert.deepEqual(await by('honesty', 'asc'), [C.c1, C.c3, C.c5, C.c2, C.c4]);
+    assert.deepEqual(await by('startedAt', 'desc'), [C.c4, C.c5, C.c3, C.c1, C.c2]);
+    // Latest end among the sessions that have one; c4 has none.
+    assert.deepEqual(await by('endedAt', 'asc'), [C.c2, C.c5, C.c3, C.c1, C.c4]);
+
+    const paged = await listResultsByCandidate(t.db, admin, current, { sort: 'candidate', direction: 'desc', page: 2, pageSize: 2 });
+    assert.deepEqual([paged.rows.map((r) => r.candidateId), paged.total], [[C.c5, C.c2], 5]);
+
+    const filteredGroups = await listResultsByCandidate(t.db, admin, { ...current, examIds: [E.e2] }, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 50 });
+    assert.deepEqual(filteredGroups.rows.map((r) => [r.candidateId, r.sessionCount]), [[C.c1, 1], [C.c5, 1], [C.c3, 1]]);
+
+    const archived = await listResultsByCandidate(t.db, admin, { archived: true }, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 50 });
+    assert.deepEqual(archived.rows.map((r) => [r.candidateId, r.sessionCount]), [[C.c1, 1], [C.c2, 1]]);
+
+    const expand = (filters: ResultsFilters, viewer = admin) =>
+      listCandidateResults(t.db, viewer, C.c1, filters, { sort: 'startedAt', direction: 'desc' }).then((rows) => rows.map((r) => name(r.sessionId)));
+    assert.deepEqual(await expand(current), ['s5', 's1']);
+    assert.deepEqual(await expand({ archived: true }), ['s8']);
+    assert.deepEqual(await expand({ ...current, honestyMin: 50 }), ['s1']);
+    assert.deepEqual(await expand(current, { userId: U.p2, role: 'proctor' }), ['s5']);
+  });
+
+  it('shows a proctor only the sessions of exams assigned to them', async () => {
+    const p1: ResultsViewer = { userId: U.p1, role: 'proctor' };
+    const p2: ResultsViewer = { userId: U.p2, role: 'proctor' };
+    const p3: ResultsViewer = { userId: U.p3, role: 'proctor' };
+    assert.deepEqual(await ids({}, 'startedAt', 'asc', p1), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(await ids({}, 'startedAt', 'asc', p2), ['s5', 's6', 's7']);
+    assert.deepEqual(await ids({}, 'startedAt', 'asc', p3), []);
+    assert.deepEqual(await ids({ examIds: [E.e2] }, 'startedAt', 'asc', p1), [], 'an exam filter never widens the scope');
+    assert.deepEqual(await ids({ archived: true }, 'startedAt', 'asc', p1), []);
+    const grouped = await listResultsByCandidate(t.db, p2, current, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 50 });
+    assert.deepEqual(grouped.rows.map((r) => r.candidateId), [C.c1, C.c5, C.c3]);
+  });
+
+  it('treats SQL-looking search text as text', async () => {
+    for (const search of ["'; DROP TABLE exam_sessions; --", "' OR '1'='1", '\\', "%' OR 1=1 --", 'a\u0000b'.replace('\u0000', '')]) {
+      const r = await listResults(t.db, admin, { ...current, search }, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 50 });
+      assert.deepEqual([r.rows.length, r.total], [0, 0], search);
+    }
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM exam_sessions`.execute(t.db);
+    assert.equal(rows[0]!.n, 9);
+  });
+
+  it('changes a decision once, logging from → to in the same transaction', async () => {
+    const change = await setDecision(t.db, { sessionId: S.s1, decision: 'admitted', actor });
+    assert.deepEqual(change, { examId: E.e1, from: 'none', to: 'admitted', changed: true });
+    assert.equal((await getResultRow(t.db, S.s1))?.decision, 'admitted');
+    const again = await setDecision(t.db, { sessionId: S.s1, decision: 'admitted', actor });
+    assert.deepEqual(again, { examId: E.e1, from: 'admitted', to: 'admitted', changed: false });
+    const log = await listActionsForSession(t.db, S.s1);
+    assert.equal(log.length, 1, 'no entry for a no-op');
+    assert.deepEqual(
+      [log[0]!.action, log[0]!.details, log[0]!.actorUserId, log[0]!.actorName, log[0]!.actorIin],
+      ['session.decision_changed', { from: 'none', to: 'admitted' }, U.p1, actor.fullName, actor.iin],
+    );
+    assert.equal(await setDecision(t.db, { sessionId: id(9, 9), decision: 'admitted', actor }), undefined);
+  });
+
+  it('rolls the decision back when the audit entry cannot be written', async () => {
+    await assert.rejects(setDecision(t.db, { sessionId: S.s2, decision: 'annulled', actor: { ...actor, iin: null, fullName: null as unknown as string } }));
+    assert.equal((await getResultRow(t.db, S.s2))?.decision, 'admitted');
+    assert.deepEqual(await listActionsForSession(t.db, S.s2), []);
+  });
+
+  it('marks a session viewed on the first view and logs every view', async () => {
+    assert.deepEqual(await markViewed(t.db, { sessionId: S.s3, actor }), { examId: E.e1, firstView: true });
+    assert.deepEqual(await markViewed(t.db, { sessionId: S.s3, actor }), { examId: E.e1, firstView: false });
+    assert.equal((await getResultRow(t.db, S.s3))?.reviewStatus, 'viewed');
+    assert.deepEqual((await listActionsForSession(t.db, S.s3)).map((e) => e.action), ['session.viewed', 'session.viewed']);
+    assert.equal(await markViewed(t.db, { sessionId: id(9, 9), actor }), undefined);
+  });
+
+  it('keeps the name copies in step with renames and group moves', async () => {
+    await t.db.updateTable('candidates').set({ fullName: 'Абдукаримова Зарина Ерланқызы', groupId: G.g2 }).where('id', '=', C.c1).execute();
+    await t.db.updateTable('groups').set({ name: 'Группа 2А' }).where('id', '=', G.g2).execute();
+    await t.db.updateTable('exams').set({ name: 'Қазақ тілі (қайта тапсыру)', disciplineId: D.ecology }).where('id', '=', E.e2).execute();
+    const row = await getResultRow(t.db, S.s5);
+    assert.deepEqual(
+      [row?.candidateName, row?.groupId, row?.groupName, row?.examName],
+      ['Абдукаримова Зарина Ерланқызы', G.g2, 'Группа 2А', 'Қазақ тілі (қайта тапсыру)'],
+    );
+    assert.deepEqual(await ids({ search: 'ерланқызы' }), ['s1', 's5']);
+    assert.deepEqual(await ids({ search: 'группа 2а' }), ['s1', 's3', 's5', 's6']);
+    assert.deepEqual(await ids({ disciplineIds: [D.kazakh] }), []);
+    await assert.rejects(
+      t.db.insertInto('examSessions').values({ examId: E.e1, candidateId: id(9, 9) }).execute(),
+      /candidate .* does not exist/,
+    );
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * Locating ffmpeg/ffprobe and reading facts about recorded files.
+ *
+ * Recording depends on a system ffmpeg (Debian's 5.1: `ffmpeg-static` cannot install
+ * here), so a missing binary must fail once, at start-up, with a message that says
+ * how to fix it — not later as an ENOENT on the first candidate's camera.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+
+export interface FfmpegPaths {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+export class FfmpegNotFoundError extends Error {
+  constructor(detail: string) {
+    super(
+      `ffmpeg not found: install Debian's ffmpeg (infra/scripts/install-system-deps.sh) or set FFMPEG_PATH (${detail})`,
+    );
+    this.name = 'FfmpegNotFoundError';
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name: string, envPath: string | undefined): string | undefined {
+  for (const dir of (envPath ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * `FFMPEG_PATH` / `FFPROBE_PATH` win; otherwise both are looked up on PATH. When only
+ * FFMPEG_PATH is set, an `ffprobe` next to it is preferred (they ship together).
+ */
+export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegPaths {
+  let ffmpeg: string | undefined;
+  if (env.FFMPEG_PATH) {
+    if (!isExecutableFile(env.FFMPEG_PATH)) {
+      throw new FfmpegNotFoundError(`FFMPEG_PATH=${env.FFMPEG_PATH} is not an executable file`);
+    }
+    ffmpeg = env.FFMPEG_PATH;
+  } else {
+    ffmpeg = findOnPath('ffmpeg', env.PATH);
+    if (!ffmpeg) throw new FfmpegNotFoundError('no ffmpeg on PATH');
+  }
+
+  let ffprobe: string | undefined;
+  if (env.FFPROBE_PATH) {
+    if (!isExecutableFile(env.FFPROBE_PATH)) {
+      throw new FfmpegNotFoundError(`FFPROBE_PATH=${env.FFPROBE_PATH} is not an executable file`);
+    }
+    ffprobe = env.FFPROBE_PATH;
+  } else {
+    const sibling = path.join(path.dirname(ffmpeg), 'ffprobe');
+    ffprobe = isExecutableFile(sibling) ? sibling : findOnPath('ffprobe', env.PATH);
+    if (!ffprobe) throw new FfmpegNotFoundError('ffmpeg found but no ffprobe next to it or on PATH');
+  }
+  return { ffmpeg, ffprobe };
+}
+
+let setprivPath: string | null | undefined;
+/**
+ * util-linux `setpriv` (present on Debian), used to give ffmpeg a parent-death signal.
+ * Null where it is missing; recording works without it, only orphans are not reaped.
+ */
+export function findSetpriv(): string | null {
+  if (setprivPath === undefined) setprivPath = findOnPath('setpriv', process.env.PATH) ?? null;
+  return setprivPath;
+}
+
+/** Runs a binary to completion, collecting stdout/stderr (small outputs only). */
+export function run(
+  bin: string,
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      // Keep the tail only: ffmpeg can be chatty and we only quote it in errors.
+      stderr = (stderr + d).slice(-8000);
+    });
+    const timer = opts.timeoutMs
+      ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs).unref()
+      : undefined;
+    child.on('error', (err) => {
+      if (timer) clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export interface ProbeResult {
+  /** Seconds, or null when the container does not state it (e.g. a live WebM cut off by SIGKILL). */
+  durationSec: number | null;
+  streams: Array<{ index: number; codecType: string; codecName: string; width?: number; height?: number }>;
+}
+
+export async function probe(file: string, ffprobe = resolveFfmpeg().ffprobe): Promise<ProbeResult> {
+  const res = await run(
+    ffprobe,
+    ['-v', 'error', '-show_entries', 'format=duration:stream=index,codec_type,codec_name,width,height', '-of', 'json', file],
+    { timeoutMs: 30_000 },
+  );
+  if (res.code !== 0) throw new Error(`ffprobe failed on ${file}: ${res.stderr.trim() || `exit ${res.code}`}`);
+  const json = JSON.parse(res.stdout) as {
+    format?: { duration?: string };
+    streams?: Array<{ index: number; codec_type: string; codec_name: string; width?: number; height?: number }>;
+  };
+  const d = json.format?.duration !== undefined ? Number(json.format.duration) : NaN;
+  return {
+    durationSec: Number.isFinite(d) ? d : null,
+    streams: (json.streams ?? []).map((s) => ({
+      index: s.index,
+      codecType: s.codec_type,
+      codecName: s.codec_name,
+      ...(s.width !== undefined ? { width: s.width } : {}),
+      ...(s.height !== undefined ? { height: s.height } : {}),
+    })),
+  };
+}
+
+/** Container duration in seconds; throws if ffprobe cannot read one. */
+export async function probeDuration(file: string, ffprobe?: string): Promise<number> {
+  const { durationSec } = await probe(file, ffprobe);
+  if (durationSec === null) throw new Error(`ffprobe reports no duration for ${file}`);
+  return durationSec;
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { FfmpegNotFoundError, resolveFfmpeg } from '../src/ffmpeg.ts';
+import { RecordingService } from '../src/recording-service.ts';
+import { pino } from 'pino';
+
+const HINT = /ffmpeg not found: install Debian's ffmpeg \(infra\/scripts\/install-system-deps\.sh\) or set FFMPEG_PATH/;
+
+test('finds the system ffmpeg and ffprobe on PATH', () => {
+  const paths = resolveFfmpeg({ PATH: process.env.PATH });
+  assert.match(paths.ffmpeg, /\/ffmpeg$/);
+  assert.match(paths.ffprobe, /\/ffprobe$/);
+});
+
+test('FFMPEG_PATH=/nonexistent gives one clear error', () => {
+  assert.throws(() => resolveFfmpeg({ ...process.env, FFMPEG_PATH: '/nonexistent' }), (err: Error) => {
+    assert.ok(err instanceof FfmpegNotFoundError);
+    assert.match(err.message, HINT);
+    assert.match(err.message, /FFMPEG_PATH=\/nonexistent/);
+    return true;
+  });
+});
+
+test('no ffmpeg on PATH gives the same error', async () => {
+  const empty = await mkdtemp(path.join(os.tmpdir(), 'no-ffmpeg-'));
+  try {
+    assert.throws(() => resolveFfmpeg({ PATH: empty }), HINT);
+  } finally {
+    await rm(empty, { recursive: true });
+  }
+});
+
+test('RecordingService refuses to start without ffmpeg', () => {
+  const saved = process.env.FFMPEG_PATH;
+  process.env.FFMPEG_PATH = '/nonexistent';
+  try {
+    assert.throws(
+      () =>
+        new RecordingService({
+          // Never touched: the constructor fails before using them.
+          db: undefined as never,
+          queue: undefined as never,
+          recordingsDir: os.tmpdir(),
+          logger: pino({ level: 'silent' }),
+        }),
+      HINT,
+    );
+  } finally {
+    if (saved === undefined) delete process.env.FFMPEG_PATH;
+    else process.env.FFMPEG_PATH = saved;
+  }
+});

@@ -1,0 +1,79 @@
+/**
+ * Cookie sessions for the whole HTTP API, registered once from buildApp. Not encapsulated
+ * (fastify-plugin), so what it adds applies to every route registered anywhere:
+ *
+ * - `request.user`: the signed-in user or null, resolved from the session cookie for
+ *   every `/api/` request (guards.ts turns it into 401/403).
+ * - CSRF protection for every state-changing `/api/` request (POST/PUT/PATCH/DELETE): it
+ *   must come from our own origin (Origin header, else Referer; a request with neither is
+ *   refused) and carry a JSON body or none. SameSite=Lax already keeps the cookie off
+ *   cross-site POSTs in current browsers; this check also covers same-site subdomains and
+ *   older browsers, and needs no token in the UI.
+ * - the sign-in routes and, without SMTP, the demo inbox at /dev/mail.
+ */
+import fp from 'fastify-plugin';
+import { fastifyCookie } from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../contract/api/auth.ts';
+import { checkOrigin } from '../auth/origin.ts';
+import type { AuthService, SessionUser } from '../services/auth.service.ts';
+import type { DevMailbox } from '../services/mail.service.ts';
+import { HttpError } from './errors.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { devMailRoutes } from './routes/dev-mail.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for `/api/` requests with a valid session cookie; see http/guards.ts. */
+    user: SessionUser | null;
+  }
+}
+
+export interface AuthPluginOptions {
+  auth: AuthService;
+  devMailbox: DevMailbox | null;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function assertSameOriginJson(req: FastifyRequest, publicOrigin: string): void {
+  const origin = checkOrigin(req.headers, publicOrigin);
+  if (origin !== 'same') {
+    throw new HttpError(
+      403,
+      'cross_origin',
+      origin === 'absent' ? 'Origin or Referer header required for this request.' : 'Requests from other sites are refused.',
+    );
+  }
+  // HTML forms can post urlencoded, multipart and text/plain bodies cross-site without a
+  // preflight; JSON they cannot.
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const type = req.headers['content-type'] ?? '';
+  if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+  }
+}
+
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, { auth, devMailbox }) => {
+    await app.register(fastifyCookie);
+    // Per-route limits only (the login and reset routes set theirs).
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_req, ctx) =>
+        new HttpError(429, 'rate_limited', `Too many requests from this address; try again in ${ctx.after}.`),
+    });
+    app.decorateRequest('user', null);
+
+    app.addHook('onRequest', async (req) => {
+      if (!req.url.startsWith('/api/')) return;
+      if (STATE_CHANGING.has(req.method)) assertSameOriginJson(req, auth.publicOrigin);
+      req.user = await auth.authenticate(req.cookies[SESSION_COOKIE]);
+    });
+
+    await app.register(authRoutes, { auth });
+    if (devMailbox) await app.register(devMailRoutes, { mailbox: devMailbox });
+  },
+  { name: 'proctor-auth', fastify: '5.x' },
+);

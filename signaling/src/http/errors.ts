@@ -1,0 +1,54 @@
+/**
+ * HTTP API errors: every failure leaves as `{ error: { code, message } }` (contract/api/error.ts).
+ * Route code throws `HttpError`; fastify's own 4xx errors (bad JSON, body too large, rate
+ * limit) are mapped by status; anything else is logged and answered as a bare 500.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { ApiError, ApiErrorCode } from '../contract/api/error.ts';
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function apiError(code: ApiErrorCode, message: string): ApiError {
+  return { error: { code, message } };
+}
+
+/** Validates a request body against its contract schema; 400 naming the first bad field. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new HttpError(400, 'bad_request', `${field}${issue?.message ?? 'invalid request'}`);
+}
+
+const codeByStatus: Record<number, ApiErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export function installApiErrors(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.statusCode).send(apiError(err.code, err.message));
+    const status = (err as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return reply.code(status).send(apiError(codeByStatus[status] ?? 'bad_request', (err as Error).message));
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send(apiError('internal', 'internal error'));
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(apiError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+}

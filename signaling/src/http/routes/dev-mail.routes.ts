@@ -1,0 +1,47 @@
+/**
+ * The demo inbox: e-mails caught by the in-process SMTP server (no SMTP_URL), newest first.
+ * Only registered without SMTP_URL. Anyone who can open it can read reset links, which is
+ * why a real installation sets SMTP_URL (main.ts warns at start-up).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { CaughtMail, DevMailbox } from '../../services/mail.service.ts';
+
+export const DEV_MAIL_PATH = '/dev/mail';
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Escaped text with its http(s) links made clickable (the reset link is the point). */
+const linkify = (text: string) => escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+
+function renderMail(mail: CaughtMail): string {
+  return `<article>
+  <h2>${escapeHtml(mail.subject || '(no subject)')}</h2>
+  <p class="meta">${escapeHtml(mail.receivedAt.toISOString())} · from ${escapeHtml(mail.from)} · to ${escapeHtml(mail.to)}</p>
+  <pre>${linkify(mail.text)}</pre>
+</article>`;
+}
+
+function renderInbox(messages: readonly CaughtMail[]): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>Demo mail (${messages.length})</title>
+<style>body{font:15px system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}
+article{border:1px solid #ccc;border-radius:6px;padding:0 1rem;margin:1rem 0}.meta{color:#666;font-size:13px}
+pre{white-space:pre-wrap;font:inherit}</style></head>
+<body><h1>Demo mail</h1>
+<p>E-mails this server sent while no <code>SMTP_URL</code> is configured; kept in memory, last ${messages.length} shown. Refreshes every 5 s.</p>
+${messages.length ? messages.map(renderMail).join('\n') : '<p><em>No e-mail yet.</em></p>'}
+</body></html>`;
+}
+
+export const devMailRoutes: FastifyPluginAsync<{ mailbox: DevMailbox }> = async (app, { mailbox }) => {
+  app.get(DEV_MAIL_PATH, async (_req, reply) =>
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(renderInbox(mailbox.messages)),
+  );
+};
