@@ -59,3 +59,5 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   }
   return { url: url.toString(), db, drop };
 }
+
+export { generateScaleData, type ScaleDataOptions, type ScaleDataSample } from './repositories/scale-data.repository.ts';

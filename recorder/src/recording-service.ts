@@ -75,6 +75,7 @@ interface Entry {
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const ENQUEUE_TIMEOUT_MS = 10_000;
 
 /** 2025-05-01T09:30:00.123Z → 20250501T093000123Z: sortable, no ':' (Windows, URLs). */
 export function fileTimestamp(d: Date): string {
@@ -255,11 +256,28 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
       await this.fail(entry, `stopping failed: ${errorMessage(error)}`, log);
       return;
     }
+    await this.enqueueFinalise(recordingId, log);
+  }
+
+  /**
+   * Bounded: with Redis down, BullMQ/ioredis queue the command until it is back, and a
+   * stop (or shutdown) must not hang on that. A row left 'stopped' is re-enqueued by the
+   * jobs process when it starts.
+   */
+  private async enqueueFinalise(recordingId: string, log: Logger): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+    });
     try {
-      await this.queue.add(QUEUES.finaliseRecording, { recordingId }, { jobId: finaliseJobId(recordingId) });
+      await Promise.race([
+        this.queue.add(QUEUES.finaliseRecording, { recordingId }, { jobId: finaliseJobId(recordingId) }),
+        timeout,
+      ]);
     } catch (error) {
-      // The row stays 'stopped'; the jobs process re-enqueues stopped rows when it starts.
-      log.error({ err: error }, 'could not enqueue finalising');
+      log.error({ err: error }, 'could not enqueue finalising; the row stays stopped');
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -276,11 +294,7 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
    */
   async recoverInterrupted(nodeId: string): Promise<number> {
     const rows = await stopOpenRecordingsOnNode(this.db, nodeId, new Date());
-    for (const row of rows) {
-      await this.queue
-        .add(QUEUES.finaliseRecording, { recordingId: row.id }, { jobId: finaliseJobId(row.id) })
-        .catch((err: unknown) => this.logger.error({ err, recordingId: row.id }, 'could not enqueue finalising'));
-    }
+    for (const row of rows) await this.enqueueFinalise(row.id, this.logger.child({ recordingId: row.id }));
     if (rows.length > 0) this.logger.warn({ count: rows.length, nodeId }, 'recovered interrupted recordings');
     return rows.length;
   }

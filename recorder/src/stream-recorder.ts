@@ -22,6 +22,9 @@
  *   or still probing) SIGINT follows — ffmpeg's interrupt callback aborts the blocking
  *   read and it still writes the trailer (duration + cues) — then SIGKILL at a deadline.
  *   The consumer and transport are closed once ffmpeg is gone.
+ * - `-cluster_time_limit 1000 -flush_packets 1`: media reaches the disk within about a
+ *   second, so a killed ffmpeg or a crashed node loses at most that much; the file then
+ *   lacks its trailer (no duration, no cues), which the finalise job repairs.
  * - ffmpeg is started under `setpriv --pdeathsig INT` when available, so a crashed
  *   media node does not leave an ffmpeg blocked forever on its UDP ports; it gets
  *   SIGINT and closes its file properly.
@@ -222,6 +225,10 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
       '-i', sdpPath,
       '-map', '0',
       '-c', 'copy',
+      // Close a cluster every second and flush it: otherwise the muxer keeps ~5 s (and
+      // at first everything) in memory, and a killed ffmpeg leaves an empty file.
+      '-cluster_time_limit', '1000',
+      '-flush_packets', '1',
       '-f', this.container,
       '-n',
       this.outputPath,

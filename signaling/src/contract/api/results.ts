@@ -1,0 +1,217 @@
+/**
+ * Results page HTTP API (manual §2), typed once for the server (validation) and the web UI
+ * (requests, response types). Every route needs a signed-in proctor or admin; a proctor
+ * sees only sessions of the exams assigned to them.
+ *
+ * Query strings: a list filter is the key repeated (`status=finished&status=in_progress`)
+ * or comma-separated (`status=finished,in_progress`); times are ISO 8601 with an offset.
+ * Unknown keys are refused (400), so a misspelt filter never silently shows everything.
+ *
+ * Totals above 10 000 are the database planner's estimate, flagged `totalExact: false`
+ * (the UI shows "≈"); counting a million rows exactly on every page view is too slow.
+ */
+import { z } from 'zod';
+
+// Same sets as @proctor/db's enums and results repository; repeated because the web bundle
+// must not import db. signaling/src/services/results.service.ts checks that they agree.
+export const sessionStatus = z.enum(['not_started', 'in_progress', 'finished']);
+export type SessionStatus = z.infer<typeof sessionStatus>;
+export const decision = z.enum(['none', 'admitted', 'not_admitted', 'annulled']);
+export type Decision = z.infer<typeof decision>;
+export const reviewStatus = z.enum(['not_viewed', 'viewed']);
+export type ReviewStatus = z.infer<typeof reviewStatus>;
+
+/** Sortable columns of the session table (the photo and the "View" link are not). */
+export const resultsSortKey = z.enum(['candidate', 'group', 'status', 'startedAt', 'endedAt', 'honesty', 'exam', 'decision', 'reviewStatus']);
+export type ResultsSortKey = z.infer<typeof resultsSortKey>;
+/**
+ * Sortable columns of the view grouped by candidate: startedAt/endedAt sort by the latest
+ * start/end, honesty by the lowest honesty of the candidate's sessions.
+ */
+export const resultsGroupedSortKey = z.enum(['candidate', 'group', 'sessions', 'startedAt', 'endedAt', 'honesty']);
+export type ResultsGroupedSortKey = z.infer<typeof resultsGroupedSortKey>;
+export const sortDirection = z.enum(['asc', 'desc']);
+export type SortDirection = z.infer<typeof sortDirection>;
+
+export const RESULTS_MAX_PAGE = 1_000_000;
+export const RESULTS_MAX_PAGE_SIZE = 200;
+export const RESULTS_DEFAULT_PAGE_SIZE = 50;
+/** Most ids one list filter takes (keeps URLs and SQL bounded). */
+const MAX_LIST = 100;
+
+/** A query-string list: repeated keys arrive as an array, a single key as one string. */
+function list<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value) => (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).filter((v) => v !== ''),
+    z.array(item).max(MAX_LIST),
+  );
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** The filters every Results route takes (manual §2.1). */
+const filterFields = {
+  /** Case-insensitive substring of the candidate's full name or the group name. */
+  search: z
+    .string()
+    .max(200)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
+    .transform((s) => s.trim())
+    .optional(),
+  examId: list(z.uuid()).optional(),
+  /** Session start, inclusive. */
+  from: time.optional(),
+  to: time.optional(),
+  groupId: list(z.uuid()).optional(),
+  disciplineId: list(z.uuid()).optional(),
+  status: list(sessionStatus).optional(),
+  /** Inclusive, 0–100; sessions without an honesty value are left out when either is set. */
+  honestyMin: int(0, 100).optional(),
+  honestyMax: int(0, 100).optional(),
+  decision: list(decision).optional(),
+  /** "Archive" toggle: false (default) = current records only, true = archived only. */
+  archived: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+};
+
+type FilterInput = { honestyMin?: number; honestyMax?: number; from?: Date; to?: Date };
+
+function checkRanges(q: FilterInput, ctx: z.RefinementCtx): void {
+  if (q.honestyMin !== undefined && q.honestyMax !== undefined && q.honestyMin > q.honestyMax) {
+    ctx.addIssue({ code: 'custom', path: ['honestyMin'], message: `must not exceed honestyMax (${q.honestyMin} > ${q.honestyMax})` });
+  }
+  if (q.from && q.to && q.from > q.to) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be later than to' });
+  }
+}
+
+/** GET /api/results. Default sort: newest start first; grouped: candidate name A→Я. */
+export const resultsQuery = z
+  .object({
+    ...filterFields,
+    groupBy: z.enum(['none', 'candidate']).default('none'),
+    sort: z.string().optional(),
+    dir: sortDirection.optional(),
+    page: int(1, RESULTS_MAX_PAGE).default(1),
+    pageSize: int(1, RESULTS_MAX_PAGE_SIZE).default(RESULTS_DEFAULT_PAGE_SIZE),
+  })
+  .strict()
+  .superRefine(checkRanges)
+  .transform((q, ctx) => {
+    const keys = q.groupBy === 'candidate' ? resultsGroupedSortKey : resultsSortKey;
+    const sort = keys.safeParse(q.sort ?? (q.groupBy === 'candidate' ? 'candidate' : 'startedAt'));
+    if (!sort.success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sort'],
+        message: `unknown sort column ${JSON.stringify(q.sort)}${q.groupBy === 'candidate' ? ' for the grouped view' : ''}; expected one of ${keys.options.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return { ...q, sort: sort.data, dir: q.dir ?? (q.groupBy === 'candidate' ? 'asc' : 'desc') };
+  });
+export type ResultsQueryInput = z.input<typeof resultsQuery>;
+export type ResultsQuery = z.infer<typeof resultsQuery>;
+
+/** GET /api/results/candidates/:candidateId/sessions ("Expand"): the same filters, no paging. */
+export const candidateSessionsQuery = z
+  .object({
+    ...filterFields,
+    sort: resultsSortKey.default('startedAt'),
+    dir: sortDirection.default('desc'),
+  })
+  .strict()
+  .superRefine(checkRanges);
+export type CandidateSessionsQueryInput = z.input<typeof candidateSessionsQuery>;
+export type CandidateSessionsQuery = z.infer<typeof candidateSessionsQuery>;
+
+const timestamp = z.iso.datetime();
+
+/** One row of the session table; also the payload of the `results:session` push. */
+export const resultRow = z.object({
+  sessionId: z.uuid(),
+  examId: z.uuid(),
+  candidateId: z.uuid(),
+  /** Reference photo, else the session's latest snapshot; relative to the recordings root. */
+  photoPath: z.string().nullable(),
+  candidateName: z.string(),
+  groupId: z.uuid().nullable(),
+  groupName: z.string().nullable(),
+  status: sessionStatus,
+  startedAt: timestamp.nullable(),
+  endedAt: timestamp.nullable(),
+  honesty: z.number().int().min(0).max(100).nullable(),
+  examName: z.string(),
+  /** Show this row's times in this IANA zone (the exam's). */
+  timeZone: z.string(),
+  decision,
+  reviewStatus,
+});
+export type ResultRow = z.infer<typeof resultRow>;
+
+/** One row of the grouped view; the aggregates cover the candidate's matching sessions. */
+export const candidateResultRow = z.object({
+  candidateId: z.uuid(),
+  photoPath: z.string().nullable(),
+  candidateName: z.string(),
+  groupId: z.uuid().nullable(),
+  groupName: z.string().nullable(),
+  sessionCount: z.number().int().positive(),
+  firstStartedAt: timestamp.nullable(),
+  lastStartedAt: timestamp.nullable(),
+  lastEndedAt: timestamp.nullable(),
+  minHonesty: z.number().int().nullable(),
+  avgHonesty: z.number().int().nullable(),
+  notViewedCount: z.number().int().nonnegative(),
+  undecidedCount: z.number().int().nonnegative(),
+});
+export type CandidateResultRow = z.infer<typeof candidateResultRow>;
+
+const pageFields = {
+  /** Matching sessions (or candidates, grouped); an estimate when totalExact is false. */
+  total: z.number().int().nonnegative(),
+  totalExact: z.boolean(),
+  page: z.number().int().positive(),
+  pageSize: z.number().int().positive(),
+};
+
+export const resultsResponse = z.discriminatedUnion('groupBy', [
+  z.object({ groupBy: z.literal('none'), rows: z.array(resultRow), ...pageFields }),
+  z.object({ groupBy: z.literal('candidate'), rows: z.array(candidateResultRow), ...pageFields }),
+]);
+export type ResultsResponse = z.infer<typeof resultsResponse>;
+
+export const candidateSessionsResponse = z.object({ rows: z.array(resultRow) });
+export type CandidateSessionsResponse = z.infer<typeof candidateSessionsResponse>;
+
+export const setDecisionRequest = z.object({ decision }).strict();
+export type SetDecisionRequest = z.infer<typeof setDecisionRequest>;
+export const sessionRowResponse = z.object({ row: resultRow });
+export type SessionRowResponse = z.infer<typeof sessionRowResponse>;
+
+/** Builds the query string of a Results request (list filters as repeated keys). */
+export function resultsSearchParams(query: ResultsQueryInput | CandidateSessionsQueryInput): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      params.append(key, item instanceof Date ? item.toISOString() : String(item));
+    }
+  }
+  return params;
+}
+
+/** Every Results route: method, path, query/body schema and response schema. */
+export const resultsApi = {
+  /** 400 bad_request for invalid filters; 403 forbidden when a proctor names an exam not assigned to them. */
+  list: { method: 'GET', path: '/api/results', query: resultsQuery, body: null, response: resultsResponse },
+  candidateSessions: {
+    method: 'GET',
+    path: '/api/results/candidates/:candidateId/sessions',
+    query: candidateSessionsQuery,
+    body: null,
+    response: candidateSessionsResponse,
+  },
+  /** Returns the updated row; 404 unknown session, 403 a proctor not assigned to its exam. */
+  setDecision: { method: 'PATCH', path: '/api/sessions/:id/decision', query: null, body: setDecisionRequest, response: sessionRowResponse },
+} as const;
