@@ -32,6 +32,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const t = await createTestDatabase();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    // drop() waits for the statement in flight, then removes the scratch database.
+    log(`[bench:results] ${signal}: dropping the scratch database`);
+    void t.drop().finally(() => process.exit(130));
+  });
+}
 try {
   const now = new Date();
   const started = performance.now();

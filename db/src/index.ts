@@ -9,6 +9,7 @@ export * from './enums.ts';
 export * from './violation-types.ts';
 
 export * from './repositories/action-log.repository.ts';
+export * from './repositories/admin-list.ts';
 export * from './repositories/attempt.repository.ts';
 export * from './repositories/candidate.repository.ts';
 export * from './repositories/discipline.repository.ts';

@@ -53,7 +53,7 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     assert.equal((await stat(outputPath)).size, result.bytes);
     assert.ok(result.bytes > 50_000, `file has media (${result.bytes} bytes)`);
     assert.equal(result.stoppedBy, 'q', 'ffmpeg honoured q while media flowed');
-    assert.ok(stopMs < 2000, `stop took ${stopMs} ms`);
+    assert.ok(stopMs < 5000, `stop took ${stopMs} ms`);
 
     const info = await probe(outputPath);
     const video = info.streams.find((s) => s.codecType === 'video');

@@ -34,8 +34,10 @@ describe('media spine', () => {
     const candidates = [];
     for (const s of sessions) {
       const page = await openCandidate(browser, stack.candidateUrl(s.sessionId));
-      await waitPublishing(page, 1);
-      candidates.push({ page, sessionId: s.sessionId, publishedAt: Date.now() });
+      const state = await waitPublishing(page, 1);
+      // When each source started publishing, by the page's clock (the same machine's).
+      const since = new Map(state.producers.map((p) => [p.source, p.since]));
+      candidates.push({ page, sessionId: s.sessionId, since });
     }
 
     // Tiles carry each candidate's name; screens are shown on demand.
@@ -52,12 +54,14 @@ describe('media spine', () => {
     const live = await waitFramesIncreasing(proctor, expected);
     assert.equal(live.length, 4);
 
-    const elapsed = Date.now() - candidates[0]!.publishedAt;
+    const elapsed = Date.now() - candidates[0]!.since.get('camera')!;
     if (elapsed < PUBLISH_MS) await new Promise((r) => setTimeout(r, PUBLISH_MS - elapsed));
+    /** Seconds each (session, source) was published: from its producer's start to the page closing. */
     const published = new Map<string, number>();
     for (const c of candidates) {
       await c.page.context().close();
-      published.set(c.sessionId, (Date.now() - c.publishedAt) / 1000);
+      const closedAt = Date.now();
+      for (const [source, since] of c.since) published.set(`${c.sessionId}/${source}`, (closedAt - since) / 1000);
     }
 
     // The grid notices the candidates left.
@@ -82,7 +86,7 @@ describe('media spine', () => {
       for (const r of mine) {
         assert.ok(!path.isAbsolute(r.path) && !r.path.includes('..'), 'stored path is relative to the recordings root');
         const info = await probe(path.join(stack.recordingsDir, r.path));
-        const want = published.get(s.sessionId)!;
+        const want = published.get(`${s.sessionId}/${r.source}`)!;
         if (r.kind === 'video') assert.equal(info.videoStreams, 1, `${r.source} has a video stream`);
         else assert.equal(info.audioStreams, 1, 'microphone has an audio stream');
         assert.ok(

@@ -40,7 +40,8 @@ export async function proctorStats(page: Page): Promise<ConsumerStat[]> {
 export interface CandidateState {
   state: string;
   attempt: number;
-  producers: { source: string; producerId: string }[];
+  /** `since`: epoch ms when the server accepted each producer (the page's clock = ours). */
+  producers: { source: string; producerId: string; since: number }[];
 }
 
 export async function candidateState(page: Page): Promise<CandidateState | undefined> {

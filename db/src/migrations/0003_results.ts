@@ -88,7 +88,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       EXECUTE FUNCTION exams_copy_names()`,
 
     // Status and decision sort in their life-cycle order, not alphabetically by code. The
-    // repository calls the same functions, so the planner matches these expression indexes.
+    // repository calls the same functions, so the planner matches these expression indexes;
+    // it also relies on the numbers following the order of SESSION_STATUSES and DECISIONS.
     `CREATE FUNCTION session_status_rank(status text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
       RETURN CASE status WHEN 'not_started' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'finished' THEN 2 END`,
     `CREATE FUNCTION decision_rank(decision text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -102,21 +103,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     'DROP INDEX exam_sessions_honesty_idx',
     'DROP INDEX exam_sessions_decision_idx',
 
-    // One per sort key; scanned forwards for asc and backwards for desc (NULLs count as the
-    // largest value both ways). The candidate and group ones also feed the grouped view,
-    // which groups by (candidate_name, candidate_id) in index order and stops early.
+    // One per sort key; scanned forwards for asc and backwards for desc. NULLs count as the
+    // largest value, except a missing start (not started), which counts as the earliest so
+    // that the default newest-first view opens with sessions that actually ran.
+    // Status, decision and review status have only a few values each, so their indexes
+    // continue with the start time: "in progress, newest first" or "undecided, newest first"
+    // is a range of one index instead of a scan past every other value. The candidate and
+    // group ones also feed the grouped view, which groups by (candidate_name, candidate_id)
+    // in index order and stops after the page.
     'CREATE INDEX exam_sessions_results_candidate_idx ON exam_sessions (archived, candidate_name, candidate_id, id)',
     'CREATE INDEX exam_sessions_results_group_idx ON exam_sessions (archived, group_name, candidate_name, candidate_id, id)',
-    'CREATE INDEX exam_sessions_results_status_idx ON exam_sessions (archived, session_status_rank(status), id)',
-    'CREATE INDEX exam_sessions_results_started_at_idx ON exam_sessions (archived, started_at, id)',
+    'CREATE INDEX exam_sessions_results_status_idx ON exam_sessions (archived, session_status_rank(status), started_at NULLS FIRST, id)',
+    'CREATE INDEX exam_sessions_results_started_at_idx ON exam_sessions (archived, started_at NULLS FIRST, id)',
     'CREATE INDEX exam_sessions_results_ended_at_idx ON exam_sessions (archived, ended_at, id)',
     'CREATE INDEX exam_sessions_results_honesty_idx ON exam_sessions (archived, honesty, id)',
     'CREATE INDEX exam_sessions_results_exam_idx ON exam_sessions (archived, exam_name, id)',
-    'CREATE INDEX exam_sessions_results_decision_idx ON exam_sessions (archived, decision_rank(decision), id)',
-    'CREATE INDEX exam_sessions_results_review_idx ON exam_sessions (archived, review_status, id)',
-    // Group and discipline filters (the exam filter uses the (exam_id, candidate_id) key).
-    'CREATE INDEX exam_sessions_group_id_idx ON exam_sessions (group_id)',
-    'CREATE INDEX exam_sessions_discipline_id_idx ON exam_sessions (discipline_id)',
+    'CREATE INDEX exam_sessions_results_decision_idx ON exam_sessions (archived, decision_rank(decision), started_at NULLS FIRST, id)',
+    'CREATE INDEX exam_sessions_results_review_idx ON exam_sessions (archived, review_status, started_at NULLS FIRST, id)',
+    // Exam (and a proctor's exams), group and discipline filters; with `archived` in the
+    // key their counts never touch the table.
+    'CREATE INDEX exam_sessions_exam_id_archived_idx ON exam_sessions (exam_id, archived)',
+    'CREATE INDEX exam_sessions_group_id_idx ON exam_sessions (group_id, archived)',
+    'CREATE INDEX exam_sessions_discipline_id_idx ON exam_sessions (discipline_id, archived)',
   ]);
 
   // Free-text search looks in both copies; a BitmapOr of the two answers rare names at once.
@@ -141,6 +149,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'DROP INDEX exam_sessions_results_exam_idx',
     'DROP INDEX exam_sessions_results_decision_idx',
     'DROP INDEX exam_sessions_results_review_idx',
+    'DROP INDEX exam_sessions_exam_id_archived_idx',
     'DROP INDEX exam_sessions_group_id_idx',
     'DROP INDEX exam_sessions_discipline_id_idx',
     'CREATE INDEX exam_sessions_archived_started_at_idx ON exam_sessions (archived, started_at DESC NULLS LAST)',

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ProctoringMode } from '../enums.ts';
 import type { DB, Exam } from '../schema.ts';
 import type { ViolationWeights } from '../violation-types.ts';
+import { archivedOperator, containsPattern, type AdminListOptions, type AdminListPage } from './admin-list.ts';
 
 export function getExam(db: Kysely<DB>, id: string): Promise<Exam | undefined> {
   return db.selectFrom('exams').selectAll().where('id', '=', id).executeTakeFirst();
@@ -99,4 +100,116 @@ export async function assignProctor(db: Kysely<DB>, examId: string, userId: stri
     .values({ examId, userId })
     .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+export interface AdminExamListItem {
+  id: string;
+  name: string;
+  disciplineId: string;
+  disciplineName: string;
+  startsAt: Date;
+  endsAt: Date;
+  timeZone: string;
+  proctoringMode: ProctoringMode;
+  archivedAt: Date | null;
+  proctorCount: number;
+  sessionCount: number;
+}
+
+/** Administration list: newest window first, searchable by exam or discipline name. */
+export async function listExamsForAdmin(
+  db: Kysely<DB>,
+  opts: AdminListOptions & { disciplineId?: string },
+): Promise<AdminListPage<AdminExamListItem>> {
+  let base = db.selectFrom('exams as e').innerJoin('disciplines as d', 'd.id', 'e.disciplineId');
+  const op = archivedOperator(opts.archived);
+  if (op) base = base.where('e.archivedAt', op, null);
+  if (opts.disciplineId) base = base.where('e.disciplineId', '=', opts.disciplineId);
+  if (opts.search) {
+    const pattern = containsPattern(opts.search);
+    base = base.where((eb) => eb.or([eb('e.name', 'ilike', pattern), eb('d.name', 'ilike', pattern)]));
+  }
+  const [rows, count] = await Promise.all([
+    base
+      .select((eb) => [
+        'e.id',
+        'e.name',
+        'e.disciplineId',
+        'd.name as disciplineName',
+        'e.startsAt',
+        'e.endsAt',
+        'e.timeZone',
+        'e.proctoringMode',
+        'e.archivedAt',
+        eb.selectFrom('examProctors as ep').whereRef('ep.examId', '=', 'e.id').select(eb.fn.countAll<number>().as('n')).as('proctorCount'),
+        eb.selectFrom('examSessions as s').whereRef('s.examId', '=', 'e.id').select(eb.fn.countAll<number>().as('n')).as('sessionCount'),
+      ])
+      .orderBy('e.startsAt', 'desc')
+      .orderBy('e.id')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    rows: rows.map((r) => ({ ...r, proctorCount: Number(r.proctorCount ?? 0), sessionCount: Number(r.sessionCount ?? 0) })),
+    total: count.total,
+  };
+}
+
+/** Changes the given fields; false when there is no such exam. */
+export async function updateExam(db: Kysely<DB>, id: string, input: Partial<CreateExamInput>): Promise<boolean> {
+  const { violationWeights, ...rest } = input;
+  const result = await db
+    .updateTable('exams')
+    .set({ ...rest, ...(violationWeights ? { violationWeights: JSON.stringify(violationWeights) } : {}) })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Archives (a date) or restores (null); false when there is no such exam. */
+export async function setExamArchived(db: Kysely<DB>, id: string, archivedAt: Date | null): Promise<boolean> {
+  const result = await db.updateTable('exams').set({ archivedAt }).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface ExamProctor {
+  id: string;
+  fullName: string;
+  email: string;
+  archivedAt: Date | null;
+}
+
+/** The users assigned to the exam, by name. */
+export function listExamProctors(db: Kysely<DB>, examId: string): Promise<ExamProctor[]> {
+  return db
+    .selectFrom('examProctors as ep')
+    .innerJoin('users as u', 'u.id', 'ep.userId')
+    .select(['u.id', 'u.fullName', 'u.email', 'u.archivedAt'])
+    .where('ep.examId', '=', examId)
+    .orderBy('u.fullName')
+    .orderBy('u.id')
+    .execute();
+}
+
+/** Makes exactly `userIds` the exam's proctors; returns who was added and who removed. */
+export async function setExamProctors(
+  db: Kysely<DB>,
+  examId: string,
+  userIds: string[],
+): Promise<{ added: string[]; removed: string[] }> {
+  const wanted = [...new Set(userIds)];
+  let removeQuery = db.deleteFrom('examProctors').where('examId', '=', examId);
+  if (wanted.length) removeQuery = removeQuery.where('userId', 'not in', wanted);
+  const removed = await removeQuery.returning('userId').execute();
+  const added = wanted.length
+    ? await db
+        .insertInto('examProctors')
+        .values(wanted.map((userId) => ({ examId, userId })))
+        .onConflict((oc) => oc.doNothing())
+        .returning('userId')
+        .execute()
+    : [];
+  return { added: added.map((r) => r.userId), removed: removed.map((r) => r.userId) };
 }

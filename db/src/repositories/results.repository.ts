@@ -2,8 +2,8 @@
 // sorted and paged in the database. Every listing query reads exam_sessions alone, using
 // the name copies and sort indexes of migration 0003; joins happen only for the rows of the
 // page being returned ("deferred join"), so skipped rows cost an index entry, not a join.
-import { type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import type { Decision, SessionStatus, ReviewStatus, UserRole } from '../enums.ts';
+import { type Expression, type ExpressionBuilder, type Kysely, type OrderByModifiers, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { DECISIONS, SESSION_STATUSES, type Decision, type ReviewStatus, type SessionStatus, type UserRole } from '../enums.ts';
 import type { DB, ExamSessionsTable } from '../schema.ts';
 import { inTransaction } from '../transaction.ts';
 import { appendAction } from './action-log.repository.ts';
@@ -33,11 +33,13 @@ export type SortDirection = 'asc' | 'desc';
 export const RESULTS_MAX_PAGE_SIZE = 200;
 
 /**
- * Totals up to this many rows are counted exactly; above it the planner's estimate is
- * returned with `totalExact: false`. Counting every one of a million sessions costs a full
- * index scan on each page view; a bounded count costs at most this many index entries.
+ * Totals are counted exactly up to this many rows, and only while counting takes at most
+ * RESULTS_COUNT_BUDGET_MS; beyond either, the response carries the planner's estimate with
+ * `totalExact: false`. Counting all of a million sessions would cost a full index scan on
+ * every page view; a search matching thousands of names costs a table read per match.
  */
 export const RESULTS_EXACT_COUNT_LIMIT = 10_000;
+export const RESULTS_COUNT_BUDGET_MS = 40;
 
 /** A candidate's expanded sessions are returned in one go, up to this many. */
 export const RESULTS_EXPAND_LIMIT = 1000;
@@ -74,6 +76,8 @@ export interface ResultsPage<K extends string> {
   pageSize: number;
   /** Defaults to RESULTS_EXACT_COUNT_LIMIT; tests lower it to reach the estimate. */
   exactCountLimit?: number;
+  /** Defaults to RESULTS_COUNT_BUDGET_MS. */
+  countBudgetMs?: number;
 }
 
 export interface ResultRow {
@@ -144,10 +148,12 @@ function matching(eb: ExpressionBuilder<SessionsDb, 's'>, viewer: ResultsViewer,
   if (f.startedTo) where.push(eb('s.startedAt', '<=', f.startedTo));
   if (f.groupIds?.length) where.push(eb('s.groupId', 'in', f.groupIds));
   if (f.disciplineIds?.length) where.push(eb('s.disciplineId', 'in', f.disciplineIds));
-  if (f.statuses?.length) where.push(eb('s.status', 'in', f.statuses));
+  // Status and decision filter through their rank functions, so the sort indexes on those
+  // ranks also serve the filter (and make its count an index-only scan).
+  if (f.statuses?.length) where.push(eb(statusRank(), 'in', f.statuses.map((x) => SESSION_STATUSES.indexOf(x))));
   if (f.honestyMin !== undefined) where.push(eb('s.honesty', '>=', f.honestyMin));
   if (f.honestyMax !== undefined) where.push(eb('s.honesty', '<=', f.honestyMax));
-  if (f.decisions?.length) where.push(eb('s.decision', 'in', f.decisions));
+  if (f.decisions?.length) where.push(eb(decisionRank(), 'in', f.decisions.map((x) => DECISIONS.indexOf(x))));
   return eb.and(where);
 }
 
@@ -155,27 +161,47 @@ function filtered(db: Kysely<DB>, viewer: ResultsViewer, filters: ResultsFilters
   return db.selectFrom('examSessions as s').where((eb) => matching(eb, viewer, filters));
 }
 
+// Migration 0003's rank functions number the values in the order of SESSION_STATUSES and
+// DECISIONS, so a value's rank is its index there.
+const statusRank = () => sql<number>`session_status_rank(${sql.ref('s.status')})`;
+const decisionRank = () => sql<number>`decision_rank(${sql.ref('s.decision')})`;
+
+interface OrderItem {
+  expr: Expression<unknown>;
+  /** NULL sorts as the smallest value (default: the largest, PostgreSQL's rule). */
+  nullsSmallest?: boolean;
+}
+const by = (...exprs: Expression<unknown>[]): OrderItem[] => exprs.map((expr) => ({ expr }));
+
 // Each list must equal the key columns of its index in migration 0003 (after `archived`),
-// or the planner falls back to sorting every matching row. Status and decision go through
-// the same rank functions as their expression indexes.
-const ORDER: Record<ResultsSortKey, () => Expression<unknown>[]> = {
-  candidate: () => [sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')],
-  group: () => [sql.ref('s.groupName'), sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')],
-  status: () => [sql`session_status_rank(${sql.ref('s.status')})`, sql.ref('s.id')],
-  startedAt: () => [sql.ref('s.startedAt'), sql.ref('s.id')],
-  endedAt: () => [sql.ref('s.endedAt'), sql.ref('s.id')],
-  honesty: () => [sql.ref('s.honesty'), sql.ref('s.id')],
-  exam: () => [sql.ref('s.examName'), sql.ref('s.id')],
-  decision: () => [sql`decision_rank(${sql.ref('s.decision')})`, sql.ref('s.id')],
-  reviewStatus: () => [sql.ref('s.reviewStatus'), sql.ref('s.id')],
+// NULL placement included, or the planner falls back to sorting every matching row.
+// Not started counts as the earliest start: the default newest-first view opens with
+// sessions that actually ran, not with every no-show on record.
+const startedThenId = (): OrderItem[] => [{ expr: sql.ref('s.startedAt'), nullsSmallest: true }, ...by(sql.ref('s.id'))];
+
+const ORDER: Record<ResultsSortKey, () => OrderItem[]> = {
+  candidate: () => by(sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')),
+  group: () => by(sql.ref('s.groupName'), sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')),
+  status: () => [...by(statusRank()), ...startedThenId()],
+  startedAt: startedThenId,
+  // Not ended (in progress) counts as the latest end.
+  endedAt: () => by(sql.ref('s.endedAt'), sql.ref('s.id')),
+  honesty: () => by(sql.ref('s.honesty'), sql.ref('s.id')),
+  exam: () => by(sql.ref('s.examName'), sql.ref('s.id')),
+  decision: () => [...by(decisionRank()), ...startedThenId()],
+  reviewStatus: () => [...by(sql.ref('s.reviewStatus')), ...startedThenId()],
 };
 
-function ordered<Q extends { orderBy(expr: Expression<unknown>, dir: SortDirection): Q }>(
+function ordered<Q extends { orderBy(expr: Expression<unknown>, modifiers: OrderByModifiers): Q }>(
   query: Q,
-  expressions: Expression<unknown>[],
+  items: OrderItem[],
   direction: SortDirection,
 ): Q {
-  return expressions.reduce((q, expr) => q.orderBy(expr, direction), query);
+  return items.reduce(
+    (q, { expr, nullsSmallest }) =>
+      q.orderBy(expr, nullsSmallest ? (ob) => (direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()) : direction),
+    query,
+  );
 }
 
 /**
@@ -219,23 +245,45 @@ function resultRows(db: Kysely<DB>, ids: SessionsQuery<{ id: string }>) {
     ]);
 }
 
+const isQueryCanceled = (error: unknown) => (error as { code?: unknown }).code === '57014';
+
 /**
- * Exact count up to `limit`, else the planner's row estimate (never below limit + 1, since
- * that many rows were seen). `query` selects one row per counted item.
+ * Exact count up to `limit` within the time budget, else the planner's row estimate (never
+ * below limit + 1 when that many rows were seen). `query` selects one row per counted item.
  */
 async function countItems(
   db: Kysely<DB>,
   query: SelectQueryBuilder<any, any, any>,
-  limit = RESULTS_EXACT_COUNT_LIMIT,
+  page: Pick<ResultsPage<string>, 'exactCountLimit' | 'countBudgetMs'>,
 ): Promise<{ total: number; totalExact: boolean }> {
-  const { n } = await db
-    .selectFrom(query.limit(limit + 1).as('m'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  if (n <= limit) return { total: n, totalExact: true };
+  const limit = page.exactCountLimit ?? RESULTS_EXACT_COUNT_LIMIT;
+  let atLeast = 0;
+  try {
+    const n = await db.transaction().execute(async (trx) => {
+      // SET LOCAL: the budget ends with this transaction. JIT compilation would cost more
+      // than any of these short queries.
+      await sql`SELECT set_config('statement_timeout', ${String(page.countBudgetMs ?? RESULTS_COUNT_BUDGET_MS)}, true), set_config('jit', 'off', true)`.execute(trx);
+      const row = await trx
+        .selectFrom(query.limit(limit + 1).as('m'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return row.n;
+    });
+    if (n <= limit) return { total: n, totalExact: true };
+    atLeast = limit + 1;
+  } catch (error) {
+    if (!isQueryCanceled(error)) throw error;
+  }
   const { rows } = await sql<Record<string, [{ Plan: { 'Plan Rows': number } }]>>`EXPLAIN (FORMAT JSON) ${query}`.execute(db);
   const plan = Object.values(rows[0] ?? {})[0]?.[0]?.Plan;
-  return { total: Math.max(limit + 1, Math.round(plan?.['Plan Rows'] ?? 0)), totalExact: false };
+  return { total: Math.max(atLeast, Math.round(plan?.['Plan Rows'] ?? 0)), totalExact: false };
+}
+
+/** A page that is not full is the end of the list, which gives the exact total for free. */
+function withTotal<T>(rows: T[], page: ResultsPage<string>, count: { total: number; totalExact: boolean }): Counted<T> {
+  const offset = (page.page - 1) * page.pageSize;
+  if (rows.length < page.pageSize && (rows.length > 0 || offset === 0)) return { rows, total: offset + rows.length, totalExact: true };
+  return { rows, ...count };
 }
 
 /** The Results table: one page of sessions and the number of matching sessions. */
@@ -252,9 +300,9 @@ export async function listResults(
   // Two pool connections: the count and the page run at the same time.
   const [rows, count] = await Promise.all([
     ordered(resultRows(db, ids), order, page.direction).execute(),
-    countItems(db, filtered(db, viewer, filters).select(sql.lit(1).as('one')), page.exactCountLimit),
+    countItems(db, filtered(db, viewer, filters).select(sql.lit(1).as('one')), page),
   ]);
-  return { rows, ...count };
+  return withTotal(rows, page, count);
 }
 
 /** Sessions of one candidate under the same filters ("Expand" in the grouped view). */
@@ -286,13 +334,13 @@ const GROUP_KEYS = {
   group: [sql.ref('s.groupName'), sql.ref('s.candidateName'), sql.ref('s.candidateId')],
 };
 
-const GROUPED_ORDER: Record<ResultsGroupedSortKey, Expression<unknown>[]> = {
-  candidate: GROUP_KEYS.candidate,
-  group: GROUP_KEYS.group,
-  sessions: [sql.ref('sessionCount'), ...GROUP_KEYS.candidate],
-  startedAt: [sql.ref('lastStartedAt'), ...GROUP_KEYS.candidate],
-  endedAt: [sql.ref('lastEndedAt'), ...GROUP_KEYS.candidate],
-  honesty: [sql.ref('minHonesty'), ...GROUP_KEYS.candidate],
+const GROUPED_ORDER: Record<ResultsGroupedSortKey, OrderItem[]> = {
+  candidate: by(...GROUP_KEYS.candidate),
+  group: by(...GROUP_KEYS.group),
+  sessions: by(sql.ref('sessionCount'), ...GROUP_KEYS.candidate),
+  startedAt: by(sql.ref('lastStartedAt'), ...GROUP_KEYS.candidate),
+  endedAt: by(sql.ref('lastEndedAt'), ...GROUP_KEYS.candidate),
+  honesty: by(sql.ref('minHonesty'), ...GROUP_KEYS.candidate),
 };
 
 /** The grouped view: one row per candidate with aggregates over their matching sessions. */
@@ -355,19 +403,31 @@ export async function listResultsByCandidate(
       'g.undecidedCount',
     ]);
   // The outer query re-sorts the page by the same keys, read from the joined rows.
-  const outerOrder: Record<ResultsGroupedSortKey, Expression<unknown>[]> = {
-    candidate: [sql.ref('c.fullName'), sql.ref('g.candidateId')],
-    group: [sql.ref('gr.name'), sql.ref('c.fullName'), sql.ref('g.candidateId')],
-    sessions: [sql.ref('g.sessionCount'), sql.ref('c.fullName'), sql.ref('g.candidateId')],
-    startedAt: [sql.ref('g.lastStartedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')],
-    endedAt: [sql.ref('g.lastEndedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')],
-    honesty: [sql.ref('g.minHonesty'), sql.ref('c.fullName'), sql.ref('g.candidateId')],
+  const outerOrder: Record<ResultsGroupedSortKey, OrderItem[]> = {
+    candidate: by(sql.ref('c.fullName'), sql.ref('g.candidateId')),
+    group: by(sql.ref('gr.name'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
+    sessions: by(sql.ref('g.sessionCount'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
+    startedAt: by(sql.ref('g.lastStartedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
+    endedAt: by(sql.ref('g.lastEndedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
+    honesty: by(sql.ref('g.minHonesty'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
   };
   const [rows, count] = await Promise.all([
     ordered(rowsQuery, outerOrder[page.sort], page.direction).execute(),
-    countItems(db, filtered(db, viewer, filters).select('s.candidateId').groupBy(GROUP_KEYS.candidate), page.exactCountLimit),
+    countItems(db, filtered(db, viewer, filters).select('s.candidateId').groupBy(GROUP_KEYS.candidate), page),
   ]);
-  return { rows, ...count };
+  return withTotal(rows, page, count);
+}
+
+/** Those of `examIds` the user is not assigned to as a proctor (all of them if none exist). */
+export async function unassignedExamIds(db: Kysely<DB>, userId: string, examIds: string[]): Promise<string[]> {
+  const assigned = await db
+    .selectFrom('examProctors')
+    .select('examId')
+    .where('userId', '=', userId)
+    .where('examId', 'in', examIds)
+    .execute();
+  const ok = new Set(assigned.map((r) => r.examId));
+  return [...new Set(examIds)].filter((id) => !ok.has(id));
 }
 
 /** The session's exam, for access checks; undefined when the session does not exist. */

@@ -183,31 +183,33 @@ async function generate(pool: Kysely<DB>, db: Kysely<DB>, opts: ScaleDataOptions
 
   // Session k sits exam k % exams; an exam's seats are a block of consecutive candidates.
   const chunk = 100_000;
-  for (let from = 0; from < sessions; from += chunk) {
-    const to = Math.min(sessions, from + chunk) - 1;
-    await step(`sessions ${to + 1}/${sessions}`, () =>
-      sql`
-        INSERT INTO exam_sessions (exam_id, candidate_id, status, started_at, ended_at, honesty, decision, review_status, archived)
-        SELECT e.id, c.id, x.status,
-          CASE WHEN x.status <> 'not_started' THEN x.started_at END,
-          CASE WHEN x.status = 'finished' THEN x.started_at + make_interval(secs => 900 + ${pick(k, 12, 7200)}) END,
-          CASE WHEN x.status <> 'not_started' THEN 100 - floor(100 * power(${u(k, 13)}, 3))::int END,
-          x.decision,
-          CASE WHEN x.decision <> 'none' OR ${u(k, 15)} < 0.3 THEN 'viewed' ELSE 'not_viewed' END,
-          e.starts_at < ${now}::timestamptz - interval '1 year'
-        FROM generate_series(${from}::int, ${to}::int) k
-        JOIN scale_exams e ON e.idx = k % ${exams}
-        JOIN scale_candidates c ON c.idx = (e.idx::bigint * ${seats} + k / ${exams}) % ${candidates}
-        CROSS JOIN LATERAL (SELECT
-          CASE WHEN e.idx < ${liveExams} THEN (CASE WHEN ${u(k, 10)} < 0.8 THEN 'in_progress' ELSE 'not_started' END)
-               WHEN ${u(k, 10)} < 0.02 THEN 'not_started' ELSE 'finished' END AS status,
-          e.starts_at + make_interval(secs => ${pick(k, 11, 1800)}) AS started_at,
-          CASE WHEN e.idx < ${liveExams} OR e.starts_at > ${now}::timestamptz - interval '14 days' THEN
-                 (CASE WHEN ${u(k, 14)} < 0.2 THEN 'admitted' ELSE 'none' END)
-               ELSE (ARRAY['admitted','admitted','admitted','admitted','admitted','admitted','admitted','not_admitted','annulled','none'])[1 + ${pick(k, 14, 10)}]
-          END AS decision) x`.execute(db),
-    );
-  }
+  await withIndexesRebuilt(pool, db, 'exam_sessions', { keys: false }, step, async () => {
+    for (let from = 0; from < sessions; from += chunk) {
+      const to = Math.min(sessions, from + chunk) - 1;
+      await step(`sessions ${to + 1}/${sessions}`, () =>
+        sql`
+          INSERT INTO exam_sessions (exam_id, candidate_id, status, started_at, ended_at, honesty, decision, review_status, archived)
+          SELECT e.id, c.id, x.status,
+            CASE WHEN x.status <> 'not_started' THEN x.started_at END,
+            CASE WHEN x.status = 'finished' THEN x.started_at + make_interval(secs => 900 + ${pick(k, 12, 7200)}) END,
+            CASE WHEN x.status <> 'not_started' THEN 100 - floor(100 * power(${u(k, 13)}, 3))::int END,
+            x.decision,
+            CASE WHEN x.decision <> 'none' OR ${u(k, 15)} < 0.3 THEN 'viewed' ELSE 'not_viewed' END,
+            e.starts_at < ${now}::timestamptz - interval '1 year'
+          FROM generate_series(${from}::int, ${to}::int) k
+          JOIN scale_exams e ON e.idx = k % ${exams}
+          JOIN scale_candidates c ON c.idx = (e.idx::bigint * ${seats} + k / ${exams}) % ${candidates}
+          CROSS JOIN LATERAL (SELECT
+            CASE WHEN e.idx < ${liveExams} THEN (CASE WHEN ${u(k, 10)} < 0.8 THEN 'in_progress' ELSE 'not_started' END)
+                 WHEN ${u(k, 10)} < 0.02 THEN 'not_started' ELSE 'finished' END AS status,
+            e.starts_at + make_interval(secs => ${pick(k, 11, 1800)}) AS started_at,
+            CASE WHEN e.idx < ${liveExams} OR e.starts_at > ${now}::timestamptz - interval '14 days' THEN
+                   (CASE WHEN ${u(k, 14)} < 0.2 THEN 'admitted' ELSE 'none' END)
+                 ELSE (ARRAY['admitted','admitted','admitted','admitted','admitted','admitted','admitted','not_admitted','annulled','none'])[1 + ${pick(k, 14, 10)}]
+            END AS decision) x`.execute(db),
+      );
+    }
+  });
 
   await sql`
     CREATE UNLOGGED TABLE scale_sessions AS
@@ -217,7 +219,9 @@ async function generate(pool: Kysely<DB>, db: Kysely<DB>, opts: ScaleDataOptions
   const { rows: startedRows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM scale_sessions`.execute(db);
   const started = startedRows[0]?.n ?? 0;
 
-  await loadViolations(pool, db, opts.violations, started, step);
+  if (opts.violations > 0 && started > 0) {
+    await withIndexesRebuilt(pool, db, 'violations', { keys: true }, step, () => loadViolations(pool, opts.violations, started, step));
+  }
 
   await step('vacuum analyze', async () => {
     // Sets the visibility map (index-only scans) and planner statistics, as autovacuum would.
@@ -244,28 +248,53 @@ async function generate(pool: Kysely<DB>, db: Kysely<DB>, opts: ScaleDataOptions
 }
 
 /**
- * Ten violations per started session on average, spread by hash (so some sessions have
- * none and some many), with per-type durations and a snapshot for the camera/screen ones.
- * The table's indexes and keys are dropped first and rebuilt after: building a btree once
- * is many times faster than ten million random insertions into it.
+ * Runs `load` with the table's secondary indexes (and, with `keys`, its own primary, unique
+ * and foreign keys) dropped, then rebuilds them, two at a time. Building a btree once is
+ * many times faster than millions of random insertions into it; pg_restore does the same.
  */
-async function loadViolations(
+async function withIndexesRebuilt(
   pool: Kysely<DB>,
   db: Kysely<DB>,
-  total: number,
-  started: number,
+  table: string,
+  opts: { keys: boolean },
   step: Step,
+  load: () => Promise<void>,
 ): Promise<void> {
-  if (total === 0 || started === 0) return;
-  const { rows: constraints } = await sql<{ name: string; def: string }>`
-    SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
-    WHERE conrelid = 'violations'::regclass AND contype IN ('p', 'u', 'f') ORDER BY contype DESC, conname`.execute(db);
+  const { rows: constraints } = opts.keys
+    ? await sql<{ name: string; def: string; type: string }>`
+        SELECT conname AS name, pg_get_constraintdef(oid) AS def, contype AS type FROM pg_constraint
+        WHERE conrelid = ${table}::regclass AND contype IN ('p', 'u', 'f')`.execute(db)
+    : { rows: [] };
   const { rows: indexes } = await sql<{ name: string; def: string }>`
     SELECT indexname AS name, indexdef AS def FROM pg_indexes
-    WHERE schemaname = current_schema() AND tablename = 'violations'
-      AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'violations'::regclass)`.execute(db);
-  for (const c of constraints) await sql`ALTER TABLE violations DROP CONSTRAINT ${sql.id(c.name)}`.execute(db);
+    WHERE schemaname = current_schema() AND tablename = ${table}
+      AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = ${table}::regclass)`.execute(db);
+  for (const c of constraints) await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT ${sql.id(c.name)}`.execute(db);
   for (const ix of indexes) await sql`DROP INDEX ${sql.id(ix.name)}`.execute(db);
+
+  await load();
+
+  await step(`${table}: ${indexes.length} indexes, ${constraints.length} keys rebuilt`, async () => {
+    const addKey = (c: { name: string; def: string }) =>
+      sql`ALTER TABLE ${sql.table(table)} ADD CONSTRAINT ${sql.id(c.name)} ${sql.raw(c.def)}`.execute(db);
+    // Primary and unique keys before foreign keys, which may point at them.
+    for (const c of constraints.filter((c) => c.type !== 'f')) await addKey(c);
+    const queue = [...indexes];
+    const builder = () =>
+      pool.connection().execute(async (conn) => {
+        await sql`SET maintenance_work_mem = '512MB'`.execute(conn);
+        for (let ix = queue.shift(); ix; ix = queue.shift()) await sql.raw(ix.def).execute(conn);
+      });
+    await Promise.all([builder(), builder()]);
+    for (const c of constraints.filter((c) => c.type === 'f')) await addKey(c);
+  });
+}
+
+/**
+ * Ten violations per started session on average, spread by hash (so some sessions have
+ * none and some many), with per-type durations and a snapshot for the camera/screen ones.
+ */
+async function loadViolations(pool: Kysely<DB>, total: number, started: number, step: Step): Promise<void> {
 
   // Weighted type choice: each type appears in proportion to its frequency in practice.
   const frequency: Record<string, number> = {
@@ -313,10 +342,4 @@ async function loadViolations(
       }
     });
   await step('violations loaded', () => Promise.all([worker(0, half), worker(half, total)]));
-
-  await step('violation indexes and keys rebuilt', async () => {
-    // Primary/unique keys first: the foreign keys of other tables may need them.
-    for (const c of constraints) await sql`ALTER TABLE violations ADD CONSTRAINT ${sql.id(c.name)} ${sql.raw(c.def)}`.execute(db);
-    for (const ix of indexes) await sql.raw(ix.def).execute(db);
-  });
 }

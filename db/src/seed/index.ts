@@ -1,7 +1,6 @@
 // Seeds. media-demo: the minimal set for the media path (tests, `pnpm start` demo).
-// The large realistic demo (many groups/exams, finished sessions with violations,
-// recordings, honesty and decisions for the Results page) goes in a sibling
-// `realistic-demo.ts` exported from here.
+// realistic-demo: six weeks of exams, 300 candidates and 1000 sessions with attempts,
+// connection events, violations, honesty and decisions (Results page, statistics).
 export {
   MEDIA_DEMO_ADMIN_EMAIL,
   MEDIA_DEMO_EXAM_NAME,
@@ -11,3 +10,10 @@ export {
   seedMediaDemo,
 } from './media-demo.ts';
 export { makeIin } from './iin.ts';
+export {
+  REALISTIC_DEMO_GROUPS,
+  REALISTIC_DEMO_PROCTORS,
+  type RealisticDemo,
+  type RealisticDemoOptions,
+  seedRealisticDemo,
+} from './realistic-demo.ts';

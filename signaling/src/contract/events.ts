@@ -18,6 +18,7 @@ import {
   transportOptions,
   uuid,
 } from './media.ts';
+import { resultRow } from './api/results.ts';
 
 export const peerState = z.enum(['connected', 'reconnecting', 'disconnected']);
 export type PeerState = z.infer<typeof peerState>;
@@ -156,6 +157,11 @@ export const pushes = {
    * the client must run the handshake again (candidates get a new attempt).
    */
   'media:rejoin': z.object({ reason: z.string() }),
+  /**
+   * To the exam's proctor channel: a session's status, decision or review status changed;
+   * the payload is its new Results row, so open Results pages update it in place.
+   */
+  'results:session': resultRow,
 } as const;
 
 export type PushName = keyof typeof pushes;

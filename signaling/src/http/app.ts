@@ -16,6 +16,9 @@ import type { DevMailbox } from '../services/mail.service.ts';
 import { installApiErrors } from './errors.ts';
 import { authPlugin } from './auth.plugin.ts';
 import { DEV_MAIL_PATH } from './routes/dev-mail.routes.ts';
+import { adminRoutes } from './routes/admin.routes.ts';
+import { resultsRoutes } from './routes/results.routes.ts';
+import { ResultsService, type EmitSessionChanged } from '../services/results.service.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -28,6 +31,12 @@ export interface AppDeps {
   auth: AuthService;
   /** The in-process demo inbox (no SMTP_URL), shown at /dev/mail; null otherwise. */
   devMailbox: DevMailbox | null;
+  /**
+   * Pushes `results:session` to the exam's proctor room when a Results row changes. Called
+   * only while handling requests, so it may close over a socket server created after
+   * buildApp. Omitted (API-only tests), changes are simply not pushed.
+   */
+  emitSessionChanged?: EmitSessionChanged;
 }
 
 async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHandler | undefined> {
@@ -41,10 +50,12 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
   return mod.handler;
 }
 
-export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true });
   installApiErrors(app);
   await app.register(authPlugin, { auth, devMailbox });
+  await app.register(adminRoutes, { db, auth });
+  await app.register(resultsRoutes, { results: new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}) }) });
 
   app.get('/healthz', async (_req, reply) => {
     const workers = pool.pids().filter((pid) => pid > 0).length;

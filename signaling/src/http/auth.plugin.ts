@@ -28,6 +28,10 @@ declare module 'fastify' {
     /** Set for `/api/` requests with a valid session cookie; see http/guards.ts. */
     user: SessionUser | null;
   }
+  interface FastifyContextConfig {
+    /** The route takes file uploads as multipart/form-data; the same-origin check still applies. */
+    multipartUpload?: boolean;
+  }
 }
 
 export interface AuthPluginOptions {
@@ -47,10 +51,12 @@ function assertSameOriginJson(req: FastifyRequest, publicOrigin: string): void {
     );
   }
   // HTML forms can post urlencoded, multipart and text/plain bodies cross-site without a
-  // preflight; JSON they cannot.
+  // preflight; JSON they cannot. File uploads (routes with config.multipartUpload) are the
+  // one exception, covered by the Origin check above.
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   const type = req.headers['content-type'] ?? '';
-  if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
+  const upload = req.routeOptions.config.multipartUpload === true && /^multipart\/form-data\s*;/i.test(type);
+  if (hasBody && !upload && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
   }
 }

@@ -11,6 +11,7 @@ export const apiErrorCode = z.enum([
   'forbidden', // signed in, but the role or exam assignment does not allow it (403)
   'cross_origin', // a state-changing request from another origin (403)
   'not_found', // 404
+  'conflict', // the name, e-mail or IIN is already taken (409)
   'account_locked', // too many failed sign-ins for this e-mail (429)
   'rate_limited', // too many requests from this address (429)
   'reset_token_invalid', // unknown password-reset link (400)

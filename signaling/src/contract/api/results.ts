@@ -98,17 +98,23 @@ export const resultsQuery = z
   .strict()
   .superRefine(checkRanges)
   .transform((q, ctx) => {
-    const keys = q.groupBy === 'candidate' ? resultsGroupedSortKey : resultsSortKey;
-    const sort = keys.safeParse(q.sort ?? (q.groupBy === 'candidate' ? 'candidate' : 'startedAt'));
-    if (!sort.success) {
+    const { sort, dir, ...rest } = q;
+    const unknownSort = (keys: readonly string[], where: string) => {
       ctx.addIssue({
         code: 'custom',
         path: ['sort'],
-        message: `unknown sort column ${JSON.stringify(q.sort)}${q.groupBy === 'candidate' ? ' for the grouped view' : ''}; expected one of ${keys.options.join(', ')}`,
+        message: `unknown sort column ${JSON.stringify(sort)}${where}; expected one of ${keys.join(', ')}`,
       });
       return z.NEVER;
+    };
+    if (rest.groupBy === 'candidate') {
+      const key = resultsGroupedSortKey.safeParse(sort ?? 'candidate');
+      if (!key.success) return unknownSort(resultsGroupedSortKey.options, ' for the grouped view');
+      return { ...rest, groupBy: 'candidate' as const, sort: key.data, dir: dir ?? 'asc' };
     }
-    return { ...q, sort: sort.data, dir: q.dir ?? (q.groupBy === 'candidate' ? 'asc' : 'desc') };
+    const key = resultsSortKey.safeParse(sort ?? 'startedAt');
+    if (!key.success) return unknownSort(resultsSortKey.options, '');
+    return { ...rest, groupBy: 'none' as const, sort: key.data, dir: dir ?? 'desc' };
   });
 export type ResultsQueryInput = z.input<typeof resultsQuery>;
 export type ResultsQuery = z.infer<typeof resultsQuery>;
@@ -195,7 +201,7 @@ export function resultsSearchParams(query: ResultsQueryInput | CandidateSessions
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
-      params.append(key, item instanceof Date ? item.toISOString() : String(item));
+      params.append(key, String(item));
     }
   }
   return params;

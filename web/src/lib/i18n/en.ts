@@ -3,7 +3,12 @@
  * `Messages`, so a key missing from (or unknown to) any language is a type error.
  * Placeholders: `{name}`, replaced by `t(key, { name })`.
  */
+import { appEn } from './app.en.ts';
+import { resultsEn } from './results.en.ts';
+
 export const en = {
+	...appEn,
+	...resultsEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',
@@ -32,7 +37,7 @@ export const en = {
 		'Open the personal link from your exam invitation. It contains your access key — do not share it with anyone.',
 	'home.proctor.title': 'I am a proctor',
 	'home.proctor.body':
-		'Open the live monitoring link for your exam. Signing in with e-mail and password will be available here soon.',
+		'Sign in with your e-mail and password to review results and watch your exams live.',
 	'home.requirements.title': 'What a candidate needs',
 	'home.requirements.browser': 'A recent Chrome, Edge or Firefox on a computer',
 	'home.requirements.devices': 'A working webcam and microphone',

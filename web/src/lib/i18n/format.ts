@@ -32,3 +32,45 @@ export function formatDateTime(date: Date | number | string, timeZone: string): 
 	const hour = parts.hour === '24' ? '00' : parts.hour;
 	return `${parts.day}.${parts.month}.${parts.year} ${hour}:${parts.minute}:${parts.second}`;
 }
+
+/** Zone of times shown when a row names none, and of the Results date filter. */
+export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
+
+/** Offset of `timeZone` from UTC at instant `ms`, in minutes (east positive). */
+function zoneOffsetMinutes(ms: number, timeZone: string): number {
+	const parts: Record<string, string> = {};
+	for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) parts[part.type] = part.value;
+	const hour = parts.hour === '24' ? 0 : Number(parts.hour);
+	const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), hour, Number(parts.minute), Number(parts.second));
+	return Math.round((asUtc - (ms - (ms % 1000))) / 60_000);
+}
+
+const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
+
+/**
+ * A `<input type="datetime-local">` value (`2023-05-03T17:45`, wall time in `timeZone`) →
+ * ISO 8601 with that zone's offset (`2023-05-03T17:45:00+05:00`); null if malformed.
+ */
+export function zonedInputToIso(value: string, timeZone: string): string | null {
+	const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+	if (!m) return null;
+	const [, y, mo, d, h, mi, s = '00'] = m;
+	const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+	// The offset at the wall time read as UTC is right except within hours of a DST switch;
+	// one correction pass settles those.
+	let offset = zoneOffsetMinutes(wall, timeZone);
+	offset = zoneOffsetMinutes(wall - offset * 60_000, timeZone);
+	const sign = offset < 0 ? '-' : '+';
+	return `${y}-${mo}-${d}T${h}:${mi}:${s}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** ISO 8601 instant → `<input type="datetime-local">` value (wall time in `timeZone`); '' if invalid. */
+export function isoToZonedInput(iso: string, timeZone: string): string {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return '';
+	const parts: Record<string, string> = {};
+	for (const part of formatterFor(timeZone).formatToParts(date)) parts[part.type] = part.value;
+	const hour = parts.hour === '24' ? '00' : parts.hour;
+	const seconds = parts.second === '00' ? '' : `:${parts.second}`;
+	return `${parts.year}-${parts.month}-${parts.day}T${hour}:${parts.minute}${seconds}`;
+}

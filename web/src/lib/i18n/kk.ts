@@ -1,6 +1,10 @@
 import type { Messages } from './en.ts';
+import { appKk } from './app.kk.ts';
+import { resultsKk } from './results.kk.ts';
 
 export const kk: Messages = {
+	...appKk,
+	...resultsKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',
@@ -29,7 +33,7 @@ export const kk: Messages = {
 		'Емтиханға шақырудағы жеке сілтемені ашыңыз. Онда сіздің кіру кілтіңіз бар — оны ешкімге бермеңіз.',
 	'home.proctor.title': 'Мен проктормын',
 	'home.proctor.body':
-		'Емтиханды тікелей бақылау сілтемесін ашыңыз. Электрондық пошта мен құпиясөз арқылы кіру жақын арада осы бетте пайда болады.',
+		'Нәтижелерді тексеру және емтихандарды тікелей бақылау үшін электрондық пошта мен құпиясөз арқылы кіріңіз.',
 	'home.requirements.title': 'Тапсырушыға не қажет',
 	'home.requirements.browser': 'Компьютердегі Chrome, Edge немесе Firefox браузерінің соңғы нұсқасы',
 	'home.requirements.devices': 'Жұмыс істейтін веб-камера мен микрофон',

@@ -1,6 +1,10 @@
 import type { Messages } from './en.ts';
+import { appRu } from './app.ru.ts';
+import { resultsRu } from './results.ru.ts';
 
 export const ru: Messages = {
+	...appRu,
+	...resultsRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',
@@ -29,7 +33,7 @@ export const ru: Messages = {
 		'Откройте персональную ссылку из приглашения на экзамен. В ней ваш ключ доступа — никому его не передавайте.',
 	'home.proctor.title': 'Я проктор',
 	'home.proctor.body':
-		'Откройте ссылку наблюдения за вашим экзаменом. Вход по e-mail и паролю скоро появится на этой странице.',
+		'Войдите по электронной почте и паролю, чтобы проверять результаты и наблюдать за экзаменами онлайн.',
 	'home.requirements.title': 'Что нужно кандидату',
 	'home.requirements.browser': 'Свежий Chrome, Edge или Firefox на компьютере',
 	'home.requirements.devices': 'Рабочие веб-камера и микрофон',

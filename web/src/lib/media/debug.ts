@@ -2,7 +2,7 @@
  * `window.__media`: a harmless, always-present hook for end-to-end tests and debugging.
  *
  *   candidate page: state() → 'connecting'|'connected'|'reconnecting'|'failed'
- *                   stats() → { state, attempt, producers: [{ source, producerId }] }
+ *                   stats() → { state, attempt, producers: [{ source, producerId, since }] }
  *   proctor page:   state() → same union
  *                   stats() → [{ sessionId, source, kind, framesDecoded }] (one per active consumer)
  */
@@ -13,7 +13,7 @@ import type { ConsumerStat } from './viewer.ts';
 export interface CandidateStats {
 	state: ConnectionState;
 	attempt: number;
-	producers: Array<{ source: MediaSource; producerId: string }>;
+	producers: Array<{ source: MediaSource; producerId: string; since: number }>;
 }
 
 export interface MediaDebugHook {

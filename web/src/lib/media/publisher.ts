@@ -55,7 +55,8 @@ export interface PublisherSnapshot extends LoopStatus {
 	attempt: number;
 	sessionId: string | null;
 	examId: string | null;
-	producers: Array<{ source: MediaSource; producerId: string }>;
+	/** `since`: when the server accepted the producer (epoch ms), i.e. when publishing began. */
+	producers: Array<{ source: MediaSource; producerId: string; since: number }>;
 	/** Sources whose track ended (the user stopped sharing): the page must ask again. */
 	missing: MediaSource[];
 }
@@ -185,7 +186,7 @@ export class Publisher {
 	private syncProducers(): void {
 		const producers: PublisherSnapshot['producers'] = [];
 		for (const [source, producer] of this.live?.producers ?? []) {
-			if (!producer.closed) producers.push({ source, producerId: producer.id });
+			if (!producer.closed) producers.push({ source, producerId: producer.id, since: producer.appData.since as number });
 		}
 		this.update({ producers });
 	}
@@ -332,6 +333,7 @@ export class Publisher {
 			void this.signal.request('producer:close', { producerId: producer.id }).catch(() => undefined);
 			return;
 		}
+		producer.appData.since = Date.now();
 		live.producers.set(source, producer);
 		producer.on('transportclose', () => {
 			if (live.producers.get(source) === producer) live.producers.delete(source);

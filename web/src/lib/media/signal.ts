@@ -181,11 +181,12 @@ export class Signal {
 
 /**
  * Open the socket to the media node serving this page (same origin, default path
- * `/socket.io`, websocket only). The token goes in the handshake's `auth`, never in a URL.
+ * `/socket.io`, websocket only). The token goes in the handshake's `auth`, never in a URL;
+ * with `null` a signed-in proctor/admin is authenticated by their session cookie.
  */
-export function connectSignal(token: string, options: { url?: string; timeoutMs?: number } = {}): Signal {
+export function connectSignal(token: string | null, options: { url?: string; timeoutMs?: number } = {}): Signal {
 	const socketOptions = {
-		auth: { token },
+		auth: token === null ? {} : { token },
 		transports: ['websocket'],
 		reconnectionDelay: 1_000,
 		reconnectionDelayMax: 10_000,

@@ -1,0 +1,179 @@
+/**
+ * Load generator (child process): plays the pre-encoded clips as VP8 over plain RTP to
+ * each synthetic candidate's ingest PlainTransport, paced in real time.
+ *
+ * One UDP socket per candidate sends both its camera and its screen, like one browser
+ * transport; the SFU learns the address from the first packet (comedia). Streams are
+ * spread evenly over one frame interval so 2N streams don't all fire on the same
+ * millisecond. Each frame's packets go out back to back (as a browser's pacer would
+ * send a frame at a few times the bitrate). Keyframe requests coming back are counted
+ * but not answered: the clips carry a key frame every few seconds instead.
+ */
+import dgram from 'node:dgram';
+import { readIvf } from './ivf.ts';
+import { serve } from './ipc.ts';
+import type { Source } from './encode.ts';
+import type { GeneratorApi, GeneratorPlan, GeneratorReport, StreamPlan } from './protocol.ts';
+import { buildVp8RtpPacket, countKeyframeRequests, fragmentFrame, isRtcp } from './vp8-rtp.ts';
+
+interface PacketizedClip {
+  fps: number;
+  /** Per frame, the VP8 slices that become one RTP packet each. */
+  frames: Buffer[][];
+}
+
+interface StreamState {
+  plan: StreamPlan;
+  clip: PacketizedClip;
+  socket: dgram.Socket;
+  port: number;
+  sequence: number;
+  frame: number;
+  /** performance.now() at which the next frame is due. */
+  due: number;
+  firstDue: number;
+  totalFrames: number;
+  windowFrames: [number, number];
+  ticksPerFrame: number;
+  packetsSent: number;
+  packetsInWindow: number;
+  bytesInWindow: number;
+}
+
+async function packetize(file: string): Promise<PacketizedClip> {
+  const clip = await readIvf(file);
+  return { fps: clip.fps, frames: clip.frames.map((f) => fragmentFrame(f.data)) };
+}
+
+function bind(): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Prepared {
+  plan: GeneratorPlan;
+  clips: Record<Source, PacketizedClip>;
+  sockets: dgram.Socket[];
+  keyframeRequests: number;
+}
+
+let prepared: Prepared | undefined;
+
+async function prepare(plan: GeneratorPlan): Promise<Record<string, never>> {
+  const clips: Record<Source, PacketizedClip> = {
+    camera: await packetize(plan.clips.camera),
+    screen: await packetize(plan.clips.screen),
+  };
+  const sockets = await Promise.all(plan.candidates.map(() => bind()));
+  const state: Prepared = { plan, clips, sockets, keyframeRequests: 0 };
+  for (const socket of sockets) {
+    socket.on('message', (msg) => {
+      if (isRtcp(msg)) state.keyframeRequests += countKeyframeRequests(msg);
+    });
+    socket.on('error', (err) => process.stderr.write(`[generator] socket error: ${err.message}\n`));
+  }
+  prepared = state;
+  return {};
+}
+
+async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorReport> {
+  const state = prepared;
+  if (!state) throw new Error('prepare first');
+  const { plan, clips, sockets } = state;
+  const startPerf = startAtMs - performance.timeOrigin;
+  const all = plan.candidates.flatMap((c, i) => c.streams.map((s) => ({ plan: s, port: c.port, socket: sockets[i]! })));
+  const maxFps = Math.max(clips.camera.fps, clips.screen.fps);
+  const streams: StreamState[] = all.map(({ plan: s, port, socket }, k) => {
+    const clip = clips[s.source];
+    // Stagger streams over one frame interval of the fastest source.
+    const offset = (k / all.length) * (1000 / maxFps);
+    const firstDue = startPerf + offset;
+    return {
+      plan: s,
+      clip,
+      socket,
+      port,
+      sequence: s.ssrc & 0xffff,
+      frame: 0,
+      due: firstDue,
+      firstDue,
+      totalFrames: Math.round((plan.warmupSec + plan.seconds) * clip.fps),
+      windowFrames: [Math.round(plan.warmupSec * clip.fps), Math.round((plan.warmupSec + plan.seconds) * clip.fps)],
+      ticksPerFrame: 90000 / clip.fps,
+      packetsSent: 0,
+      packetsInWindow: 0,
+      bytesInWindow: 0,
+    };
+  });
+
+  const late: number[] = [];
+  const sendFrame = (s: StreamState, now: number) => {
+    late.push(now - s.due);
+    const slices = s.clip.frames[s.frame % s.clip.frames.length]!;
+    const timestamp = (s.plan.tsBase + s.frame * s.ticksPerFrame) >>> 0;
+    const inWindow = s.frame >= s.windowFrames[0] && s.frame < s.windowFrames[1];
+    slices.forEach((slice, i) => {
+      const packet = buildVp8RtpPacket(
+        { payloadType: s.plan.payloadType, sequenceNumber: s.sequence, timestamp, ssrc: s.plan.ssrc, marker: i === slices.length - 1 },
+        s.frame,
+        slice,
+        i === 0,
+      );
+      s.sequence = (s.sequence + 1) & 0xffff;
+      s.socket.send(packet, s.port, '127.0.0.1');
+      s.packetsSent++;
+      if (inWindow) {
+        s.packetsInWindow++;
+        s.bytesInWindow += packet.length;
+      }
+    });
+    s.frame++;
+    // From the schedule, not from `now`: a late frame does not shift the ones after it.
+    s.due = s.firstDue + (s.frame * 1000) / s.clip.fps;
+  };
+
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      let next = Infinity;
+      for (const s of streams) {
+        while (s.frame < s.totalFrames && s.due <= now) sendFrame(s, now);
+        if (s.frame < s.totalFrames) next = Math.min(next, s.due);
+      }
+      if (next === Infinity) resolve();
+      else setTimeout(tick, Math.max(0, next - performance.now()));
+    };
+    setTimeout(tick, Math.max(0, startPerf - performance.now()));
+  });
+
+  // Let queued sends leave before the sockets close.
+  await new Promise((r) => setTimeout(r, 200));
+  for (const socket of sockets) socket.close();
+  return {
+    streams: streams.map((s) => ({
+      id: s.plan.id,
+      packetsSent: s.packetsSent,
+      packetsInWindow: s.packetsInWindow,
+      bytesInWindow: s.bytesInWindow,
+      framesSent: s.frame,
+      fps: s.clip.fps,
+    })),
+    lateMsP99: percentile(late, 99),
+    lateMsMax: late.reduce((a, b) => Math.max(a, b), 0),
+    keyframeRequestsReceived: state.keyframeRequests,
+  };
+}
+
+serve<GeneratorApi>({ prepare, start });

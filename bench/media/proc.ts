@@ -1,0 +1,90 @@
+/**
+ * Linux /proc readers: per-process CPU time and memory, machine CPU, UDP socket drops.
+ * Synchronous on purpose: a few hundred tiny reads at each sample, and reading them in
+ * one go keeps a sample's snapshot consistent.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of utime/stime (USER_HZ; 100 on every common Linux build). */
+export const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const PAGE_BYTES = (() => {
+  try {
+    return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
+  } catch {
+    return 4096;
+  }
+})();
+
+export interface ProcSample {
+  /** utime + stime of all threads, in ticks. */
+  cpuTicks: number;
+  rssBytes: number;
+}
+
+/** undefined when the process is gone. */
+export function readProc(pid: number): ProcSample | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After ')': index 0 is field 3 (state), so utime (14) is 11, stime (15) 12, rss (24) 21.
+  return {
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    rssBytes: Number(fields[21]) * PAGE_BYTES,
+  };
+}
+
+/** Proportional set size: shared pages (ffmpeg's libraries) divided among their users. */
+export function readPssBytes(pid: number): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const m = /^Pss:\s+(\d+) kB/m.exec(text);
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whole-machine CPU: busy and total ticks over all cores (first line of /proc/stat). */
+export function readMachineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0); // idle + iowait
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0); // up to steal; guest is inside user
+  return { busy: total - idle, total };
+}
+
+/**
+ * Kernel drop counters of the local UDP sockets on `ports` (last column of
+ * /proc/net/udp): packets that reached the host but overflowed a socket's receive buffer.
+ */
+export function udpDrops(ports: Iterable<number>): number {
+  const wanted = new Set(ports);
+  let drops = 0;
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/udp', 'utf8');
+  } catch {
+    return 0;
+  }
+  for (const line of table.split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    const local = cols[1];
+    if (!local) continue;
+    const port = parseInt(local.slice(local.indexOf(':') + 1), 16);
+    if (wanted.has(port)) drops += Number(cols[cols.length - 1]) || 0;
+  }
+  return drops;
+}

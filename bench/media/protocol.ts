@@ -1,0 +1,91 @@
+/**
+ * What the benchmark process and its two helper processes (generator, sink) tell each
+ * other over the Node IPC channel. The helpers are separate processes so that their CPU
+ * (packetizing, pacing, counting) is not charged to the SFU under test.
+ */
+import type { Source } from './encode.ts';
+
+/** One RTP stream the generator sends and the sink expects back. */
+export interface StreamPlan {
+  /** e.g. "c12/camera": candidate 12's camera. */
+  id: string;
+  source: Source;
+  ssrc: number;
+  payloadType: number;
+  /** RTP timestamp of the first frame. mediasoup keeps timestamps of simple streams, so the sink can place a packet in media time. */
+  tsBase: number;
+}
+
+export interface CandidatePlan {
+  /** The ingest PlainTransport's port (comedia, RTP and RTCP muxed). */
+  port: number;
+  streams: StreamPlan[];
+}
+
+/**
+ * Timing in media time: frames whose presentation time is in [warmupSec, warmupSec +
+ * seconds) are "in the window" on both ends, so loss is counted over exactly the same
+ * packets regardless of forwarding delay.
+ */
+export interface WindowPlan {
+  warmupSec: number;
+  seconds: number;
+}
+
+export interface GeneratorPlan extends WindowPlan {
+  clips: Record<Source, string>;
+  candidates: CandidatePlan[];
+}
+
+export interface GeneratorStreamReport {
+  id: string;
+  packetsSent: number;
+  packetsInWindow: number;
+  bytesInWindow: number;
+  framesSent: number;
+  /** Frame rate of the clip, to turn frames into seconds. */
+  fps: number;
+}
+
+export interface GeneratorReport {
+  streams: GeneratorStreamReport[];
+  /** How late frames left versus their schedule: the generator's own health. */
+  lateMsP99: number;
+  lateMsMax: number;
+  keyframeRequestsReceived: number;
+}
+
+export interface SinkExpect extends WindowPlan {
+  /** Consumer SSRC (as mediasoup rewrote it) → the stream it carries. */
+  streams: { ssrc: number; id: string; tsBase: number }[];
+}
+
+export interface SinkStreamReport {
+  id: string;
+  packetsReceived: number;
+  packetsInWindow: number;
+  /** First RTP timestamp seen: equals tsBase when timestamps pass through unchanged. */
+  firstTs: number | null;
+}
+
+export interface SinkReport {
+  streams: SinkStreamReport[];
+  /** RTP packets with an SSRC nobody announced (e.g. mediasoup's bandwidth probation padding, SSRC 1234). */
+  unknownPackets: number;
+  unknownSsrcs: number[];
+}
+
+/** Requests and their answers, per helper. */
+export type GeneratorApi = {
+  /** Loads and packetizes the clips, binds one socket per candidate. */
+  prepare: { req: GeneratorPlan; res: Record<string, never> };
+  /** Sends from `startAtMs` (epoch ms, performance.timeOrigin + now) on; answers when the last frame is out. */
+  start: { req: { startAtMs: number }; res: GeneratorReport };
+};
+
+export type SinkApi = {
+  /** Binds `count` UDP sockets on 127.0.0.1 and returns their ports. */
+  open: { req: { count: number }; res: { ports: number[] } };
+  expect: { req: SinkExpect; res: Record<string, never> };
+  report: { req: Record<string, never>; res: SinkReport };
+};

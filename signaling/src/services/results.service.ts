@@ -1,0 +1,156 @@
+/**
+ * The Results page (manual §2): listing, grouping, expanding and deciding, with the access
+ * rules. HTTP-free (routes/results.routes.ts maps requests onto it). Every change to a row
+ * is pushed to the exam's proctors through `emitSessionChanged`, so open pages update
+ * without reloading; the socket wiring is injected, not imported.
+ *
+ * The contract's enums and the repository's are separate lists (the web bundle must not
+ * import db); passing contract values into the repository and repository rows out as
+ * contract types makes the compiler check that they agree.
+ */
+import type { Kysely } from 'kysely';
+import {
+  getResultRow,
+  getSessionExamId,
+  listCandidateResults,
+  listResults,
+  listResultsByCandidate,
+  markViewed,
+  setDecision,
+  unassignedExamIds,
+  type CandidateResultRow as DbCandidateRow,
+  type DB,
+  type ResultRow as DbResultRow,
+  type ResultsFilters,
+  type ResultsViewer,
+} from '@proctor/db';
+import type {
+  CandidateResultRow,
+  CandidateSessionsQuery,
+  CandidateSessionsResponse,
+  Decision,
+  ResultRow,
+  ResultsQuery,
+  ResultsResponse,
+  SessionRowResponse,
+} from '../contract/api/results.ts';
+import { HttpError } from '../http/errors.ts';
+import { assertExamAccess } from '../http/guards.ts';
+import type { SessionUser } from './auth.service.ts';
+
+/** Who acts: the signed-in user (its name and IIN are copied into audit entries). */
+export type StaffUser = Pick<SessionUser, 'id' | 'role' | 'fullName' | 'iin'>;
+
+/** Delivers a changed row to the exam's proctors (socket.io room `exam:<examId>:proctors`). */
+export type EmitSessionChanged = (examId: string, row: ResultRow) => void;
+
+export interface ResultsServiceDeps {
+  db: Kysely<DB>;
+  emitSessionChanged: EmitSessionChanged;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function toRow(row: DbResultRow): ResultRow {
+  return { ...row, startedAt: iso(row.startedAt), endedAt: iso(row.endedAt) };
+}
+
+function toCandidateRow(row: DbCandidateRow): CandidateResultRow {
+  return { ...row, firstStartedAt: iso(row.firstStartedAt), lastStartedAt: iso(row.lastStartedAt), lastEndedAt: iso(row.lastEndedAt) };
+}
+
+/** The filter part, which both query schemas share. */
+function toFilters(q: Omit<CandidateSessionsQuery, 'sort' | 'dir'>): ResultsFilters {
+  return {
+    search: q.search,
+    examIds: q.examId,
+    startedFrom: q.from,
+    startedTo: q.to,
+    groupIds: q.groupId,
+    disciplineIds: q.disciplineId,
+    statuses: q.status,
+    honestyMin: q.honestyMin,
+    honestyMax: q.honestyMax,
+    decisions: q.decision,
+    archived: q.archived,
+  };
+}
+
+const viewerOf = (user: StaffUser): ResultsViewer => ({ userId: user.id, role: user.role });
+const actorOf = (user: StaffUser) => ({ userId: user.id, fullName: user.fullName, iin: user.iin });
+
+export class ResultsService {
+  constructor(private readonly deps: ResultsServiceDeps) {}
+
+  async list(user: StaffUser, q: ResultsQuery): Promise<ResultsResponse> {
+    await this.assertExamFilterAllowed(user, q.examId);
+    const filters = toFilters(q);
+    const paging = { direction: q.dir, page: q.page, pageSize: q.pageSize };
+    if (q.groupBy === 'candidate') {
+      const result = await listResultsByCandidate(this.deps.db, viewerOf(user), filters, { ...paging, sort: q.sort });
+      return { groupBy: 'candidate', rows: result.rows.map(toCandidateRow), total: result.total, totalExact: result.totalExact, page: q.page, pageSize: q.pageSize };
+    }
+    const result = await listResults(this.deps.db, viewerOf(user), filters, { ...paging, sort: q.sort });
+    return { groupBy: 'none', rows: result.rows.map(toRow), total: result.total, totalExact: result.totalExact, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** "Expand": the candidate's sessions visible to the user under the same filters. */
+  async candidateSessions(user: StaffUser, candidateId: string, q: CandidateSessionsQuery): Promise<CandidateSessionsResponse> {
+    await this.assertExamFilterAllowed(user, q.examId);
+    const rows = await listCandidateResults(this.deps.db, viewerOf(user), candidateId, toFilters(q), { sort: q.sort, direction: q.dir });
+    return { rows: rows.map(toRow) };
+  }
+
+  /** The reviewer's decision (manual §2.1.1, §2.4.4); audit-logged, pushed to the exam's proctors. */
+  async setDecision(user: StaffUser, sessionId: string, decision: Decision): Promise<SessionRowResponse> {
+    await this.assertSessionAccess(user, sessionId);
+    const change = await setDecision(this.deps.db, { sessionId, decision, actor: actorOf(user) });
+    if (!change) throw noSuchSession();
+    const row = await this.row(sessionId);
+    if (change.changed) this.deps.emitSessionChanged(change.examId, row);
+    return { row };
+  }
+
+  /** A staff member opened the session's report: logged each time; "Viewed" from the first. */
+  async markViewed(user: StaffUser, sessionId: string): Promise<SessionRowResponse> {
+    await this.assertSessionAccess(user, sessionId);
+    const view = await markViewed(this.deps.db, { sessionId, actor: actorOf(user) });
+    if (!view) throw noSuchSession();
+    const row = await this.row(sessionId);
+    if (view.firstView) this.deps.emitSessionChanged(view.examId, row);
+    return { row };
+  }
+
+  /** For changes made elsewhere (e.g. the media path starting or finishing a session). */
+  async publishSession(sessionId: string): Promise<void> {
+    const row = await getResultRow(this.deps.db, sessionId);
+    if (row) this.deps.emitSessionChanged(row.examId, toRow(row));
+  }
+
+  private async row(sessionId: string): Promise<ResultRow> {
+    const row = await getResultRow(this.deps.db, sessionId);
+    if (!row) throw noSuchSession();
+    return toRow(row);
+  }
+
+  /** 404 for an unknown session; 403 when a proctor is not assigned to its exam. */
+  private async assertSessionAccess(user: StaffUser, sessionId: string): Promise<void> {
+    const examId = await getSessionExamId(this.deps.db, sessionId);
+    if (!examId) throw noSuchSession();
+    await assertExamAccess(this.deps.db, user, examId);
+  }
+
+  /**
+   * Scoping already hides other exams' sessions; naming one explicitly is refused with 403
+   * so the proctor learns why the table is empty instead of seeing "no results".
+   */
+  private async assertExamFilterAllowed(user: StaffUser, examIds: string[] | undefined): Promise<void> {
+    if (user.role === 'admin' || !examIds?.length) return;
+    const refused = await unassignedExamIds(this.deps.db, user.id, examIds);
+    if (refused.length) {
+      throw new HttpError(403, 'forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
+    }
+  }
+}
+
+const noSuchSession = () => new HttpError(404, 'not_found', 'There is no such exam session.');
