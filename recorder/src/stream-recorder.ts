@@ -201,8 +201,11 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
     });
     this.sdpPath = path.join(os.tmpdir(), `proctor-recorder-${randomUUID()}.sdp`);
     await writeFile(this.sdpPath, sdp, { mode: 0o600 });
-    this.spawnFfmpeg(this.sdpPath);
+    this.spawnFfmpeg(this.sdpPath, pool.host);
     await this.waitUntilListening();
+    // ffmpeg parses the SDP before it binds the ports; remove it now so a crash leaves nothing.
+    await unlink(this.sdpPath).catch(() => {});
+    this.sdpPath = undefined;
 
     await this.consumer.resume();
     if (this.kind === 'video') await this.requestKeyFramesUntilOne();
@@ -212,7 +215,7 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
     );
   }
 
-  private spawnFfmpeg(sdpPath: string): void {
+  private spawnFfmpeg(sdpPath: string, host: string): void {
     const ffmpeg = this.opts.ffmpegPath ?? resolveFfmpeg().ffmpeg;
     const args = [
       '-hide_banner',
@@ -220,6 +223,12 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
       '-loglevel', 'warning',
       '-protocol_whitelist', 'file,udp,rtp',
       '-listen_timeout', '-1',
+      // Without this ffmpeg binds 0.0.0.0 and anyone who can reach the port could inject
+      // RTP into a candidate's recording.
+      '-localaddr', host,
+      // 1 MiB socket buffer (the kernel default is ~208 KiB): a screen keyframe is a burst
+      // of 100+ packets, and a busy machine can deschedule ffmpeg for a while.
+      '-buffer_size', '1048576',
       '-fflags', '+genpts',
       '-f', 'sdp',
       '-i', sdpPath,

@@ -46,7 +46,7 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     }
   }
 
-  test('records a VP8 producer into a valid WebM of the published length', async () => {
+  test('records a VP8 producer into a valid WebM of the published length', async (t) => {
     const { recorder, result, outputPath, wallSec, stopMs } = await recordFor('video', 4000, 'camera.webm');
     assert.equal(recorder.container, 'webm');
     assert.ok(recorder.firstKeyframeAt, 'a keyframe was forwarded');
@@ -54,6 +54,9 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     assert.ok(result.bytes > 50_000, `file has media (${result.bytes} bytes)`);
     assert.equal(result.stoppedBy, 'q', 'ffmpeg honoured q while media flowed');
     assert.ok(stopMs < 5000, `stop took ${stopMs} ms`);
+    t.diagnostic(
+      `vp8: ${result.bytes} bytes, first keyframe after ${recorder.firstKeyframeAt!.getTime() - recorder.startedAt.getTime()} ms, stop ${stopMs} ms`,
+    );
 
     const info = await probe(outputPath);
     const video = info.streams.find((s) => s.codecType === 'video');
@@ -63,6 +66,7 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     assert.ok(info.durationSec !== null, 'duration is written (trailer present)');
     const error = Math.abs(info.durationSec - wallSec) / wallSec;
     assert.ok(error < 0.15, `duration ${info.durationSec}s vs recorded ${wallSec}s (${(error * 100).toFixed(1)}%)`);
+    t.diagnostic(`vp8: duration ${info.durationSec}s for ${wallSec}s recorded`);
     assert.equal(portPool.inUse, 0, 'ports returned');
   });
 
@@ -77,6 +81,30 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     assert.ok(info.durationSec !== null);
     const error = Math.abs(info.durationSec - wallSec) / wallSec;
     assert.ok(error < 0.15, `duration ${info.durationSec}s vs recorded ${wallSec}s`);
+  });
+
+  test("a producer paused longer than ffmpeg's 10 s input timeout keeps recording", async () => {
+    const pub = await publish(router, 'audio');
+    try {
+      await waitForMedia(pub.producer);
+      const outputPath = path.join(dir, 'paused.webm');
+      const recorder = await StreamRecorder.start({ router, producer: pub.producer, outputPath, logger, portPool });
+      const t0 = Date.now();
+      await sleep(1000);
+      await pub.producer.pause();
+      await sleep(12_000);
+      assert.equal(recorder.isRunning, true, 'ffmpeg still running after 12 s without packets');
+      await pub.producer.resume();
+      await sleep(1000);
+      const wallSec = (Date.now() - t0) / 1000;
+      const result = await recorder.stop();
+      assert.equal(result.stoppedBy, 'q');
+      const { durationSec } = await probe(outputPath);
+      // The pause stays in the timeline (RTP timestamps run on), so media lines up with wall time.
+      assert.ok(durationSec !== null && Math.abs(durationSec - wallSec) / wallSec < 0.15, `${durationSec}s vs ${wallSec}s`);
+    } finally {
+      await pub.close();
+    }
   });
 
   test('stop without any media falls back to SIGINT and reports an empty file', async () => {

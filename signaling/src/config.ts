@@ -1,6 +1,7 @@
 /**
  * Media node settings from the environment. With no DATABASE_URL the launcher runs an
- * embedded PostgreSQL under DATA_DIR; with no REDIS_URL, jobs run in-process.
+ * embedded PostgreSQL under DATA_DIR; with no REDIS_URL, jobs run in-process
+ * on a PostgreSQL-backed queue.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

@@ -2,7 +2,8 @@
  * Media node entry point (`pnpm start` runs it through infra/scripts/start.sh).
  *
  *   DATABASE_URL unset → an embedded PostgreSQL under DATA_DIR/pg (single machine).
- *   REDIS_URL unset    → the job workers run inside this process on an in-process queue.
+ *   REDIS_URL unset    → the job workers run inside this process; the queue lives in
+ *                        PostgreSQL (BullMQ's PostgreSQL backend), so nothing else is needed.
  *   SMTP_URL unset     → e-mails (password reset) stay in memory, readable at /dev/mail.
  *   --demo             → seed demo data once and print sign-in links and passwords.
  *

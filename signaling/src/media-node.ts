@@ -75,6 +75,9 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     log: log.child({ mod: 'mail' }),
   });
   const auth = new AuthService({ db, mailer: mail.mailer, publicUrl, log: log.child({ mod: 'auth' }) });
+  // Recordings this node left open when it last died: close their rows, finalise the files.
+  await recordings.recoverInterrupted(opts.nodeId);
+
   const app = await buildApp({ log, db, pool, webBuildDir: opts.webBuildDir, auth, devMailbox: mail.devMailbox });
   const io = createSocketServer(app.server, opts.tokenSecret, auth);
   const media = new MediaService({

@@ -1,0 +1,65 @@
+/**
+ * The separate jobs process for multi-node deployments:
+ *   node --import tsx recorder/src/jobs/main.ts
+ *
+ *   DATABASE_URL    required (the product database).
+ *   REDIS_URL       the queue; unset → BullMQ's PostgreSQL backend in DATABASE_URL.
+ *   RECORDINGS_DIR  the recordings root shared with the media nodes
+ *                   (default DATA_DIR/recordings, DATA_DIR default <repo>/.data, as the media node).
+ *   JOBS_CONCURRENCY finalise jobs in parallel (default 2).
+ *
+ * It does not migrate the database: the media nodes do that on start.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb } from '@proctor/db';
+import { pino } from 'pino';
+import { resolveFfmpeg } from '../ffmpeg.ts';
+import { createJobQueue } from '../queue.ts';
+import { startJobWorkers } from './worker.ts';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is required');
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(repoRoot, '.data'));
+  const recordingsDir = path.resolve(process.env.RECORDINGS_DIR ?? path.join(dataDir, 'recordings'));
+  const ffmpeg = resolveFfmpeg(); // fails here, once, with the install hint
+
+  const db = createDb(databaseUrl, { applicationName: 'proctor-jobs' });
+  const queue = createJobQueue({
+    redisUrl: process.env.REDIS_URL || undefined,
+    postgresUrl: process.env.REDIS_URL ? undefined : databaseUrl,
+    logger: log,
+  });
+  const workers = await startJobWorkers({
+    db,
+    queue,
+    recordingsDir,
+    logger: log,
+    ffmpeg,
+    concurrency: Number(process.env.JOBS_CONCURRENCY ?? 2),
+  });
+  log.info({ backend: queue.backend, recordingsDir }, 'jobs process ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    // Lets running jobs finish; an interrupted remux is retried (the original is untouched until rename).
+    await workers.close();
+    await queue.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  log.fatal({ err }, 'jobs process failed to start');
+  process.exit(1);
+});
