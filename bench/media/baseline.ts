@@ -9,6 +9,7 @@ import type * as ms from 'mediasoup/types';
 import { type MediaConfig, mediaCodecs, resolveWorkerBin } from '@proctor/sfu';
 import type { GeneratorReport } from './protocol.ts';
 import type { SetupResult, SfuPids, SfuUnderTest } from './sfu-under-test.ts';
+import { SocketLabels } from './socket-labels.ts';
 import {
   consumeToSink,
   consumerSsrc,
@@ -35,16 +36,19 @@ export async function startBaseline(cfg: MediaConfig, candidates: number): Promi
     await close();
     throw error;
   }
+  const labels = new SocketLabels();
+  for (const w of workers) labels.watch(w);
   const routers = await Promise.all(workers.map((w) => w.createRouter({ mediaCodecs })));
   const portRange = { min: cfg.rtcMinPort, max: cfg.rtcMaxPort };
   const ingests: ms.PlainTransport[] = [];
 
   return {
     name: 'baseline',
+    labels,
     pids: (): SfuPids => ({ workers: workers.map((w) => w.pid), ffmpeg: [], node: [process.pid] }),
 
     async setup(sinkPorts: number[]): Promise<SetupResult> {
-      const result: SetupResult = { candidates: [], sinkStreams: [], ingestPorts: [], placement: '' };
+      const result: SetupResult = { candidates: [], sinkStreams: [], placement: '' };
       const perCandidate = await mapLimit([...Array(candidates).keys()], 8, async (i) => {
         const router = routers[i % routers.length]!;
         const ingest = await createIngestTransport(router, portRange, { candidate: i });
@@ -62,7 +66,6 @@ export async function startBaseline(cfg: MediaConfig, candidates: number): Promi
       for (const c of perCandidate) {
         result.candidates.push(c.plan);
         result.sinkStreams.push(...c.sinkStreams);
-        result.ingestPorts.push(c.plan.port);
       }
       result.placement = `${routers.length} routers, candidates alternate; producers and consumers on the same router`;
       return result;

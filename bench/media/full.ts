@@ -17,6 +17,7 @@
  * product's finalise jobs run (outside the measurement) and the finalised files are
  * checked for gaps.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,7 @@ import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import {
   type JobQueue,
   type JobWorkers,
+  PortPool,
   RecordingService,
   createJobQueue,
   resolveFfmpeg,
@@ -48,6 +50,7 @@ import { readIvf } from './ivf.ts';
 import type { GeneratorReport, StreamPlan } from './protocol.ts';
 import { type RecordingCheck, type RecordingToCheck, checkRecordings } from './recording-gaps.ts';
 import type { SetupResult, SfuPids, SfuUnderTest } from './sfu-under-test.ts';
+import { SocketLabels } from './socket-labels.ts';
 import {
   consumeToSink,
   consumerSsrc,
@@ -79,6 +82,9 @@ interface CandidateState {
 }
 
 const NODE_ID = 'bench-media';
+const BENCH_RECORDER_PORTS = { min: 52000, max: 57999 };
+/** Candidates joining at once: 2 (the cores) keeps ffmpeg start-up inside the recorder's ready timeout on a busy machine. */
+const JOIN_CONCURRENCY = 2;
 
 export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<SfuUnderTest> {
   const closers: (() => Promise<void>)[] = [];
@@ -88,6 +94,11 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
   try {
     const pool = await WorkerPool.start(cfg);
     closers.push(() => pool.close());
+    const labels = new SocketLabels();
+    for (let i = 0; i < pool.size; i++) {
+      const w = pool.get(i);
+      if (w) labels.watch(w);
+    }
     const registry = new RoomRegistry(pool, cfg);
     closers.push(async () => registry.closeAll());
 
@@ -97,15 +108,22 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
     const queue: JobQueue = createJobQueue({ postgresUrl: tdb.url, namespace: 'bench_media', logger: opts.logger });
     closers.push(() => queue.close());
 
-    const recordingsDir = await mkdtemp(path.join(os.tmpdir(), 'proctor-bench-media-'));
+    const recordingsDir = await mkdtemp(path.join(os.tmpdir(), 'recordings-'));
     closers.push(async () => {
       if (opts.keep) opts.log(`[full] recordings kept in ${recordingsDir}`);
       else await rm(recordingsDir, { recursive: true, force: true });
     });
-    const recordings = new RecordingService({ db: tdb.db, recordingsDir, queue, logger: opts.logger });
+    // The recorder's own port range, away from its default 45000–49999: other programs on
+    // this machine (test runs, a demo media node) start their PortPool cursors at 45000 too,
+    // and two processes probing the same free pair at once both hand it to an ffmpeg.
+    const portPool = new PortPool({ min: BENCH_RECORDER_PORTS.min, max: BENCH_RECORDER_PORTS.max });
+    // Load ffmpeg's libraries into the page cache once, so the first recorders' start-up
+    // (bounded by the recorder's 5 s ready timeout) does not include cold disk reads.
+    execFileSync(resolveFfmpeg().ffmpeg, ['-hide_banner', '-version'], { stdio: 'ignore' });
+    const recordings = new RecordingService({ db: tdb.db, recordingsDir, queue, logger: opts.logger, portPool });
     closers.push(() => recordings.stopAll());
 
-    return makeFull(cfg, opts, { pool, registry, tdb, queue, recordingsDir, recordings, close });
+    return makeFull(cfg, opts, { labels, pool, registry, tdb, queue, recordingsDir, recordings, close });
   } catch (error) {
     await close();
     throw error;
@@ -113,6 +131,7 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
 }
 
 interface Parts {
+  labels: SocketLabels;
   pool: WorkerPool;
   registry: RoomRegistry;
   tdb: TestDatabase;
@@ -186,6 +205,7 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
 
   return {
     name: 'full',
+    labels: parts.labels,
     pids(): SfuPids {
       const ffmpeg: number[] = [];
       for (const c of candidates) {
@@ -198,7 +218,7 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
     },
 
     async setup(sinkPorts: number[]): Promise<SetupResult> {
-      const result: SetupResult = { candidates: [], sinkStreams: [], ingestPorts: [], placement: '' };
+      const result: SetupResult = { candidates: [], sinkStreams: [], placement: '' };
       const placement: string[] = [];
       const rooms = await seedRooms();
       let index = 0;
@@ -206,8 +226,8 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
         const room = await registry.getOrCreate(examId);
         const first = index;
         index += sessionIds.length;
-        // Candidates of a room join concurrently, as browsers would (4 at a time bounds the ffmpeg start-up burst).
-        const joined = await mapLimit(sessionIds, 4, (sessionId, k) => joinCandidate(room, examId, sessionId, first + k));
+        // Candidates of a room join concurrently, as browsers would, a few at a time.
+        const joined = await mapLimit(sessionIds, JOIN_CONCURRENCY, (sessionId, k) => joinCandidate(room, examId, sessionId, first + k));
         candidates.push(...joined);
 
         // proctor:join → transport:create(recv): one placement for the proctor, then consume every stream.
@@ -221,7 +241,6 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
             result.sinkStreams.push({ ssrc: consumerSsrc(consumer), id: plan.id, tsBase: plan.tsBase });
           }
           result.candidates.push({ port: c.ingest.tuple.localPort, streams: c.producers.map((p) => p.plan) });
-          result.ingestPorts.push(c.ingest.tuple.localPort);
         }
         opts.log(`[full] room ${r + 1}/${rooms.length}: ${joined.length} candidates publishing and recorded, proctor consuming`);
       }

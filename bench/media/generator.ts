@@ -7,14 +7,17 @@
  * spread evenly over one frame interval so 2N streams don't all fire on the same
  * millisecond. Each frame's packets go out back to back (as a browser's pacer would
  * send a frame at a few times the bitrate). Keyframe requests coming back are counted
- * but not answered: the clips carry a key frame every few seconds instead.
+ * and answered like a browser would: the stream jumps back to the clip's first frame (a
+ * key frame) at its next frame time, at most once per KEYFRAME_MIN_INTERVAL_MS. Without
+ * that, one lost packet would cost the recorder up to a GOP (5 s) of video, because
+ * ffmpeg drops inter frames after a loss until the next key frame.
  */
 import dgram from 'node:dgram';
 import { readIvf } from './ivf.ts';
 import { serve } from './ipc.ts';
 import type { Source } from './encode.ts';
 import type { GeneratorApi, GeneratorPlan, GeneratorReport, StreamPlan } from './protocol.ts';
-import { buildVp8RtpPacket, countKeyframeRequests, fragmentFrame, isRtcp } from './vp8-rtp.ts';
+import { buildVp8RtpPacket, fragmentFrame, isRtcp, keyframeRequestSsrcs } from './vp8-rtp.ts';
 
 interface PacketizedClip {
   fps: number;
@@ -22,8 +25,14 @@ interface PacketizedClip {
   frames: Buffer[][];
 }
 
+const KEYFRAME_MIN_INTERVAL_MS = 500;
+
 interface StreamState {
   plan: StreamPlan;
+  /** Clip frame sent at the next frame time (advances by one, wraps; 0 after a key frame request). */
+  clipFrame: number;
+  keyframeRequested: boolean;
+  lastForcedKeyframeAt: number;
   clip: PacketizedClip;
   socket: dgram.Socket;
   port: number;
@@ -67,6 +76,8 @@ interface Prepared {
   clips: Record<Source, PacketizedClip>;
   sockets: dgram.Socket[];
   keyframeRequests: number;
+  /** Filled by start(): where a key frame request for an SSRC goes. */
+  bySsrc: Map<number, StreamState>;
 }
 
 let prepared: Prepared | undefined;
@@ -77,10 +88,15 @@ async function prepare(plan: GeneratorPlan): Promise<Record<string, never>> {
     screen: await packetize(plan.clips.screen),
   };
   const sockets = await Promise.all(plan.candidates.map(() => bind()));
-  const state: Prepared = { plan, clips, sockets, keyframeRequests: 0 };
+  const state: Prepared = { plan, clips, sockets, keyframeRequests: 0, bySsrc: new Map() };
   for (const socket of sockets) {
     socket.on('message', (msg) => {
-      if (isRtcp(msg)) state.keyframeRequests += countKeyframeRequests(msg);
+      if (!isRtcp(msg)) return;
+      for (const ssrc of keyframeRequestSsrcs(msg)) {
+        state.keyframeRequests++;
+        const stream = state.bySsrc.get(ssrc);
+        if (stream) stream.keyframeRequested = true;
+      }
     });
     socket.on('error', (err) => process.stderr.write(`[generator] socket error: ${err.message}\n`));
   }
@@ -102,6 +118,9 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
     const firstDue = startPerf + offset;
     return {
       plan: s,
+      clipFrame: 0,
+      keyframeRequested: false,
+      lastForcedKeyframeAt: -Infinity,
       clip,
       socket,
       port,
@@ -118,10 +137,19 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
     };
   });
 
+  for (const s of streams) state.bySsrc.set(s.plan.ssrc, s);
+  let forcedKeyframes = 0;
   const late: number[] = [];
   const sendFrame = (s: StreamState, now: number) => {
     late.push(now - s.due);
-    const slices = s.clip.frames[s.frame % s.clip.frames.length]!;
+    if (s.keyframeRequested && now - s.lastForcedKeyframeAt >= KEYFRAME_MIN_INTERVAL_MS) {
+      if (s.clipFrame !== 0) forcedKeyframes++;
+      s.clipFrame = 0;
+      s.keyframeRequested = false;
+      s.lastForcedKeyframeAt = now;
+    }
+    const slices = s.clip.frames[s.clipFrame]!;
+    s.clipFrame = (s.clipFrame + 1) % s.clip.frames.length;
     const timestamp = (s.plan.tsBase + s.frame * s.ticksPerFrame) >>> 0;
     const inWindow = s.frame >= s.windowFrames[0] && s.frame < s.windowFrames[1];
     slices.forEach((slice, i) => {
@@ -173,6 +201,7 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
     lateMsP99: percentile(late, 99),
     lateMsMax: late.reduce((a, b) => Math.max(a, b), 0),
     keyframeRequestsReceived: state.keyframeRequests,
+    keyframesSentOnRequest: forcedKeyframes,
   };
 }
 

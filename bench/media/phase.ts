@@ -8,14 +8,16 @@
  *   [warmup, warmup + S)   CPU window (wall clock) = loss window (media time)
  *   warmup + S             generator stops; 1 s for the last packets to drain
  */
+import { setPriority } from 'node:os';
 import { deferCleanup } from './cleanup.ts';
 import type { Source } from './encode.ts';
 import { Helper } from './ipc.ts';
 import { type CpuResult, type Memory, PeakMemory, type PidSet, cpuBetween, sfuMemory, snapshot } from './measure.ts';
-import { udpDrops } from './proc.ts';
+import { udpSocketDrops } from './proc.ts';
 import type { GeneratorApi, GeneratorReport, SinkApi } from './protocol.ts';
 import type { RecordingCheck } from './recording-gaps.ts';
 import type { SfuUnderTest } from './sfu-under-test.ts';
+import type { SocketKind } from './socket-labels.ts';
 
 export interface PhaseOptions {
   candidates: number;
@@ -43,8 +45,10 @@ export interface PhaseResult {
   timestampMismatches: number;
   unknownPackets: number;
   unknownSsrcs: number[];
-  ingestDrops: number;
-  sinkDrops: number;
+  /** Kernel UDP receive-buffer drops: the workers' sockets by kind, the ffmpegs', the sink's. */
+  udpDrops: Record<SocketKind | 'ffmpeg' | 'sink', number>;
+  /** Streams that lost packets in the window, worst first ("id: lost"). */
+  lossyStreams: string[];
   generator: GeneratorReport;
   recordings: RecordingCheck | undefined;
 }
@@ -61,6 +65,15 @@ export async function runPhase(start: () => Promise<SfuUnderTest>, opts: PhaseOp
   const stopSink = deferCleanup(() => sink.stop());
   const generator = Helper.start<GeneratorApi>('generator', new URL('./generator.ts', import.meta.url));
   const stopGenerator = deferCleanup(() => generator.stop());
+  // The generator plays the network: its packets must leave on time even when the SFU
+  // saturates the cores, or the SFU would be offered bursts instead of a steady load.
+  // A higher priority (root only; ignored otherwise) keeps its pacing; its CPU is still
+  // measured and reported, just not charged to the SFU.
+  try {
+    setPriority(generator.pid, -10);
+  } catch {
+    log('[bench:media] could not raise the generator priority; its pacing may suffer on a busy machine');
+  }
   try {
     const memBefore = sfuMemory({ ...sfu.pids(), generator: [], sink: [] });
     const t0 = performance.now();
@@ -95,17 +108,22 @@ export async function runPhase(start: () => Promise<SfuUnderTest>, opts: PhaseOp
     const gen = await sending;
     await sleep(1000); // packets still inside the SFU or in socket buffers
     const sinkReport = await sink.call('report', {}, 30_000);
-    const ingestDrops = udpDrops(setup.ingestPorts);
-    const sinkDrops = udpDrops(sinkPorts);
+    const udpDrops = { ingest: 0, pipe: 0, egress: 0, recording: 0, other: 0, ffmpeg: 0, sink: 0 };
+    for (const s of udpSocketDrops(pids.workers)) udpDrops[sfu.labels.kindOf(s.port)] += s.drops;
+    for (const s of udpSocketDrops(pids.ffmpeg)) udpDrops.ffmpeg += s.drops;
+    for (const s of udpSocketDrops(pids.sink)) udpDrops.sink += s.drops;
 
     const sentById = new Map(gen.streams.map((s) => [s.id, s]));
     let packetsSent = 0;
     let packetsReceived = 0;
+    const lossy: { id: string; lost: number }[] = [];
     for (const s of sinkReport.streams) {
       const sent = sentById.get(s.id)?.packetsInWindow ?? 0;
       packetsSent += sent;
       packetsReceived += Math.min(sent, s.packetsInWindow);
+      if (s.packetsInWindow < sent) lossy.push({ id: s.id, lost: sent - s.packetsInWindow });
     }
+    lossy.sort((x, y) => y.lost - x.lost);
     const planById = new Map(setup.sinkStreams.map((s) => [s.id, s]));
     const timestampMismatches = sinkReport.streams.filter((s) => s.firstTs !== null && s.firstTs !== planById.get(s.id)?.tsBase).length;
 
@@ -125,8 +143,8 @@ export async function runPhase(start: () => Promise<SfuUnderTest>, opts: PhaseOp
       timestampMismatches,
       unknownPackets: sinkReport.unknownPackets,
       unknownSsrcs: sinkReport.unknownSsrcs,
-      ingestDrops,
-      sinkDrops,
+      udpDrops,
+      lossyStreams: lossy.map((l) => `${l.id}: ${l.lost}`),
       generator: gen,
       recordings,
     };

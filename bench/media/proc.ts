@@ -4,7 +4,7 @@
  * one go keeps a sample's snapshot consistent.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** Clock ticks per second of utime/stime (USER_HZ; 100 on every common Linux build). */
 export const CLK_TCK = (() => {
@@ -66,25 +66,59 @@ export function readMachineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/**
- * Kernel drop counters of the local UDP sockets on `ports` (last column of
- * /proc/net/udp): packets that reached the host but overflowed a socket's receive buffer.
- */
-export function udpDrops(ports: Iterable<number>): number {
-  const wanted = new Set(ports);
-  let drops = 0;
-  let table: string;
+/** Inodes of the sockets a process holds open (its fds that link to "socket:[inode]"). */
+function socketInodes(pid: number): number[] {
+  const inodes: number[] = [];
+  let fds: string[];
   try {
-    table = readFileSync('/proc/net/udp', 'utf8');
+    fds = readdirSync(`/proc/${pid}/fd`);
   } catch {
-    return 0;
+    return inodes;
   }
-  for (const line of table.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    const local = cols[1];
-    if (!local) continue;
-    const port = parseInt(local.slice(local.indexOf(':') + 1), 16);
-    if (wanted.has(port)) drops += Number(cols[cols.length - 1]) || 0;
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.push(Number(m[1]));
+    } catch {
+      /* closed meanwhile */
+    }
   }
-  return drops;
+  return inodes;
+}
+
+export interface UdpSocketDrops {
+  port: number;
+  drops: number;
+}
+
+/**
+ * Kernel drop counters (last column of /proc/net/udp) of the UDP sockets that `pids`
+ * hold: packets that reached the host but overflowed a socket's receive buffer because
+ * its owner did not read in time. Sockets are matched to processes by inode, so this
+ * covers every socket of a worker (ingest, pipe, egress) or an ffmpeg, whatever its port.
+ */
+export function udpSocketDrops(pids: number[]): UdpSocketDrops[] {
+  const byInode = new Map<number, UdpSocketDrops>();
+  try {
+    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+      // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 13) continue;
+      const local = cols[1]!;
+      byInode.set(Number(cols[9]), {
+        port: parseInt(local.slice(local.indexOf(':') + 1), 16),
+        drops: Number(cols[cols.length - 1]) || 0,
+      });
+    }
+  } catch {
+    return [];
+  }
+  const out: UdpSocketDrops[] = [];
+  for (const pid of pids) {
+    for (const inode of socketInodes(pid)) {
+      const s = byInode.get(inode);
+      if (s) out.push(s);
+    }
+  }
+  return out;
 }

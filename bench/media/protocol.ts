@@ -53,6 +53,8 @@ export interface GeneratorReport {
   lateMsP99: number;
   lateMsMax: number;
   keyframeRequestsReceived: number;
+  /** Key frames sent early because of a request (a stream already at a key frame does not count). */
+  keyframesSentOnRequest: number;
 }
 
 export interface SinkExpect extends WindowPlan {

@@ -29,11 +29,14 @@ export function printBreakdown(phases: (PhaseResult | undefined)[], opts: Option
     const g = p.generator;
     log(
       `  ${p.name.padEnd(9)} sent ${p.packetsSent}, received ${p.packetsReceived}, loss ${p.lossPct.toFixed(4)} %; ` +
-        `UDP drops: SFU ingest ${p.ingestDrops}, sink ${p.sinkDrops}; generator lateness p99 ${f1(g.lateMsP99)} ms, max ${f1(g.lateMsMax)} ms; ` +
-        `keyframe requests seen by the generator ${g.keyframeRequestsReceived}` +
+        `kernel UDP drops: ${dropsText(p)}; generator lateness p99 ${f1(g.lateMsP99)} ms, max ${f1(g.lateMsMax)} ms; ` +
+        `key frame requests reaching the generator ${g.keyframeRequestsReceived} (answered with ${g.keyframesSentOnRequest} early key frames)` +
         (p.timestampMismatches > 0 ? `; ${p.timestampMismatches} streams arrived with rewritten timestamps` : '') +
         (p.unknownPackets > 0 ? `; ${p.unknownPackets} packets of other SSRCs (${p.unknownSsrcs.join(', ')})` : ''),
     );
+    if (p.lossyStreams.length > 0) {
+      log(`  ${''.padEnd(9)} ${p.lossyStreams.length} streams lost packets; worst: ${p.lossyStreams.slice(0, 6).join(', ')}`);
+    }
     const kbps = (g.streams.reduce((s, x) => s + x.bytesInWindow, 0) * 8) / opts.seconds / 1000 / n;
     log(`  ${''.padEnd(9)} offered load ${kbps.toFixed(0)} kbit/s per candidate (RTP incl. headers); set-up ${f1(p.setupSec)} s; ${p.placement}`);
   }
@@ -60,4 +63,11 @@ export function printBreakdown(phases: (PhaseResult | undefined)[], opts: Option
     for (const w of rec.worst) log(`  ${w}`);
   }
   log('');
+}
+
+function dropsText(p: PhaseResult): string {
+  const parts = Object.entries(p.udpDrops)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }

@@ -7,11 +7,13 @@
 // this Node process) over S seconds after a warm-up, packet loss at the sink, and, for
 // FULL, gaps in the recordings and memory. Progress and the breakdown go to stderr; the
 // last stdout line is one JSON object. See README.md beside this file.
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import { mediaConfigFromEnv } from '@proctor/sfu';
 import { startBaseline } from './baseline.ts';
-import { cleanupAll, cleanupOnSignals } from './cleanup.ts';
+import { cleanupAll, cleanupOnSignals, deferCleanup } from './cleanup.ts';
 import { SOURCES, ensureEncoded } from './encode.ts';
 import { startFull } from './full.ts';
 import { parseOptions } from './options.ts';
@@ -22,6 +24,16 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 cleanupOnSignals(log);
 
 const opts = parseOptions(process.argv.slice(2));
+
+// A private temporary directory for everything this run writes (the recorders' SDP files,
+// the recordings): os.tmpdir() follows TMPDIR, also in the ffmpeg children. Shared /tmp
+// names can be swept by other programs' cleanup globs mid-run.
+const scratch = mkdtempSync(path.join(tmpdir(), 'bench-media-'));
+process.env.TMPDIR = scratch;
+deferCleanup(async () => {
+  if (opts.keep) log(`[bench:media] kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+});
 const cfg = mediaConfigFromEnv();
 // mediasoup/product logs at warn and above, to stderr (stdout carries only the result line).
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));

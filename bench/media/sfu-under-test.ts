@@ -1,6 +1,7 @@
 /** What the phase runner needs from either SFU set-up (bare mediasoup or the product path). */
 import type { CandidatePlan, GeneratorReport, SinkExpect } from './protocol.ts';
 import type { RecordingCheck } from './recording-gaps.ts';
+import type { SocketLabels } from './socket-labels.ts';
 
 export interface SfuPids {
   workers: number[];
@@ -11,14 +12,14 @@ export interface SfuPids {
 export interface SetupResult {
   candidates: CandidatePlan[];
   sinkStreams: SinkExpect['streams'];
-  /** The SFU's ingest sockets, to read their kernel drop counters. */
-  ingestPorts: number[];
   /** One line on where things were placed, for the log. */
   placement: string;
 }
 
 export interface SfuUnderTest {
   readonly name: 'baseline' | 'full';
+  /** Kinds of the workers' UDP sockets, by port. */
+  readonly labels: SocketLabels;
   pids(): SfuPids;
   /** Builds everything for the candidates; candidate i's egress goes to sinkPorts[i]. */
   setup(sinkPorts: number[]): Promise<SetupResult>;

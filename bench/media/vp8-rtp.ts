@@ -70,15 +70,20 @@ export function isRtcp(packet: Uint8Array): boolean {
   return pt >= 64 && pt <= 95;
 }
 
-/** Counts PLI (PT 206, FMT 1) and FIR (PT 206, FMT 4) in a compound RTCP packet. */
-export function countKeyframeRequests(packet: Buffer): number {
-  let n = 0;
-  for (let offset = 0; offset + 4 <= packet.length; ) {
+/**
+ * Media SSRCs asked for a key frame in a compound RTCP packet: PLI (PT 206, FMT 1; media
+ * SSRC in the common header's second word) and FIR (PT 206, FMT 4; one SSRC per 8-byte
+ * FCI entry).
+ */
+export function keyframeRequestSsrcs(packet: Buffer): number[] {
+  const out: number[] = [];
+  for (let offset = 0; offset + 12 <= packet.length; ) {
     const fmt = packet[offset]! & 0x1f;
     const pt = packet[offset + 1]!;
-    if (pt === 206 && (fmt === 1 || fmt === 4)) n++;
-    const words = packet.readUInt16BE(offset + 2);
-    offset += (words + 1) * 4;
+    const end = Math.min(packet.length, offset + (packet.readUInt16BE(offset + 2) + 1) * 4);
+    if (pt === 206 && fmt === 1) out.push(packet.readUInt32BE(offset + 8));
+    if (pt === 206 && fmt === 4) for (let fci = offset + 12; fci + 8 <= end; fci += 8) out.push(packet.readUInt32BE(fci));
+    offset = end;
   }
-  return n;
+  return out;
 }

@@ -125,7 +125,7 @@ describe('results repository', () => {
   };
 
   it('returns every column of a row', async () => {
-    const { rows } = await listResults(t.db, admin, current, { sort: 'startedAt', direction: 'asc', page: 1, pageSize: 2 });
+    const { rows } = await listResults(t.db, admin, current, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 2 });
     assert.deepEqual(rows[0], {
       sessionId: S.s1,
       examId: E.e1,
@@ -143,37 +143,37 @@ describe('results repository', () => {
       decision: 'none',
       reviewStatus: 'not_viewed',
     });
-    assert.equal(rows[1]!.photoPath, 'snap/s2-b.jpg', 'latest snapshot with a picture');
+    assert.equal((await getResultRow(t.db, S.s2))?.photoPath, 'snap/s2-b.jpg', 'latest snapshot with a picture');
     assert.equal((await getResultRow(t.db, S.s7))?.photoPath, null);
     assert.equal((await getResultRow(t.db, S.s6))?.timeZone, 'Asia/Aqtobe');
   });
 
-  it('defaults to current records, newest first, not-started ones counting as the newest', async () => {
-    assert.deepEqual(await ids({}, 'startedAt', 'desc'), ['s4', 's7', 's6', 's5', 's3', 's2', 's1']);
+  it('defaults to current records, newest first, not-started ones last', async () => {
+    assert.deepEqual(await ids({}, 'startedAt', 'desc'), ['s7', 's6', 's5', 's3', 's2', 's1', 's4']);
   });
 
   it('filters by each criterion alone', async () => {
     assert.deepEqual(await ids({ search: 'зарина' }), ['s1', 's5']);
     assert.deepEqual(await ids({ search: '  ӘБДІҚ ' }), ['s2'], 'Kazakh letters, any case, trimmed');
-    assert.deepEqual(await ids({ search: 'группа 1' }), ['s1', 's2', 's5', 's4'], 'group name substring: Группа 1 and Группа 10');
+    assert.deepEqual(await ids({ search: 'группа 1' }), ['s4', 's1', 's2', 's5'], 'group name substring: Группа 1 and Группа 10');
     assert.deepEqual(await ids({ search: '%' }), ['s7'], '% is literal');
     assert.deepEqual(await ids({ search: '_' }), ['s7'], '_ is literal');
     assert.deepEqual(await ids({ search: 'нет такого' }), []);
     assert.deepEqual(await ids({ examIds: [E.e2] }), ['s5', 's6', 's7']);
-    assert.deepEqual(await ids({ examIds: [E.e1, E.e2] }), ['s1', 's2', 's3', 's5', 's6', 's7', 's4']);
+    assert.deepEqual(await ids({ examIds: [E.e1, E.e2] }), ['s4', 's1', 's2', 's3', 's5', 's6', 's7']);
     assert.deepEqual(await ids({ startedFrom: new Date('2025-03-05T00:00:00Z'), startedTo: new Date('2025-03-05T23:59:59Z') }), ['s5', 's6', 's7']);
     assert.deepEqual(await ids({ startedFrom: new Date('2025-03-01T09:05:00Z'), startedTo: new Date('2025-03-05T14:00:00Z') }), ['s2', 's3', 's5'], 'bounds inclusive');
     assert.deepEqual(await ids({ startedTo: new Date('2025-03-01T09:05:00Z') }), ['s1', 's2']);
     assert.deepEqual(await ids({ groupIds: [G.g2] }), ['s3', 's6']);
-    assert.deepEqual(await ids({ groupIds: [G.g1, G.g10] }), ['s1', 's2', 's5', 's4']);
+    assert.deepEqual(await ids({ groupIds: [G.g1, G.g10] }), ['s4', 's1', 's2', 's5']);
     assert.deepEqual(await ids({ disciplineIds: [D.kazakh] }), ['s5', 's6', 's7']);
     assert.deepEqual(await ids({ statuses: ['in_progress'] }), ['s3']);
-    assert.deepEqual(await ids({ statuses: ['not_started', 'in_progress'] }), ['s3', 's4']);
+    assert.deepEqual(await ids({ statuses: ['not_started', 'in_progress'] }), ['s4', 's3']);
     assert.deepEqual(await ids({ honestyMin: 60, honestyMax: 88 }), ['s1', 's3', 's7'], 'inclusive, null honesty excluded');
     assert.deepEqual(await ids({ honestyMin: 95 }), ['s2', 's6']);
     assert.deepEqual(await ids({ honestyMax: 40 }), ['s5']);
     assert.deepEqual(await ids({ decisions: ['admitted'] }), ['s2']);
-    assert.deepEqual(await ids({ decisions: ['none'] }), ['s1', 's3', 's7', 's4']);
+    assert.deepEqual(await ids({ decisions: ['none'] }), ['s4', 's1', 's3', 's7']);
     assert.deepEqual(await ids({ archived: true }), ['s8', 's9']);
   });
 
@@ -191,16 +191,17 @@ describe('results repository', () => {
       candidate: ['s1', 's5', 's2', 's7', 's4', 's3', 's6'],
       // Группа 1 < Группа 2 < Группа 10 < no group; then by candidate
       group: ['s1', 's5', 's2', 's3', 's6', 's4', 's7'],
-      // not started < in progress < finished
+      // not started < in progress < finished, then by start
       status: ['s4', 's3', 's1', 's2', 's5', 's6', 's7'],
-      startedAt: ['s1', 's2', 's3', 's5', 's6', 's7', 's4'],
+      // not started counts as the earliest
+      startedAt: ['s4', 's1', 's2', 's3', 's5', 's6', 's7'],
       endedAt: ['s1', 's2', 's7', 's6', 's5', 's3', 's4'],
       honesty: ['s5', 's3', 's1', 's7', 's2', 's6', 's4'],
       // Қазақ тілі… < Экология…
       exam: ['s5', 's6', 's7', 's1', 's2', 's3', 's4'],
-      // none < admitted < not admitted < annulled
-      decision: ['s1', 's3', 's4', 's7', 's2', 's5', 's6'],
-      reviewStatus: ['s1', 's3', 's4', 's7', 's2', 's5', 's6'],
+      // none < admitted < not admitted < annulled, then by start
+      decision: ['s4', 's1', 's3', 's7', 's2', 's5', 's6'],
+      reviewStatus: ['s4', 's1', 's3', 's7', 's2', 's5', 's6'],
     };
     for (const key of RESULTS_SORT_KEYS) {
       assert.deepEqual(await ids({}, key, 'asc'), asc[key], `${key} asc`);
@@ -211,7 +212,7 @@ describe('results repository', () => {
   it('pages with a total, and a page past the end is empty with the same total', async () => {
     const page = (n: number) => listResults(t.db, admin, current, { sort: 'startedAt', direction: 'asc', page: n, pageSize: 3 });
     const pages = await Promise.all([1, 2, 3, 4, 1_000_000].map(page));
-    assert.deepEqual(pages.map((p) => p.rows.map((r) => name(r.sessionId))), [['s1', 's2', 's3'], ['s5', 's6', 's7'], ['s4'], [], []]);
+    assert.deepEqual(pages.map((p) => p.rows.map((r) => name(r.sessionId))), [['s4', 's1', 's2'], ['s3', 's5', 's6'], ['s7'], [], []]);
     assert.deepEqual(pages.map((p) => [p.total, p.totalExact]), Array(5).fill([7, true]));
   });
 
@@ -279,7 +280,7 @@ describe('results repository', () => {
     const p1: ResultsViewer = { userId: U.p1, role: 'proctor' };
     const p2: ResultsViewer = { userId: U.p2, role: 'proctor' };
     const p3: ResultsViewer = { userId: U.p3, role: 'proctor' };
-    assert.deepEqual(await ids({}, 'startedAt', 'asc', p1), ['s1', 's2', 's3', 's4']);
+    assert.deepEqual(await ids({}, 'startedAt', 'asc', p1), ['s4', 's1', 's2', 's3']);
     assert.deepEqual(await ids({}, 'startedAt', 'asc', p2), ['s5', 's6', 's7']);
     assert.deepEqual(await ids({}, 'startedAt', 'asc', p3), []);
     assert.deepEqual(await ids({ examIds: [E.e2] }, 'startedAt', 'asc', p1), [], 'an exam filter never widens the scope');
@@ -342,5 +343,51 @@ describe('results repository', () => {
       t.db.insertInto('examSessions').values({ examId: E.e1, candidateId: id(9, 9) }).execute(),
       /candidate .* does not exist/,
     );
+  });
+});
+
+describe('results search, specific and broad', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase();
+    const { id: disciplineId } = await t.db.insertInto('disciplines').values({ name: 'Физика' }).returning('id').executeTakeFirstOrThrow();
+    const { id: examId } = await t.db
+      .insertInto('exams')
+      .values({ name: 'Физика: емтихан', disciplineId, startsAt: new Date('2025-01-01T00:00:00Z'), endsAt: new Date('2025-01-02T00:00:00Z') })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const groups = await t.db
+      .insertInto('groups')
+      .values(Array.from({ length: 12 }, (_, i) => ({ name: `ФН-${i + 10}` })))
+      .returning('id')
+      .execute();
+    // 150 "Тестов…" candidates: more than a specific search fetches by id.
+    const candidates = await t.db
+      .insertInto('candidates')
+      .values(
+        Array.from({ length: 150 }, (_, i) => ({
+          fullName: `Тестов${i % 2 ? 'а' : ''} Кандидат ${String(i).padStart(3, '0')}`,
+          iin: String(100000000000 + i),
+          groupId: groups[i % groups.length]!.id,
+        })),
+      )
+      .returning('id')
+      .execute();
+    await t.db.insertInto('examSessions').values(candidates.map((c) => ({ examId, candidateId: c.id }))).execute();
+  });
+  after(() => t?.drop());
+
+  const total = async (search: string) =>
+    (await listResults(t.db, admin, { archived: false, search }, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 10 })).total;
+
+  it('finds the same sessions whether the search is specific or broad', async () => {
+    assert.equal(await total('кандидат 007'), 1, 'one candidate, by id');
+    assert.equal(await total('тестова'), 75, 'broad, by pattern');
+    assert.equal(await total('тест'), 150);
+    assert.equal(await total('фн-'), 150, '12 groups match: broad');
+    assert.equal(await total('фн-1'), 126, 'ФН-10…ФН-19, by id');
+    assert.equal(await total('фн-21'), 12, 'one group, by id');
+    assert.equal(await total('фн-2'), 24, 'two groups (ФН-20, ФН-21), by id');
+    assert.equal(await total('нет такого'), 0);
   });
 });

@@ -10,9 +10,12 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 step "system packages (ffmpeg, chromium, fonts, worker build tools)"
 bash infra/scripts/install-system-deps.sh
 
-if ! command -v pnpm >/dev/null; then
-  step "pnpm"
-  npm install -g "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")"
+# pnpm is pinned here rather than in package.json's packageManager: with that field pnpm 12
+# tries to record its own platform binaries in the lockfile, which breaks --frozen-lockfile.
+PNPM_VERSION=12.21.0
+if ! command -v pnpm >/dev/null || [ "$(pnpm --version)" != "$PNPM_VERSION" ]; then
+  step "pnpm $PNPM_VERSION"
+  npm install -g "pnpm@$PNPM_VERSION" >/dev/null
 fi
 
 step "mediasoup worker"

@@ -14,6 +14,8 @@ import { RecordingService, resolveFfmpeg, type JobQueue } from '@proctor/recorde
 import { buildApp } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
+import { resultsEmitter } from './socket/results-channel.ts';
+import { ResultsService } from './services/results.service.ts';
 import { AuthService } from './services/auth.service.ts';
 import { startMail } from './services/mail.service.ts';
 
@@ -78,8 +80,19 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   // Recordings this node left open when it last died: close their rows, finalise the files.
   await recordings.recoverInterrupted(opts.nodeId);
 
-  const app = await buildApp({ log, db, pool, webBuildDir: opts.webBuildDir, auth, devMailbox: mail.devMailbox });
-  const io = createSocketServer(app.server, opts.tokenSecret, auth);
+  let io: Server | undefined;
+  const emitSessionChanged = resultsEmitter(() => io);
+  const sessionRows = new ResultsService({ db, emitSessionChanged });
+  const app = await buildApp({
+    log,
+    db,
+    pool,
+    webBuildDir: opts.webBuildDir,
+    auth,
+    devMailbox: mail.devMailbox,
+    emitSessionChanged,
+  });
+  io = createSocketServer(app.server, opts.tokenSecret, auth);
   const media = new MediaService({
     db,
     rooms,
@@ -88,8 +101,9 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     push: pushSinkFor(io),
     nodeId: opts.nodeId,
     log: log.child({ mod: 'media' }),
+    onSessionChanged: (sessionId) => sessionRows.publishSession(sessionId),
   });
-  attachMediaHandlers(io, media, log.child({ mod: 'socket' }));
+  attachMediaHandlers(io, media, db, log.child({ mod: 'socket' }));
   await app.listen({ host: opts.host, port: opts.port });
   const port = (app.server.address() as AddressInfo).port;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;

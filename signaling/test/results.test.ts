@@ -22,6 +22,8 @@ import {
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import { buildApp } from '../src/http/app.ts';
 import { AuthService, hashPassword } from '../src/services/auth.service.ts';
+import { ResultsService } from '../src/services/results.service.ts';
+import { HttpError } from '../src/http/errors.ts';
 import {
   candidateSessionsResponse,
   resultsResponse,
@@ -129,7 +131,7 @@ describe('Results API', () => {
   it('lists current sessions newest first with a total, as the contract describes', async () => {
     const r = await results({});
     assert.deepEqual([r.groupBy, r.total, r.totalExact, r.page, r.pageSize], ['none', 5, true, 1, 50]);
-    const first = r.rows[1] as ResultRow;
+    const first = r.rows[0] as ResultRow;
     assert.deepEqual(first, {
       sessionId: s.e2c4,
       examId: ids.e2,
@@ -147,7 +149,8 @@ describe('Results API', () => {
       decision: 'none',
       reviewStatus: 'not_viewed',
     });
-    assert.deepEqual(await sessionIds({}), ['e1c3', 'e2c4', 'e2c1', 'e1c2', 'e1c1']);
+    // Not started (e1c3) counts as the earliest start.
+    assert.deepEqual(await sessionIds({}), ['e2c4', 'e2c1', 'e1c2', 'e1c1', 'e1c3']);
   });
 
   it('reads filters, sorting and paging from the query string', async () => {
@@ -186,7 +189,7 @@ describe('Results API', () => {
   });
 
   it('shows a proctor only their exams and refuses another proctor’s exam by name', async () => {
-    assert.deepEqual(await sessionIds({}, cookie.a), ['e1c3', 'e1c2', 'e1c1']);
+    assert.deepEqual(await sessionIds({}, cookie.a), ['e1c2', 'e1c1', 'e1c3']);
     assert.deepEqual(await sessionIds({}, cookie.b), ['e2c4', 'e2c1']);
     const grouped = await results({ groupBy: 'candidate' }, cookie.b);
     assert.deepEqual(grouped.rows.map((r) => r.candidateId), [ids.c1, ids.c4]);
@@ -244,6 +247,23 @@ describe('Results API', () => {
     assert.equal(crossSite.statusCode, 403);
     assert.equal(await decisionOf(s.e1c2), 'none');
     assert.deepEqual(await listActionsForSession(t.db, s.e1c2), []);
+  });
+
+  it('marks a report viewed (pushing the first view) and publishes changes made elsewhere', async () => {
+    const seen: { examId: string; row: ResultRow }[] = [];
+    const service = new ResultsService({ db: t.db, emitSessionChanged: (examId, row) => seen.push({ examId, row }) });
+    const proctorA = { id: ids.a, role: 'proctor' as const, fullName: 'Нұрланова Айгүл', iin: null };
+    const first = await service.markViewed(proctorA, s.e1c2);
+    assert.equal(first.row.reviewStatus, 'viewed');
+    await service.markViewed(proctorA, s.e1c2);
+    assert.deepEqual(seen, [{ examId: ids.e1, row: first.row }], 'only the first view changes the row');
+    assert.deepEqual((await listActionsForSession(t.db, s.e1c2)).map((e) => e.action), ['session.viewed', 'session.viewed']);
+    await assert.rejects(service.markViewed(proctorA, s.e2c1), (e: unknown) => e instanceof HttpError && e.statusCode === 403);
+
+    // e.g. the media path finished the session
+    await t.db.updateTable('examSessions').set({ status: 'finished', endedAt: new Date('2025-03-01T09:50:00Z') }).where('id', '=', s.e1c2).execute();
+    await service.publishSession(s.e1c2);
+    assert.deepEqual([seen[1]?.examId, seen[1]?.row.status, seen[1]?.row.endedAt], [ids.e1, 'finished', '2025-03-01T09:50:00.000Z']);
   });
 
   it('answers bad list queries with a clear 400', async () => {

@@ -49,7 +49,7 @@ export async function startStack({ candidates = 3, workers = 2 } = {}): Promise<
     tokenSecret,
     nodeId: `test-${randomBytes(3).toString('hex')}`,
     media: { ...mediaConfigFromEnv(), numWorkers: workers, listenIp: '127.0.0.1' },
-    webBuildDir: path.resolve(import.meta.dirname, '../../web/build'),
+    webBuildDir: process.env.WEB_BUILD_DIR ?? path.resolve(import.meta.dirname, '../../web/build'),
     log,
   });
   const token = (claims: ClaimsInput, ttl = 3600) => mintToken(claims, tokenSecret, ttl);

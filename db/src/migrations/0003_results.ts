@@ -95,39 +95,50 @@ export async function up(db: Kysely<any>): Promise<void> {
     `CREATE FUNCTION decision_rank(decision text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
       RETURN CASE decision WHEN 'none' THEN 0 WHEN 'admitted' THEN 1 WHEN 'not_admitted' THEN 2 WHEN 'annulled' THEN 3 END`,
 
-    // Superseded by the sort indexes below, which lead with archived and end in id.
+    // Superseded by the indexes below, which lead with archived and end in id.
     'DROP INDEX exam_sessions_archived_started_at_idx',
     'DROP INDEX exam_sessions_started_at_idx',
     'DROP INDEX exam_sessions_ended_at_idx',
     'DROP INDEX exam_sessions_status_idx',
     'DROP INDEX exam_sessions_honesty_idx',
     'DROP INDEX exam_sessions_decision_idx',
+    'DROP INDEX exam_sessions_candidate_id_idx',
 
     // One per sort key; scanned forwards for asc and backwards for desc. NULLs count as the
     // largest value, except a missing start (not started), which counts as the earliest so
     // that the default newest-first view opens with sessions that actually ran.
     // Status, decision and review status have only a few values each, so their indexes
     // continue with the start time: "in progress, newest first" or "undecided, newest first"
-    // is a range of one index instead of a scan past every other value. The candidate and
-    // group ones also feed the grouped view, which groups by (candidate_name, candidate_id)
-    // in index order and stops after the page.
-    'CREATE INDEX exam_sessions_results_candidate_idx ON exam_sessions (archived, candidate_name, candidate_id, id)',
-    'CREATE INDEX exam_sessions_results_group_idx ON exam_sessions (archived, group_name, candidate_name, candidate_id, id)',
-    'CREATE INDEX exam_sessions_results_status_idx ON exam_sessions (archived, session_status_rank(status), started_at NULLS FIRST, id)',
-    'CREATE INDEX exam_sessions_results_started_at_idx ON exam_sessions (archived, started_at NULLS FIRST, id)',
-    'CREATE INDEX exam_sessions_results_ended_at_idx ON exam_sessions (archived, ended_at, id)',
-    'CREATE INDEX exam_sessions_results_honesty_idx ON exam_sessions (archived, honesty, id)',
-    'CREATE INDEX exam_sessions_results_exam_idx ON exam_sessions (archived, exam_name, id)',
-    'CREATE INDEX exam_sessions_results_decision_idx ON exam_sessions (archived, decision_rank(decision), started_at NULLS FIRST, id)',
-    'CREATE INDEX exam_sessions_results_review_idx ON exam_sessions (archived, review_status, started_at NULLS FIRST, id)',
-    // Exam (and a proctor's exams), group and discipline filters; with `archived` in the
-    // key their counts never touch the table.
+    // is a range of one index instead of a scan past every other value.
+    // INCLUDE (exam_id, status, decision): a proctor's scope (exam_id) and the status and
+    // decision filters are checked in the index while it is walked, so a filter whose rows
+    // all sit late in the sort order costs index entries, not table reads. The planner
+    // assumes matches are spread evenly; with a proctor's forty exams they rarely are.
+    // The candidate index also carries what the grouped view aggregates, which it groups
+    // by (candidate_name, candidate_id) in index order without touching the table.
+    `CREATE INDEX exam_sessions_results_candidate_idx ON exam_sessions (archived, candidate_name, candidate_id, id)
+      INCLUDE (exam_id, status, decision, started_at, ended_at, honesty, review_status)`,
+    'CREATE INDEX exam_sessions_results_group_idx ON exam_sessions (archived, group_name, candidate_name, candidate_id, id) INCLUDE (exam_id, status, decision)',
+    `CREATE INDEX exam_sessions_results_status_idx ON exam_sessions (archived, session_status_rank(status), started_at NULLS FIRST, id)
+      INCLUDE (exam_id, status, decision)`,
+    'CREATE INDEX exam_sessions_results_started_at_idx ON exam_sessions (archived, started_at NULLS FIRST, id) INCLUDE (exam_id, status, decision)',
+    'CREATE INDEX exam_sessions_results_ended_at_idx ON exam_sessions (archived, ended_at, id) INCLUDE (exam_id, status, decision)',
+    'CREATE INDEX exam_sessions_results_honesty_idx ON exam_sessions (archived, honesty, id) INCLUDE (exam_id, status, decision)',
+    'CREATE INDEX exam_sessions_results_exam_idx ON exam_sessions (archived, exam_name, id) INCLUDE (exam_id, status, decision)',
+    `CREATE INDEX exam_sessions_results_decision_idx ON exam_sessions (archived, decision_rank(decision), started_at NULLS FIRST, id)
+      INCLUDE (exam_id, status, decision)`,
+    `CREATE INDEX exam_sessions_results_review_idx ON exam_sessions (archived, review_status, started_at NULLS FIRST, id)
+      INCLUDE (exam_id, status, decision)`,
+    // Exam (and a proctor's exams), candidate (search, "Expand"), group and discipline
+    // filters; with `archived` in the key their counts never read the table.
     'CREATE INDEX exam_sessions_exam_id_archived_idx ON exam_sessions (exam_id, archived)',
+    'CREATE INDEX exam_sessions_candidate_id_idx ON exam_sessions (candidate_id, archived)',
     'CREATE INDEX exam_sessions_group_id_idx ON exam_sessions (group_id, archived)',
     'CREATE INDEX exam_sessions_discipline_id_idx ON exam_sessions (discipline_id, archived)',
   ]);
 
-  // Free-text search looks in both copies; a BitmapOr of the two answers rare names at once.
+  // Broad free-text searches match the name copies by pattern (specific ones go through
+  // candidates and groups, see results.repository.ts); these answer the mid-sized ones.
   if (await exists(db, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) {
     await run(db, [
       'CREATE INDEX exam_sessions_candidate_name_trgm_idx ON exam_sessions USING gin (candidate_name gin_trgm_ops)',
@@ -150,8 +161,10 @@ export async function down(db: Kysely<any>): Promise<void> {
     'DROP INDEX exam_sessions_results_decision_idx',
     'DROP INDEX exam_sessions_results_review_idx',
     'DROP INDEX exam_sessions_exam_id_archived_idx',
+    'DROP INDEX exam_sessions_candidate_id_idx',
     'DROP INDEX exam_sessions_group_id_idx',
     'DROP INDEX exam_sessions_discipline_id_idx',
+    'CREATE INDEX exam_sessions_candidate_id_idx ON exam_sessions (candidate_id)',
     'CREATE INDEX exam_sessions_archived_started_at_idx ON exam_sessions (archived, started_at DESC NULLS LAST)',
     'CREATE INDEX exam_sessions_started_at_idx ON exam_sessions (started_at)',
     'CREATE INDEX exam_sessions_ended_at_idx ON exam_sessions (ended_at)',

@@ -102,7 +102,7 @@ export interface ResultRow {
 
 export interface CandidateResultRow {
   candidateId: string;
-  /** Reference photo, else the latest snapshot of any of the candidate's sessions. */
+  /** Reference photo, else the latest snapshot of the candidate's latest session. */
   photoPath: string | null;
   candidateName: string;
   groupId: string | null;
@@ -133,15 +133,68 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function matching(eb: ExpressionBuilder<SessionsDb, 's'>, viewer: ResultsViewer, f: ResultsFilters): Expression<SqlBool> {
+/**
+ * How the search text is matched. A specific search (a surname, a full name, a group code)
+ * matches few candidates and groups: those are found in the small candidates/groups tables
+ * and their sessions fetched by id. A broad one ("ов") matches by pattern on the sessions'
+ * name copies while walking the sort order, which finds a page of matches quickly.
+ */
+type SearchMatch = { candidateIds: string[]; groupIds: string[] } | { pattern: string };
+
+/** Above these, a search counts as broad (see SearchMatch). */
+const SEARCH_BY_ID_CANDIDATES = 100;
+const SEARCH_BY_ID_GROUPS = 10;
+
+async function resolveSearch(db: Kysely<DB>, text: string | undefined): Promise<SearchMatch | undefined> {
+  const search = text?.trim();
+  if (!search) return undefined;
+  const pattern = containsPattern(search);
+  const { candidateIds, groupIds } = await db
+    .selectNoFrom((eb) => [
+      eb.fn
+        .coalesce(
+          eb.selectFrom(
+            eb.selectFrom('candidates').select('id').where('fullName', 'ilike', pattern).limit(SEARCH_BY_ID_CANDIDATES + 1).as('c'),
+          ).select(sql<string[]>`array_agg(c.id)`.as('ids')),
+          sql<string[]>`'{}'::uuid[]`,
+        )
+        .as('candidateIds'),
+      eb.fn
+        .coalesce(
+          eb.selectFrom(eb.selectFrom('groups').select('id').where('name', 'ilike', pattern).limit(SEARCH_BY_ID_GROUPS + 1).as('g'))
+            .select(sql<string[]>`array_agg(g.id)`.as('ids')),
+          sql<string[]>`'{}'::uuid[]`,
+        )
+        .as('groupIds'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (candidateIds.length > SEARCH_BY_ID_CANDIDATES || groupIds.length > SEARCH_BY_ID_GROUPS) return { pattern };
+  return { candidateIds, groupIds };
+}
+
+/** The filters with the search resolved (one lookup, shared by the page and its count). */
+interface Prepared {
+  viewer: ResultsViewer;
+  filters: ResultsFilters;
+  search: SearchMatch | undefined;
+}
+
+async function prepare(db: Kysely<DB>, viewer: ResultsViewer, filters: ResultsFilters): Promise<Prepared> {
+  return { viewer, filters, search: await resolveSearch(db, filters.search) };
+}
+
+function matching(eb: ExpressionBuilder<SessionsDb, 's'>, { viewer, filters: f, search }: Prepared): Expression<SqlBool> {
   const where: Expression<SqlBool>[] = [eb('s.archived', '=', f.archived)];
   if (viewer.role !== 'admin') {
     where.push(eb('s.examId', 'in', eb.selectFrom('examProctors').select('examId').where('userId', '=', viewer.userId)));
   }
-  const search = f.search?.trim();
-  if (search) {
-    const pattern = containsPattern(search);
-    where.push(eb.or([eb('s.candidateName', 'ilike', pattern), eb('s.groupName', 'ilike', pattern)]));
+  if (search && 'pattern' in search) {
+    where.push(eb.or([eb('s.candidateName', 'ilike', search.pattern), eb('s.groupName', 'ilike', search.pattern)]));
+  } else if (search) {
+    const any: Expression<SqlBool>[] = [];
+    if (search.candidateIds.length) any.push(eb('s.candidateId', 'in', search.candidateIds));
+    if (search.groupIds.length) any.push(eb('s.groupId', 'in', search.groupIds));
+    where.push(eb.or(any)); // or([]) is false: nothing matched
   }
   if (f.examIds?.length) where.push(eb('s.examId', 'in', f.examIds));
   if (f.startedFrom) where.push(eb('s.startedAt', '>=', f.startedFrom));
@@ -157,8 +210,8 @@ function matching(eb: ExpressionBuilder<SessionsDb, 's'>, viewer: ResultsViewer,
   return eb.and(where);
 }
 
-function filtered(db: Kysely<DB>, viewer: ResultsViewer, filters: ResultsFilters): SessionsQuery<{}> {
-  return db.selectFrom('examSessions as s').where((eb) => matching(eb, viewer, filters));
+function filtered(db: Kysely<DB>, prepared: Prepared): SessionsQuery<{}> {
+  return db.selectFrom('examSessions as s').where((eb) => matching(eb, prepared));
 }
 
 // Migration 0003's rank functions number the values in the order of SESSION_STATUSES and
@@ -247,9 +300,13 @@ function resultRows(db: Kysely<DB>, ids: SessionsQuery<{ id: string }>) {
 
 const isQueryCanceled = (error: unknown) => (error as { code?: unknown }).code === '57014';
 
+/** Below this estimate the count runs without a time budget (it is cheap, and exact). */
+const SMALL_ESTIMATE = 1000;
+
 /**
- * Exact count up to `limit` within the time budget, else the planner's row estimate (never
- * below limit + 1 when that many rows were seen). `query` selects one row per counted item.
+ * Exact count up to `limit` (and, for large estimates, within the time budget), else the
+ * planner's row estimate, never below limit + 1 when that many rows were seen. `query`
+ * selects one row per counted item.
  */
 async function countItems(
   db: Kysely<DB>,
@@ -257,12 +314,14 @@ async function countItems(
   page: Pick<ResultsPage<string>, 'exactCountLimit' | 'countBudgetMs'>,
 ): Promise<{ total: number; totalExact: boolean }> {
   const limit = page.exactCountLimit ?? RESULTS_EXACT_COUNT_LIMIT;
-  let atLeast = 0;
+  const { rows: plan } = await sql<Record<string, [{ Plan: { 'Plan Rows': number } }]>>`EXPLAIN (FORMAT JSON) ${query}`.execute(db);
+  const estimate = Math.round(Object.values(plan[0] ?? {})[0]?.[0]?.Plan['Plan Rows'] ?? 0);
+  const budgetMs = estimate <= SMALL_ESTIMATE ? 0 : Math.max(1, page.countBudgetMs ?? RESULTS_COUNT_BUDGET_MS);
   try {
     const n = await db.transaction().execute(async (trx) => {
-      // SET LOCAL: the budget ends with this transaction. JIT compilation would cost more
-      // than any of these short queries.
-      await sql`SELECT set_config('statement_timeout', ${String(page.countBudgetMs ?? RESULTS_COUNT_BUDGET_MS)}, true), set_config('jit', 'off', true)`.execute(trx);
+      // Local to this transaction. statement_timeout 0 means none; JIT compilation would
+      // cost more than any of these short queries.
+      await sql`SELECT set_config('statement_timeout', ${String(budgetMs)}, true), set_config('jit', 'off', true)`.execute(trx);
       const row = await trx
         .selectFrom(query.limit(limit + 1).as('m'))
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -270,13 +329,11 @@ async function countItems(
       return row.n;
     });
     if (n <= limit) return { total: n, totalExact: true };
-    atLeast = limit + 1;
+    return { total: Math.max(limit + 1, estimate), totalExact: false };
   } catch (error) {
     if (!isQueryCanceled(error)) throw error;
+    return { total: estimate, totalExact: false };
   }
-  const { rows } = await sql<Record<string, [{ Plan: { 'Plan Rows': number } }]>>`EXPLAIN (FORMAT JSON) ${query}`.execute(db);
-  const plan = Object.values(rows[0] ?? {})[0]?.[0]?.Plan;
-  return { total: Math.max(atLeast, Math.round(plan?.['Plan Rows'] ?? 0)), totalExact: false };
 }
 
 /** A page that is not full is the end of the list, which gives the exact total for free. */
@@ -293,20 +350,21 @@ export async function listResults(
   filters: ResultsFilters,
   page: ResultsPage<ResultsSortKey>,
 ): Promise<Counted<ResultRow>> {
+  const prepared = await prepare(db, viewer, filters);
   const order = ORDER[page.sort]();
-  const ids = ordered(filtered(db, viewer, filters).select('s.id'), order, page.direction)
+  const ids = ordered(filtered(db, prepared).select('s.id'), order, page.direction)
     .limit(page.pageSize)
     .offset((page.page - 1) * page.pageSize);
   // Two pool connections: the count and the page run at the same time.
   const [rows, count] = await Promise.all([
     ordered(resultRows(db, ids), order, page.direction).execute(),
-    countItems(db, filtered(db, viewer, filters).select(sql.lit(1).as('one')), page),
+    countItems(db, filtered(db, prepared).select(sql.lit(1).as('one')), page),
   ]);
   return withTotal(rows, page, count);
 }
 
 /** Sessions of one candidate under the same filters ("Expand" in the grouped view). */
-export function listCandidateResults(
+export async function listCandidateResults(
   db: Kysely<DB>,
   viewer: ResultsViewer,
   candidateId: string,
@@ -315,7 +373,7 @@ export function listCandidateResults(
 ): Promise<ResultRow[]> {
   const order = ORDER[sort.sort]();
   const ids = ordered(
-    filtered(db, viewer, filters).select('s.id').where('s.candidateId', '=', candidateId),
+    filtered(db, await prepare(db, viewer, filters)).select('s.id').where('s.candidateId', '=', candidateId),
     order,
     sort.direction,
   ).limit(RESULTS_EXPAND_LIMIT);
@@ -350,9 +408,10 @@ export async function listResultsByCandidate(
   filters: ResultsFilters,
   page: ResultsPage<ResultsGroupedSortKey>,
 ): Promise<Counted<CandidateResultRow>> {
+  const prepared = await prepare(db, viewer, filters);
   const keys = page.sort === 'group' ? GROUP_KEYS.group : GROUP_KEYS.candidate;
   const groups = ordered(
-    filtered(db, viewer, filters)
+    filtered(db, prepared)
       .select((eb) => [
         's.candidateId',
         eb.fn.countAll<number>().as('sessionCount'),
@@ -377,14 +436,22 @@ export async function listResultsByCandidate(
     .leftJoin('groups as gr', 'gr.id', 'c.groupId')
     .select((eb) => [
       'g.candidateId',
+      // The latest snapshot of the candidate's latest session: two short index lookups,
+      // where "latest over all their sessions" would sort every violation they ever had.
       eb.fn
         .coalesce(
           'c.referencePhotoPath',
           eb
             .selectFrom('violations as v')
-            .innerJoin('examSessions as vs', 'vs.id', 'v.sessionId')
             .select('v.snapshotPath')
-            .whereRef('vs.candidateId', '=', 'g.candidateId')
+            .where('v.sessionId', '=', (sub) =>
+              sub
+                .selectFrom('examSessions as ls')
+                .select('ls.id')
+                .whereRef('ls.candidateId', '=', 'g.candidateId')
+                .orderBy('ls.startedAt', (ob) => ob.desc().nullsLast())
+                .limit(1),
+            )
             .where('v.snapshotPath', 'is not', null)
             .orderBy('v.startsAt', 'desc')
             .limit(1),
@@ -413,7 +480,7 @@ export async function listResultsByCandidate(
   };
   const [rows, count] = await Promise.all([
     ordered(rowsQuery, outerOrder[page.sort], page.direction).execute(),
-    countItems(db, filtered(db, viewer, filters).select('s.candidateId').groupBy(GROUP_KEYS.candidate), page),
+    countItems(db, filtered(db, prepared).select('s.candidateId').groupBy(GROUP_KEYS.candidate), page),
   ]);
   return withTotal(rows, page, count);
 }

@@ -181,7 +181,9 @@ async function generate(pool: Kysely<DB>, db: Kysely<DB>, opts: ScaleDataOptions
     await sql`CREATE UNIQUE INDEX ON scale_candidates (idx)`.execute(db);
   });
 
-  // Session k sits exam k % exams; an exam's seats are a block of consecutive candidates.
+  // Sessions are written exam by exam, oldest exam first, as enrolment creates them in
+  // practice (so an exam's sessions share table pages). An exam's seats are a block of
+  // consecutive candidates, i.e. whole groups.
   const chunk = 100_000;
   await withIndexesRebuilt(pool, db, 'exam_sessions', { keys: false }, step, async () => {
     for (let from = 0; from < sessions; from += chunk) {
@@ -197,8 +199,8 @@ async function generate(pool: Kysely<DB>, db: Kysely<DB>, opts: ScaleDataOptions
             CASE WHEN x.decision <> 'none' OR ${u(k, 15)} < 0.3 THEN 'viewed' ELSE 'not_viewed' END,
             e.starts_at < ${now}::timestamptz - interval '1 year'
           FROM generate_series(${from}::int, ${to}::int) k
-          JOIN scale_exams e ON e.idx = k % ${exams}
-          JOIN scale_candidates c ON c.idx = (e.idx::bigint * ${seats} + k / ${exams}) % ${candidates}
+          JOIN scale_exams e ON e.idx = ${exams - 1} - k / ${seats}
+          JOIN scale_candidates c ON c.idx = (e.idx::bigint * ${seats} + k % ${seats}) % ${candidates}
           CROSS JOIN LATERAL (SELECT
             CASE WHEN e.idx < ${liveExams} THEN (CASE WHEN ${u(k, 10)} < 0.8 THEN 'in_progress' ELSE 'not_started' END)
                  WHEN ${u(k, 10)} < 0.02 THEN 'not_started' ELSE 'finished' END AS status,

@@ -52,6 +52,8 @@ export interface MediaServiceDeps {
   push: PushSink;
   nodeId: string;
   log: Logger;
+  /** A session's Results row changed here (it started): open Results pages should update. */
+  onSessionChanged?: (sessionId: string) => Promise<void>;
 }
 
 export class MediaService {
@@ -87,7 +89,9 @@ export class MediaService {
     const room = await this.deps.rooms.getOrCreate(session.examId);
     const now = new Date();
     const attempt = await startAttempt(this.deps.db, { sessionId: session.sessionId, nodeId: this.deps.nodeId, at: now });
-    await markStarted(this.deps.db, session.sessionId, now);
+    if (await markStarted(this.deps.db, session.sessionId, now)) {
+      this.deps.onSessionChanged?.(session.sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
+    }
 
     const peer = new MediaPeer(room, caller.socketId, this.deps.media.maxIncomingBitrate);
     const live: CandidateLive = {

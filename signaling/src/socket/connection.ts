@@ -11,6 +11,9 @@ import type { TokenClaims } from '../contract/token.ts';
 import { verifyToken, TokenError } from '../auth/token.ts';
 import { RateLimiter, refuseUnknown, register } from './ack.ts';
 import type { Caller, MediaService, PushSink } from '../media/media-service.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '@proctor/db';
+import { joinResultsRooms } from './results-channel.ts';
 
 /** Largest socket message accepted; an SDP-derived rtpParameters is a few KB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -66,9 +69,10 @@ export function pushSinkFor(io: Server): PushSink {
   };
 }
 
-export function attachMediaHandlers(io: Server, media: MediaService, log: Logger): void {
+export function attachMediaHandlers(io: Server, media: MediaService, db: Kysely<DB>, log: Logger): void {
   io.on('connection', (socket: Socket) => {
     const caller: Caller = { socketId: socket.id, claims: socket.data.claims };
+    joinResultsRooms(socket, caller.claims, db).catch((err: unknown) => log.error({ err }, 'results subscription failed'));
     // 30 requests/s sustained, bursts of 60: a full join+publish is about 10.
     const limiter = new RateLimiter(30, 60);
     const slog = log.child({ socket: socket.id, role: caller.claims.role });

@@ -5,10 +5,12 @@
  */
 import { appEn } from './app.en.ts';
 import { resultsEn } from './results.en.ts';
+import { adminEn } from './admin.en.ts';
 
 export const en = {
 	...appEn,
 	...resultsEn,
+	...adminEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

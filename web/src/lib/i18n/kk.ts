@@ -1,10 +1,12 @@
 import type { Messages } from './en.ts';
 import { appKk } from './app.kk.ts';
 import { resultsKk } from './results.kk.ts';
+import { adminKk } from './admin.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
 	...resultsKk,
+	...adminKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

@@ -1,10 +1,12 @@
 import type { Messages } from './en.ts';
 import { appRu } from './app.ru.ts';
 import { resultsRu } from './results.ru.ts';
+import { adminRu } from './admin.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
 	...resultsRu,
+	...adminRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',

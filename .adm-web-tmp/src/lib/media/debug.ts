@@ -1,0 +1,35 @@
+/**
+ * `window.__media`: a harmless, always-present hook for end-to-end tests and debugging.
+ *
+ *   candidate page: state() → 'connecting'|'connected'|'reconnecting'|'failed'
+ *                   stats() → { state, attempt, producers: [{ source, producerId, since }] }
+ *   proctor page:   state() → same union
+ *                   stats() → [{ sessionId, source, kind, framesDecoded }] (one per active consumer)
+ */
+import type { MediaSource } from '@proctor/signaling/contract';
+import type { ConnectionState } from './reconnect.ts';
+import type { ConsumerStat } from './viewer.ts';
+
+export interface CandidateStats {
+	state: ConnectionState;
+	attempt: number;
+	producers: Array<{ source: MediaSource; producerId: string; since: number }>;
+}
+
+export interface MediaDebugHook {
+	state(): ConnectionState;
+	stats(): Promise<CandidateStats | ConsumerStat[]>;
+}
+
+declare global {
+	interface Window {
+		__media?: MediaDebugHook;
+	}
+}
+
+export function installMediaHook(hook: MediaDebugHook): () => void {
+	window.__media = hook;
+	return () => {
+		if (window.__media === hook) delete window.__media;
+	};
+}

@@ -1,0 +1,16 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  // The shared socket contract is TypeScript source in a workspace package.
+  ssr: { noExternal: ['@proctor/signaling'] },
+  // `vite dev` only: the media node (API, socket.io) runs elsewhere; in production both share an origin.
+  server: {
+    proxy: {
+      '/socket.io': { target: process.env.PROCTOR_DEV_BACKEND ?? 'http://127.0.0.1:3000', ws: true },
+      '/api': { target: process.env.PROCTOR_DEV_BACKEND ?? 'http://127.0.0.1:3000' },
+      '/dev/mail': { target: process.env.PROCTOR_DEV_BACKEND ?? 'http://127.0.0.1:3000' },
+    },
+  },
+});

@@ -1,0 +1,27 @@
+/**
+ * Live Results rows: every signed-in staff socket listens to the exams it may see, so a
+ * session that starts, ends or gets a decision updates open Results pages without a
+ * reload. Admins listen to one room for all exams; a proctor to one room per assigned exam.
+ * (A proctor assigned after connecting sees the new exam's updates after the next reconnect.)
+ */
+import type { Kysely } from 'kysely';
+import type { Server, Socket } from 'socket.io';
+import { listExamsForProctor, type DB } from '@proctor/db';
+import type { TokenClaims } from '../contract/token.ts';
+import type { EmitSessionChanged } from '../services/results.service.ts';
+
+const ALL_EXAMS = 'results:all';
+const examRoom = (examId: string) => `results:exam:${examId}`;
+
+export async function joinResultsRooms(socket: Socket, claims: TokenClaims, db: Kysely<DB>): Promise<void> {
+  if (claims.role === 'admin') await socket.join(ALL_EXAMS);
+  if (claims.role === 'proctor') {
+    const exams = await listExamsForProctor(db, claims.userId);
+    await socket.join(exams.map((e) => examRoom(e.id)));
+  }
+}
+
+/** The emitter handed to ResultsService; `io` is read at call time (created after the app). */
+export function resultsEmitter(io: () => Server | undefined): EmitSessionChanged {
+  return (examId, row) => io()?.to([examRoom(examId), ALL_EXAMS]).emit('results:session', row);
+}
