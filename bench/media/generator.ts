@@ -10,14 +10,17 @@
  * and answered like a browser would: the stream jumps back to the clip's first frame (a
  * key frame) at its next frame time, at most once per KEYFRAME_MIN_INTERVAL_MS. Without
  * that, one lost packet would cost the recorder up to a GOP (5 s) of video, because
- * ffmpeg drops inter frames after a loss until the next key frame.
+ * ffmpeg drops inter frames after a loss until the next key frame. NACKs are answered
+ * too, by resending the packet unchanged (no RTX is negotiated, so the retransmission
+ * travels in the original stream), from a history of the last HISTORY packets.
  */
 import dgram from 'node:dgram';
 import { readIvf } from './ivf.ts';
 import { serve } from './ipc.ts';
 import type { Source } from './encode.ts';
 import type { GeneratorApi, GeneratorPlan, GeneratorReport, StreamPlan } from './protocol.ts';
-import { buildVp8RtpPacket, fragmentFrame, isRtcp, keyframeRequestSsrcs } from './vp8-rtp.ts';
+import { isRtcp, keyframeRequestSsrcs, nackRequests } from './rtcp.ts';
+import { buildVp8RtpPacket, fragmentFrame } from './vp8-rtp.ts';
 
 interface PacketizedClip {
   fps: number;
@@ -26,6 +29,8 @@ interface PacketizedClip {
 }
 
 const KEYFRAME_MIN_INTERVAL_MS = 500;
+/** Packets kept per stream for retransmission: ~5 s of camera, ~3.5 s of screen (mediasoup gives up NACKing well before). */
+const HISTORY = 512;
 
 interface StreamState {
   plan: StreamPlan;
@@ -33,6 +38,8 @@ interface StreamState {
   clipFrame: number;
   keyframeRequested: boolean;
   lastForcedKeyframeAt: number;
+  /** Sent packets by sequence number modulo HISTORY. */
+  history: (Buffer | undefined)[];
   clip: PacketizedClip;
   socket: dgram.Socket;
   port: number;
@@ -76,7 +83,8 @@ interface Prepared {
   clips: Record<Source, PacketizedClip>;
   sockets: dgram.Socket[];
   keyframeRequests: number;
-  /** Filled by start(): where a key frame request for an SSRC goes. */
+  retransmissions: number;
+  /** Filled by start(): where a key frame request or a NACK for an SSRC goes. */
   bySsrc: Map<number, StreamState>;
 }
 
@@ -88,7 +96,7 @@ async function prepare(plan: GeneratorPlan): Promise<Record<string, never>> {
     screen: await packetize(plan.clips.screen),
   };
   const sockets = await Promise.all(plan.candidates.map(() => bind()));
-  const state: Prepared = { plan, clips, sockets, keyframeRequests: 0, bySsrc: new Map() };
+  const state: Prepared = { plan, clips, sockets, keyframeRequests: 0, retransmissions: 0, bySsrc: new Map() };
   for (const socket of sockets) {
     socket.on('message', (msg) => {
       if (!isRtcp(msg)) return;
@@ -96,6 +104,16 @@ async function prepare(plan: GeneratorPlan): Promise<Record<string, never>> {
         state.keyframeRequests++;
         const stream = state.bySsrc.get(ssrc);
         if (stream) stream.keyframeRequested = true;
+      }
+      for (const { ssrc, sequenceNumbers } of nackRequests(msg)) {
+        const stream = state.bySsrc.get(ssrc);
+        if (!stream) continue;
+        for (const seq of sequenceNumbers) {
+          const packet = stream.history[seq % HISTORY];
+          if (!packet || packet.readUInt16BE(2) !== seq) continue; // too old: overwritten
+          stream.socket.send(packet, stream.port, '127.0.0.1');
+          state.retransmissions++;
+        }
       }
     });
     socket.on('error', (err) => process.stderr.write(`[generator] socket error: ${err.message}\n`));
@@ -121,6 +139,7 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
       clipFrame: 0,
       keyframeRequested: false,
       lastForcedKeyframeAt: -Infinity,
+      history: new Array<Buffer | undefined>(HISTORY),
       clip,
       socket,
       port,
@@ -159,6 +178,7 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
         slice,
         i === 0,
       );
+      s.history[s.sequence % HISTORY] = packet;
       s.sequence = (s.sequence + 1) & 0xffff;
       s.socket.send(packet, s.port, '127.0.0.1');
       s.packetsSent++;
@@ -202,6 +222,7 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
     lateMsMax: late.reduce((a, b) => Math.max(a, b), 0),
     keyframeRequestsReceived: state.keyframeRequests,
     keyframesSentOnRequest: forcedKeyframes,
+    retransmissions: state.retransmissions,
   };
 }
 

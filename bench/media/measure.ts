@@ -5,7 +5,7 @@
  * ffmpegs and the Node process that hosts the SFU (this process). The generator and the
  * sink are sampled too, only to show how much of the machine the harness itself takes.
  */
-import { CLK_TCK, readMachineCpu, readProc, readPssBytes } from './proc.ts';
+import { CLK_TCK, readMachineCpu, readProc, readPssBytes, readRunDelayNs } from './proc.ts';
 
 export const SFU_GROUPS = ['workers', 'ffmpeg', 'node'] as const;
 export const HARNESS_GROUPS = ['generator', 'sink'] as const;
@@ -15,6 +15,8 @@ export type PidSet = Record<Group, number[]>;
 interface Snapshot {
   atMs: number;
   ticks: Map<number, number>;
+  /** Run-queue wait of each worker's main thread, ns. */
+  workerRunDelay: Map<number, number>;
   machine: { busy: number; total: number };
 }
 
@@ -26,7 +28,12 @@ export function snapshot(pids: PidSet): Snapshot {
       if (s) ticks.set(pid, s.cpuTicks);
     }
   }
-  return { atMs: performance.now(), ticks, machine: readMachineCpu() };
+  const workerRunDelay = new Map<number, number>();
+  for (const pid of pids.workers) {
+    const d = readRunDelayNs(pid);
+    if (d !== undefined) workerRunDelay.set(pid, d);
+  }
+  return { atMs: performance.now(), ticks, workerRunDelay, machine: readMachineCpu() };
 }
 
 export interface CpuResult {
@@ -35,6 +42,8 @@ export interface CpuResult {
   groups: Record<Group, number>;
   /** CPU % of each worker, in pool order. */
   perWorker: number[];
+  /** % of the window each worker's thread was runnable but waiting for a core (CPU contention). */
+  workerWaitPct: number[];
   /** Processes alive at the start of the window but gone at its end (their CPU is lost). */
   vanished: number;
   /** Whole machine, % of all cores (100 = every core busy). */
@@ -63,6 +72,11 @@ export function cpuBetween(a: Snapshot, b: Snapshot, pids: PidSet): CpuResult {
     wallSec,
     groups,
     perWorker: pids.workers.map((pid) => pct(pid)),
+    workerWaitPct: pids.workers.map((pid) => {
+      const d0 = a.workerRunDelay.get(pid);
+      const d1 = b.workerRunDelay.get(pid);
+      return d0 === undefined || d1 === undefined ? 0 : ((d1 - d0) / 1e9 / wallSec) * 100;
+    }),
     vanished,
     machineBusyPct: machineTotal > 0 ? ((b.machine.busy - a.machine.busy) / machineTotal) * 100 : 0,
   };

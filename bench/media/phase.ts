@@ -41,7 +41,7 @@ export interface PhaseResult {
   packetsSent: number;
   packetsReceived: number;
   lossPct: number;
-  /** Streams whose first packet at the sink did not carry the generator's first timestamp. */
+  /** Streams whose first packet at the sink was not their first frame (lost, or dropped by a consumer waiting for a key frame). */
   timestampMismatches: number;
   unknownPackets: number;
   unknownSsrcs: number[];

@@ -46,6 +46,18 @@ export function readProc(pid: number): ProcSample | undefined {
   };
 }
 
+/**
+ * Nanoseconds the process's main thread has spent runnable but waiting for a CPU
+ * (second field of /proc/<pid>/schedstat): how much a busy machine delays it.
+ */
+export function readRunDelayNs(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Proportional set size: shared pages (ffmpeg's libraries) divided among their users. */
 export function readPssBytes(pid: number): number | undefined {
   try {

@@ -55,6 +55,8 @@ export interface GeneratorReport {
   keyframeRequestsReceived: number;
   /** Key frames sent early because of a request (a stream already at a key frame does not count). */
   keyframesSentOnRequest: number;
+  /** Packets resent because of a NACK (not counted in packetsSent). */
+  retransmissions: number;
 }
 
 export interface SinkExpect extends WindowPlan {

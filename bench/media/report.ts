@@ -22,6 +22,10 @@ export function printBreakdown(phases: (PhaseResult | undefined)[], opts: Option
         (c.vanished > 0 ? `  (${c.vanished} processes vanished in the window)` : ''),
     );
   }
+  for (const p of phases) {
+    if (!p) continue;
+    log(`  ${p.name.padEnd(9)} workers waited for a free core ${p.cpu.workerWaitPct.map((w) => `${f1(w)} %`).join(' / ')} of the window (run-queue delay)`);
+  }
   log('');
   log('[bench:media] packets in the window (sink vs generator) and kernel drops');
   for (const p of phases) {
@@ -30,8 +34,9 @@ export function printBreakdown(phases: (PhaseResult | undefined)[], opts: Option
     log(
       `  ${p.name.padEnd(9)} sent ${p.packetsSent}, received ${p.packetsReceived}, loss ${p.lossPct.toFixed(4)} %; ` +
         `kernel UDP drops: ${dropsText(p)}; generator lateness p99 ${f1(g.lateMsP99)} ms, max ${f1(g.lateMsMax)} ms; ` +
-        `key frame requests reaching the generator ${g.keyframeRequestsReceived} (answered with ${g.keyframesSentOnRequest} early key frames)` +
-        (p.timestampMismatches > 0 ? `; ${p.timestampMismatches} streams arrived with rewritten timestamps` : '') +
+        `key frame requests reaching the generator ${g.keyframeRequestsReceived} (answered with ${g.keyframesSentOnRequest} early key frames), ` +
+        `packets resent on NACK ${g.retransmissions}` +
+        (p.timestampMismatches > 0 ? `; ${p.timestampMismatches} streams' first packet at the sink was not their first frame` : '') +
         (p.unknownPackets > 0 ? `; ${p.unknownPackets} packets of other SSRCs (${p.unknownSsrcs.join(', ')})` : ''),
     );
     if (p.lossyStreams.length > 0) {

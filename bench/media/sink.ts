@@ -10,7 +10,7 @@
 import dgram from 'node:dgram';
 import { serve } from './ipc.ts';
 import type { SinkApi, SinkExpect, SinkReport } from './protocol.ts';
-import { isRtcp } from './vp8-rtp.ts';
+import { isRtcp } from './rtcp.ts';
 
 /** 4 MB (the host's rmem_max here): a stalled sink must not drop what the SFU delivered. */
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;

@@ -63,27 +63,3 @@ export function buildVp8RtpPacket(fields: RtpFields, pictureId: number, slice: B
   slice.copy(packet, RTP_HEADER_BYTES + VP8_DESCRIPTOR_BYTES);
   return packet;
 }
-
-/** RTCP packet types share the second byte with RTP marker+PT; RFC 5761 §4 reserves 64–95. */
-export function isRtcp(packet: Uint8Array): boolean {
-  const pt = packet[1]! & 0x7f;
-  return pt >= 64 && pt <= 95;
-}
-
-/**
- * Media SSRCs asked for a key frame in a compound RTCP packet: PLI (PT 206, FMT 1; media
- * SSRC in the common header's second word) and FIR (PT 206, FMT 4; one SSRC per 8-byte
- * FCI entry).
- */
-export function keyframeRequestSsrcs(packet: Buffer): number[] {
-  const out: number[] = [];
-  for (let offset = 0; offset + 12 <= packet.length; ) {
-    const fmt = packet[offset]! & 0x1f;
-    const pt = packet[offset + 1]!;
-    const end = Math.min(packet.length, offset + (packet.readUInt16BE(offset + 2) + 1) * 4);
-    if (pt === 206 && fmt === 1) out.push(packet.readUInt32BE(offset + 8));
-    if (pt === 206 && fmt === 4) for (let fci = offset + 12; fci + 8 <= end; fci += 8) out.push(packet.readUInt32BE(fci));
-    offset = end;
-  }
-  return out;
-}

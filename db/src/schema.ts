@@ -213,6 +213,24 @@ export interface ActionLogTable {
   at: DefaultTimestamp;
 }
 
+/**
+ * Per candidate and archive flag: aggregates of their sessions for the grouped Results view,
+ * maintained by triggers on exam_sessions (migration 0004); read-only here.
+ */
+export interface CandidateResultsTable {
+  candidateId: ColumnType<string, never, never>;
+  archived: ColumnType<boolean, never, never>;
+  candidateName: ColumnType<string, never, never>;
+  sessionCount: ColumnType<number, never, never>;
+  firstStartedAt: ColumnType<Date | null, never, never>;
+  lastStartedAt: ColumnType<Date | null, never, never>;
+  lastEndedAt: ColumnType<Date | null, never, never>;
+  minHonesty: ColumnType<number | null, never, never>;
+  avgHonesty: ColumnType<number | null, never, never>;
+  notViewedCount: ColumnType<number, never, never>;
+  undecidedCount: ColumnType<number, never, never>;
+}
+
 export interface DB {
   users: UsersTable;
   passwordResets: PasswordResetsTable;
@@ -224,6 +242,7 @@ export interface DB {
   examProctors: ExamProctorsTable;
   candidates: CandidatesTable;
   examSessions: ExamSessionsTable;
+  candidateResults: CandidateResultsTable;
   attempts: AttemptsTable;
   recordings: RecordingsTable;
   violations: ViolationsTable;

@@ -127,11 +127,13 @@ let serial = 1000;
 const issued = new Set<string>();
 /** A fresh valid IIN (never the same twice in a test file). */
 export function iin(birth = '1995-04-12', sex: 'male' | 'female' = 'female'): string {
-  for (;;) {
+  // 10 000 serials per birth date and sex; the caller never needs that many.
+  for (let tries = 0; tries < 10_000; tries++) {
     const value = makeIin(new Date(`${birth}T00:00:00Z`), sex, serial++);
     if (!issued.has(value)) {
       issued.add(value);
       return value;
     }
   }
+  throw new Error(`no unused IIN left for ${birth} ${sex}`);
 }

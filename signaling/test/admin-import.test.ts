@@ -237,6 +237,23 @@ describe('candidate import', () => {
     assert.equal(json.statusCode, 415);
   });
 
+  it('refuses lines of archived groups, control characters and files with too many lines', async () => {
+    const group = (await h.api('POST', adminApi.createGroup.path, { name: 'Архивная-1' })).json().group;
+    assert.equal((await h.api('POST', `/api/admin/groups/${group.id}/archive`)).statusCode, 204);
+    const text = `ФИО;ИИН;Группа\nА Б;${iin()};архивная-1\n"Қоңырау\u0007Ішінде";${iin()};Г-1\n`;
+    const shown = (await preview(csv(text))).json() as ImportPreview;
+    assert.deepEqual(brief(shown.errors), [
+      { line: 2, column: 'group', cell: 'C', code: 'group_archived' },
+      { line: 3, column: 'fullName', cell: 'A', code: 'control_chars' },
+    ]);
+
+    // Counted before any line is judged, so the IINs need not be valid.
+    const rows = Array.from({ length: ADMIN_UPLOAD_LIMITS.importRows + 1 }, (_, i) => `Кандидат ${i};${String(i).padStart(12, '0')};Г-1`);
+    const tooMany = (await preview(csv(`ФИО;ИИН;Группа\n${rows.join('\n')}\n`))).json() as ImportPreview;
+    assert.deepEqual(brief(tooMany.errors), [{ line: null, column: 'file', cell: null, code: 'too_many_rows' }]);
+    assert.equal(tooMany.errors[0]!.params.rows, ADMIN_UPLOAD_LIMITS.importRows + 1);
+  });
+
   it('answers 413 for oversized uploads, before importing anything', async () => {
     const before = await counts();
     const bigSheet = Buffer.alloc(ADMIN_UPLOAD_LIMITS.sheetBytes + 1, 0x41);

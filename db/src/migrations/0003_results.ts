@@ -10,11 +10,6 @@ async function run(db: Kysely<any>, statements: string[]): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
-async function exists(db: Kysely<any>, query: string): Promise<boolean> {
-  const { rows } = await sql.raw(query).execute(db);
-  return rows.length > 0;
-}
-
 export async function up(db: Kysely<any>): Promise<void> {
   await run(db, [
     // Copies for sorting, filtering and grouping without joins. No foreign keys: the
@@ -136,21 +131,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     'CREATE INDEX exam_sessions_group_id_idx ON exam_sessions (group_id, archived)',
     'CREATE INDEX exam_sessions_discipline_id_idx ON exam_sessions (discipline_id, archived)',
   ]);
-
-  // Broad free-text searches match the name copies by pattern (specific ones go through
-  // candidates and groups, see results.repository.ts); these answer the mid-sized ones.
-  if (await exists(db, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) {
-    await run(db, [
-      'CREATE INDEX exam_sessions_candidate_name_trgm_idx ON exam_sessions USING gin (candidate_name gin_trgm_ops)',
-      'CREATE INDEX exam_sessions_group_name_trgm_idx ON exam_sessions USING gin (group_name gin_trgm_ops)',
-    ]);
-  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await run(db, [
-    'DROP INDEX IF EXISTS exam_sessions_candidate_name_trgm_idx',
-    'DROP INDEX IF EXISTS exam_sessions_group_name_trgm_idx',
     'DROP INDEX exam_sessions_results_candidate_idx',
     'DROP INDEX exam_sessions_results_group_idx',
     'DROP INDEX exam_sessions_results_status_idx',

@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_login_failures.ts';
 import * as m0003 from './0003_results.ts';
+import * as m0004 from './0004_results_candidate_summary.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_login_failures': m0002,
   '0003_results': m0003,
+  '0004_results_candidate_summary': m0004,
 };

@@ -30,13 +30,11 @@ export type ResultsGroupedSortKey = (typeof RESULTS_GROUPED_SORT_KEYS)[number];
 
 export type SortDirection = 'asc' | 'desc';
 
-export const RESULTS_MAX_PAGE_SIZE = 200;
-
 /**
  * Totals are counted exactly up to this many rows, and only while counting takes at most
- * RESULTS_COUNT_BUDGET_MS; beyond either, the response carries the planner's estimate with
- * `totalExact: false`. Counting all of a million sessions would cost a full index scan on
- * every page view; a search matching thousands of names costs a table read per match.
+ * RESULTS_COUNT_BUDGET_MS; beyond either, and for broad searches, the response carries the
+ * planner's estimate with `totalExact: false`. Counting all of a million sessions would
+ * cost a full index scan on every page view; a broad search, a pattern check per session.
  */
 export const RESULTS_EXACT_COUNT_LIMIT = 10_000;
 export const RESULTS_COUNT_BUDGET_MS = 40;
@@ -76,8 +74,6 @@ export interface ResultsPage<K extends string> {
   pageSize: number;
   /** Defaults to RESULTS_EXACT_COUNT_LIMIT; tests lower it to reach the estimate. */
   exactCountLimit?: number;
-  /** Defaults to RESULTS_COUNT_BUDGET_MS. */
-  countBudgetMs?: number;
 }
 
 export interface ResultRow {
@@ -121,7 +117,7 @@ export interface CandidateResultRow {
 export interface Counted<T> {
   rows: T[];
   total: number;
-  /** false when total is the planner's estimate (above RESULTS_EXACT_COUNT_LIMIT). */
+  /** false when total is the planner's estimate (see RESULTS_EXACT_COUNT_LIMIT). */
   totalExact: boolean;
 }
 
@@ -141,9 +137,13 @@ function containsPattern(text: string): string {
  */
 type SearchMatch = { candidateIds: string[]; groupIds: string[] } | { pattern: string };
 
-/** Above these, a search counts as broad (see SearchMatch). */
-const SEARCH_BY_ID_CANDIDATES = 100;
-const SEARCH_BY_ID_GROUPS = 10;
+/**
+ * Above these, a search counts as broad (see SearchMatch). A thousand candidates have about
+ * ten thousand sessions, which an index on candidate_id still fetches and sorts quickly; a
+ * pattern that matches more is common enough to fill a page after a short walk.
+ */
+const SEARCH_BY_ID_CANDIDATES = 1000;
+const SEARCH_BY_ID_GROUPS = 50;
 
 async function resolveSearch(db: Kysely<DB>, text: string | undefined): Promise<SearchMatch | undefined> {
   const search = text?.trim();
@@ -191,9 +191,10 @@ function matching(eb: ExpressionBuilder<SessionsDb, 's'>, { viewer, filters: f, 
   if (search && 'pattern' in search) {
     where.push(eb.or([eb('s.candidateName', 'ilike', search.pattern), eb('s.groupName', 'ilike', search.pattern)]));
   } else if (search) {
+    // One array parameter rather than a thousand bound values.
     const any: Expression<SqlBool>[] = [];
-    if (search.candidateIds.length) any.push(eb('s.candidateId', 'in', search.candidateIds));
-    if (search.groupIds.length) any.push(eb('s.groupId', 'in', search.groupIds));
+    if (search.candidateIds.length) any.push(eb('s.candidateId', '=', sql<string>`any(${search.candidateIds}::uuid[])`));
+    if (search.groupIds.length) any.push(eb('s.groupId', '=', sql<string>`any(${search.groupIds}::uuid[])`));
     where.push(eb.or(any)); // or([]) is false: nothing matched
   }
   if (f.examIds?.length) where.push(eb('s.examId', 'in', f.examIds));
@@ -300,34 +301,52 @@ function resultRows(db: Kysely<DB>, ids: SessionsQuery<{ id: string }>) {
 
 const isQueryCanceled = (error: unknown) => (error as { code?: unknown }).code === '57014';
 
-/** Below this estimate the count runs without a time budget (it is cheap, and exact). */
-const SMALL_ESTIMATE = 1000;
+/** Plans the planner prices below this (a few thousand index entries) run without a budget. */
+const CHEAP_PLAN_COST = 1000;
+
+interface PlanNode {
+  'Node Type': string;
+  'Total Cost': number;
+  'Plan Rows': number;
+  Plans?: PlanNode[];
+}
+
+/** The estimate below the count's LIMIT: how many rows the filters match, unbounded. */
+function unboundedRows(node: PlanNode): number {
+  if (node['Node Type'] === 'Limit') return Math.round(node.Plans?.[0]?.['Plan Rows'] ?? 0);
+  return Math.max(0, ...(node.Plans ?? []).map(unboundedRows));
+}
 
 /**
- * Exact count up to `limit` (and, for large estimates, within the time budget), else the
- * planner's row estimate, never below limit + 1 when that many rows were seen. `query`
- * selects one row per counted item.
+ * Exact count up to `limit` within the time budget, else the planner's row estimate (never
+ * below limit + 1 when that many rows were seen). `query` selects one row per counted item.
+ * Planned first in the same transaction: the plan gives the estimate to fall back on, and
+ * planning warms this connection's caches so the budget measures the count, not a cold start.
  */
 async function countItems(
   db: Kysely<DB>,
+  prepared: Prepared,
   query: SelectQueryBuilder<any, any, any>,
-  page: Pick<ResultsPage<string>, 'exactCountLimit' | 'countBudgetMs'>,
+  page: Pick<ResultsPage<string>, 'exactCountLimit'>,
 ): Promise<{ total: number; totalExact: boolean }> {
   const limit = page.exactCountLimit ?? RESULTS_EXACT_COUNT_LIMIT;
-  const { rows: plan } = await sql<Record<string, [{ Plan: { 'Plan Rows': number } }]>>`EXPLAIN (FORMAT JSON) ${query}`.execute(db);
-  const estimate = Math.round(Object.values(plan[0] ?? {})[0]?.[0]?.Plan['Plan Rows'] ?? 0);
-  const budgetMs = estimate <= SMALL_ESTIMATE ? 0 : Math.max(1, page.countBudgetMs ?? RESULTS_COUNT_BUDGET_MS);
+  let estimate = 0;
   try {
     const n = await db.transaction().execute(async (trx) => {
-      // Local to this transaction. statement_timeout 0 means none; JIT compilation would
-      // cost more than any of these short queries.
+      const count = trx.selectFrom(query.limit(limit + 1).as('m')).select((eb) => eb.fn.countAll<number>().as('n'));
+      const { rows } = await sql<Record<string, [{ Plan: PlanNode }]>>`EXPLAIN (FORMAT JSON) ${count}`.execute(trx);
+      const plan = Object.values(rows[0] ?? {})[0]?.[0]?.Plan;
+      estimate = plan ? unboundedRows(plan) : 0;
+      // A broad search matches more than a thousand candidates, so thousands of sessions,
+      // each checked by pattern: an exact count would spend the whole budget to give up.
+      if (prepared.search && 'pattern' in prepared.search) return undefined;
+      const budgetMs = (plan?.['Total Cost'] ?? Infinity) < CHEAP_PLAN_COST ? 0 : RESULTS_COUNT_BUDGET_MS;
+      // Local to this transaction; 0 means no timeout. JIT compilation would cost more than
+      // any of these short queries.
       await sql`SELECT set_config('statement_timeout', ${String(budgetMs)}, true), set_config('jit', 'off', true)`.execute(trx);
-      const row = await trx
-        .selectFrom(query.limit(limit + 1).as('m'))
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return row.n;
+      return (await count.executeTakeFirstOrThrow()).n;
     });
+    if (n === undefined) return { total: estimate, totalExact: false };
     if (n <= limit) return { total: n, totalExact: true };
     return { total: Math.max(limit + 1, estimate), totalExact: false };
   } catch (error) {
@@ -336,11 +355,15 @@ async function countItems(
   }
 }
 
-/** A page that is not full is the end of the list, which gives the exact total for free. */
+/**
+ * A page that is not full is the end of the list, which gives the exact total for free. An
+ * estimate is never allowed below what the page itself proves (a full page implies more).
+ */
 function withTotal<T>(rows: T[], page: ResultsPage<string>, count: { total: number; totalExact: boolean }): Counted<T> {
   const offset = (page.page - 1) * page.pageSize;
   if (rows.length < page.pageSize && (rows.length > 0 || offset === 0)) return { rows, total: offset + rows.length, totalExact: true };
-  return { rows, ...count };
+  if (count.totalExact) return { rows, ...count };
+  return { rows, total: Math.max(count.total, offset + rows.length + (rows.length === page.pageSize ? 1 : 0)), totalExact: false };
 }
 
 /** The Results table: one page of sessions and the number of matching sessions. */
@@ -358,7 +381,7 @@ export async function listResults(
   // Two pool connections: the count and the page run at the same time.
   const [rows, count] = await Promise.all([
     ordered(resultRows(db, ids), order, page.direction).execute(),
-    countItems(db, filtered(db, prepared).select(sql.lit(1).as('one')), page),
+    countItems(db, prepared, filtered(db, prepared).select(sql.lit(1).as('one')), page),
   ]);
   return withTotal(rows, page, count);
 }
@@ -401,6 +424,42 @@ const GROUPED_ORDER: Record<ResultsGroupedSortKey, OrderItem[]> = {
   honesty: by(sql.ref('minHonesty'), ...GROUP_KEYS.candidate),
 };
 
+/** What the grouped page's inner query yields per candidate (then joined for display). */
+interface CandidateAggregates {
+  candidateId: string;
+  sessionCount: number;
+  firstStartedAt: Date | null;
+  lastStartedAt: Date | null;
+  lastEndedAt: Date | null;
+  minHonesty: number | null;
+  avgHonesty: number | null;
+  notViewedCount: number;
+  undecidedCount: number;
+}
+
+const SUMMARY_ORDER: Record<Exclude<ResultsGroupedSortKey, 'candidate' | 'group'>, OrderItem[]> = {
+  sessions: by(sql.ref('cr.sessionCount'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
+  startedAt: by(sql.ref('cr.lastStartedAt'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
+  endedAt: by(sql.ref('cr.lastEndedAt'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
+  honesty: by(sql.ref('cr.minHonesty'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
+};
+
+/** True when nothing but the archive toggle narrows the sessions. */
+function onlyArchiveToggle(f: ResultsFilters): boolean {
+  return (
+    !f.search?.trim() &&
+    !f.examIds?.length &&
+    !f.startedFrom &&
+    !f.startedTo &&
+    !f.groupIds?.length &&
+    !f.disciplineIds?.length &&
+    !f.statuses?.length &&
+    f.honestyMin === undefined &&
+    f.honestyMax === undefined &&
+    !f.decisions?.length
+  );
+}
+
 /** The grouped view: one row per candidate with aggregates over their matching sessions. */
 export async function listResultsByCandidate(
   db: Kysely<DB>,
@@ -409,26 +468,53 @@ export async function listResultsByCandidate(
   page: ResultsPage<ResultsGroupedSortKey>,
 ): Promise<Counted<CandidateResultRow>> {
   const prepared = await prepare(db, viewer, filters);
-  const keys = page.sort === 'group' ? GROUP_KEYS.group : GROUP_KEYS.candidate;
-  const groups = ordered(
-    filtered(db, prepared)
-      .select((eb) => [
-        's.candidateId',
-        eb.fn.countAll<number>().as('sessionCount'),
-        eb.fn.min('s.startedAt').as('firstStartedAt'),
-        eb.fn.max('s.startedAt').as('lastStartedAt'),
-        eb.fn.max('s.endedAt').as('lastEndedAt'),
-        eb.fn.min('s.honesty').as('minHonesty'),
-        sql<number | null>`round(avg(${eb.ref('s.honesty')}))::integer`.as('avgHonesty'),
-        eb.fn.countAll<number>().filterWhere('s.reviewStatus', '=', 'not_viewed').as('notViewedCount'),
-        eb.fn.countAll<number>().filterWhere('s.decision', '=', 'none').as('undecidedCount'),
-      ])
-      .groupBy(keys),
-    GROUPED_ORDER[page.sort],
-    page.direction,
-  )
-    .limit(page.pageSize)
-    .offset((page.page - 1) * page.pageSize);
+  const offset = (page.page - 1) * page.pageSize;
+  let groups: SelectQueryBuilder<any, any, CandidateAggregates>;
+  let counted: SelectQueryBuilder<any, any, unknown>;
+  if (page.sort !== 'candidate' && page.sort !== 'group' && viewer.role === 'admin' && onlyArchiveToggle(filters)) {
+    // An aggregate sort over all sessions: read the trigger-maintained aggregates
+    // (migration 0004) in the order of one of their indexes.
+    const summary = db.selectFrom('candidateResults as cr').where('cr.archived', '=', filters.archived);
+    groups = ordered(
+      summary.select([
+        'cr.candidateId',
+        'cr.sessionCount',
+        'cr.firstStartedAt',
+        'cr.lastStartedAt',
+        'cr.lastEndedAt',
+        'cr.minHonesty',
+        'cr.avgHonesty',
+        'cr.notViewedCount',
+        'cr.undecidedCount',
+      ]),
+      SUMMARY_ORDER[page.sort],
+      page.direction,
+    )
+      .limit(page.pageSize)
+      .offset(offset);
+    counted = summary.select('cr.candidateId');
+  } else {
+    groups = ordered(
+      filtered(db, prepared)
+        .select((eb) => [
+          's.candidateId',
+          eb.fn.countAll<number>().as('sessionCount'),
+          eb.fn.min('s.startedAt').as('firstStartedAt'),
+          eb.fn.max('s.startedAt').as('lastStartedAt'),
+          eb.fn.max('s.endedAt').as('lastEndedAt'),
+          eb.fn.min('s.honesty').as('minHonesty'),
+          sql<number | null>`round(avg(${eb.ref('s.honesty')}))::integer`.as('avgHonesty'),
+          eb.fn.countAll<number>().filterWhere('s.reviewStatus', '=', 'not_viewed').as('notViewedCount'),
+          eb.fn.countAll<number>().filterWhere('s.decision', '=', 'none').as('undecidedCount'),
+        ])
+        .groupBy(page.sort === 'group' ? GROUP_KEYS.group : GROUP_KEYS.candidate),
+      GROUPED_ORDER[page.sort],
+      page.direction,
+    )
+      .limit(page.pageSize)
+      .offset(offset);
+    counted = filtered(db, prepared).select('s.candidateId').groupBy(GROUP_KEYS.candidate);
+  }
 
   const rowsQuery = db
     .selectFrom(groups.as('g'))
@@ -480,7 +566,7 @@ export async function listResultsByCandidate(
   };
   const [rows, count] = await Promise.all([
     ordered(rowsQuery, outerOrder[page.sort], page.direction).execute(),
-    countItems(db, filtered(db, prepared).select('s.candidateId').groupBy(GROUP_KEYS.candidate), page),
+    countItems(db, prepared, counted, page),
   ]);
   return withTotal(rows, page, count);
 }

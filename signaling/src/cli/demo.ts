@@ -1,6 +1,14 @@
 /** The demo data and the links and passwords printed when the platform starts with it. */
 import type { Kysely } from 'kysely';
-import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL, seedMediaDemo, setUserPasswordHash, type DB, type MediaDemo } from '@proctor/db';
+import {
+  MEDIA_DEMO_ADMIN_EMAIL,
+  MEDIA_DEMO_PROCTOR_EMAIL,
+  seedMediaDemo,
+  seedRealisticDemo,
+  setUserPasswordHash,
+  type DB,
+  type MediaDemo,
+} from '@proctor/db';
 import { mintToken } from '../auth/token.ts';
 import type { NodeConfig } from '../config.ts';
 import { SIGN_IN_PAGE } from '../contract/api/auth.ts';
@@ -10,11 +18,14 @@ import { DEV_MAIL_PATH } from '../http/routes/dev-mail.routes.ts';
 /** Fixed so the README can name them; set again on every demo start. Demo data only. */
 export const DEMO_PASSWORDS = { admin: 'demo-admin-2026', proctor: 'demo-proctor-2026' } as const;
 
-/** Seeds the media demo (idempotent) and gives the demo admin and proctor their passwords. */
+/** Seeds the live media demo and the realistic history (both idempotent) and gives the demo admin and proctor their passwords. */
 export async function seedDemo(db: Kysely<DB>): Promise<MediaDemo> {
   const demo = await seedMediaDemo(db, { candidates: 3, passwordHash: await hashPassword(DEMO_PASSWORDS.proctor) });
   // The seed sets one hash for both users; the admin gets its own.
   await setUserPasswordHash(db, demo.adminUserId, await hashPassword(DEMO_PASSWORDS.admin));
+  // Weeks of past exams (300 candidates, 1 000 sessions) so Results, filters and grouping
+  // have something to show; written once, later starts leave it as it is.
+  await seedRealisticDemo(db);
   return demo;
 }
 

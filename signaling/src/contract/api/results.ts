@@ -7,8 +7,10 @@
  * or comma-separated (`status=finished,in_progress`); times are ISO 8601 with an offset.
  * Unknown keys are refused (400), so a misspelt filter never silently shows everything.
  *
- * Totals above 10 000 are the database planner's estimate, flagged `totalExact: false`
- * (the UI shows "≈"); counting a million rows exactly on every page view is too slow.
+ * Totals above 10 000, counts that would take longer than 40 ms, and totals of broad
+ * searches (more than 1000 candidates match) are the database planner's estimate, flagged
+ * `totalExact: false` (the UI shows "≈"); counting a million rows exactly on every page view
+ * is too slow. A page that is not full always carries the exact total.
  */
 import { z } from 'zod';
 
