@@ -1,3 +1,0 @@
-import type { LayoutServerLoad } from './$types';
-
-export const load: LayoutServerLoad = ({ locals }) => ({ locale: locals.locale, user: locals.user });
