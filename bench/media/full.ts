@@ -199,6 +199,10 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
         source: plan.source,
       });
       state.producers.push({ plan, producer, recordingId });
+      if (process.env.EXP_NICE) {
+        const pid = recordings.recorderOf(producer.id)?.pid;
+        if (pid) (await import('node:os')).setPriority(pid, Number(process.env.EXP_NICE));
+      }
     }
     return state;
   }

@@ -12,7 +12,11 @@
  * that, one lost packet would cost the recorder up to a GOP (5 s) of video, because
  * ffmpeg drops inter frames after a loss until the next key frame. NACKs are answered
  * too, by resending the packet unchanged (no RTX is negotiated, so the retransmission
- * travels in the original stream), from a history of the last HISTORY packets.
+ * travels in the original stream), from a history of the last HISTORY packets — but,
+ * as a browser's pacer does, within a budget: a packet at most once per
+ * RESEND_MIN_INTERVAL_MS and at most RESEND_BUDGET of the stream's packet rate. An
+ * unbounded responder turns an overloaded SFU's NACKs into a retransmission storm that
+ * overloads it further (seen here: 1.5 M resends in 30 s at N = 100).
  */
 import dgram from 'node:dgram';
 import { readIvf } from './ivf.ts';
@@ -31,6 +35,9 @@ interface PacketizedClip {
 const KEYFRAME_MIN_INTERVAL_MS = 500;
 /** Packets kept per stream for retransmission: ~5 s of camera, ~3.5 s of screen (mediasoup gives up NACKing well before). */
 const HISTORY = 512;
+const RESEND_MIN_INTERVAL_MS = 100;
+/** Retransmissions per second as a fraction of the stream's average packet rate. */
+const RESEND_BUDGET = 0.1;
 
 interface StreamState {
   plan: StreamPlan;
@@ -38,8 +45,13 @@ interface StreamState {
   clipFrame: number;
   keyframeRequested: boolean;
   lastForcedKeyframeAt: number;
-  /** Sent packets by sequence number modulo HISTORY. */
+  /** Sent packets by sequence number modulo HISTORY, with when each was last (re)sent. */
   history: (Buffer | undefined)[];
+  sentAt: Float64Array;
+  /** Token bucket of retransmissions (packets), refilled at RESEND_BUDGET × packet rate. */
+  resendTokens: number;
+  resendRate: number;
+  resendRefilledAt: number;
   clip: PacketizedClip;
   socket: dgram.Socket;
   port: number;
@@ -59,6 +71,12 @@ interface StreamState {
 async function packetize(file: string): Promise<PacketizedClip> {
   const clip = await readIvf(file);
   return { fps: clip.fps, frames: clip.frames.map((f) => fragmentFrame(f.data)) };
+}
+
+/** Average packets per second of a looped clip. */
+function packetRate(clip: PacketizedClip): number {
+  const packets = clip.frames.reduce((n, f) => n + f.length, 0);
+  return (packets / clip.frames.length) * clip.fps;
 }
 
 function bind(): Promise<dgram.Socket> {
@@ -108,9 +126,20 @@ async function prepare(plan: GeneratorPlan): Promise<Record<string, never>> {
       for (const { ssrc, sequenceNumbers } of nackRequests(msg)) {
         const stream = state.bySsrc.get(ssrc);
         if (!stream) continue;
+        const now = performance.now();
+        stream.resendTokens = Math.min(
+          stream.resendRate,
+          stream.resendTokens + ((now - stream.resendRefilledAt) / 1000) * stream.resendRate,
+        );
+        stream.resendRefilledAt = now;
         for (const seq of sequenceNumbers) {
-          const packet = stream.history[seq % HISTORY];
+          const slot = seq % HISTORY;
+          const packet = stream.history[slot];
           if (!packet || packet.readUInt16BE(2) !== seq) continue; // too old: overwritten
+          if (now - stream.sentAt[slot]! < RESEND_MIN_INTERVAL_MS) continue;
+          if (stream.resendTokens < 1) break; // over budget: the receiver will ask for a key frame
+          stream.resendTokens--;
+          stream.sentAt[slot] = now;
           stream.socket.send(packet, stream.port, '127.0.0.1');
           state.retransmissions++;
         }
@@ -140,6 +169,10 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
       keyframeRequested: false,
       lastForcedKeyframeAt: -Infinity,
       history: new Array<Buffer | undefined>(HISTORY),
+      sentAt: new Float64Array(HISTORY),
+      resendRate: RESEND_BUDGET * packetRate(clip),
+      resendTokens: RESEND_BUDGET * packetRate(clip),
+      resendRefilledAt: 0,
       clip,
       socket,
       port,
@@ -179,6 +212,7 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
         i === 0,
       );
       s.history[s.sequence % HISTORY] = packet;
+      s.sentAt[s.sequence % HISTORY] = now;
       s.sequence = (s.sequence + 1) & 0xffff;
       s.socket.send(packet, s.port, '127.0.0.1');
       s.packetsSent++;

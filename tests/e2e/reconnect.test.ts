@@ -31,24 +31,26 @@ describe('candidate reconnection', () => {
 
     let page = await openCandidate(browser, url);
     await waitPublishing(page, 1);
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 5000));
 
     // Network cut as the server sees it: the socket goes away without the page's consent.
     stack.node.io.disconnectSockets(true);
     await waitPublishing(page, 2, 40_000);
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 5000));
 
     // The candidate closes the tab and opens the link again.
     await page.context().close();
     page = await openCandidate(browser, url);
     await waitPublishing(page, 3);
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 5000));
     await page.context().close();
 
+    // A closed tab is usually noticed at once; socket.io's ping timeout (20 s) is the bound.
     const attempts = await waitFor('3 ended attempts', async () => {
       const a = await stack.db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).orderBy('number').execute();
-      return a.length === 3 && a.every((x) => x.endedAt) ? a : undefined;
-    });
+      if (a.length === 3 && a.every((x) => x.endedAt)) return a;
+      throw new Error(JSON.stringify(a.map((x) => [x.number, x.endReason])));
+    }, 45_000);
     assert.deepEqual(attempts.map((a) => a.number), [1, 2, 3]);
     assert.equal(attempts[0]!.endReason, 'disconnected');
 

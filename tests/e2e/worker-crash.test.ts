@@ -46,8 +46,9 @@ describe('mediasoup worker crash', () => {
 
     const attempts = await waitFor('2 ended attempts', async () => {
       const a = await stack.db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).orderBy('number').execute();
-      return a.length === 2 && a.every((x) => x.endedAt) ? a : undefined;
-    });
+      if (a.length === 2 && a.every((x) => x.endedAt)) return a;
+      throw new Error(JSON.stringify(a.map((x) => [x.number, x.endReason])));
+    }, 45_000);
     assert.equal(attempts[0]!.endReason, 'worker_died');
     const second = await waitFor('attempt 2 recordings finalised', async () => {
       const r = await stack.db.selectFrom('recordings').selectAll().where('attemptId', '=', attempts[1]!.id).execute();

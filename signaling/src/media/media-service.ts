@@ -292,9 +292,12 @@ export class MediaService {
     live.peer = undefined;
     live.state = 'disconnected';
     const producers = [...peer.producers.values()];
+    // The attempt ends now, at the drop; stopping the recorders (ffmpeg shutdown) may take
+    // seconds and must not move its end time or delay the candidate's next join.
+    const at = new Date();
     peer.close(); // closes producers → their 'close' observers stop the recordings
+    if (live.attemptId) await endAttempt(this.deps.db, live.attemptId, { at, reason });
     await Promise.all(producers.map((p) => this.deps.recordings.stop(p.id)));
-    if (live.attemptId) await endAttempt(this.deps.db, live.attemptId, { at: new Date(), reason });
     this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber, reason }, 'candidate left');
   }

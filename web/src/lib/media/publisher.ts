@@ -320,7 +320,9 @@ export class Publisher {
 		} else {
 			producer = await transport.produce({
 				...common,
-				codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
+				// No DTX: a silent microphone still sends packets, so the recording is continuous
+				// and its recorder (ffmpeg probing the stream) starts promptly.
+				codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
 			});
 		}
 		if (live.session.aborted) {
