@@ -94,6 +94,7 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
   try {
     const pool = await WorkerPool.start(cfg);
     closers.push(() => pool.close());
+    if (process.env.EXP_WORKER_NICE) for (const pid of pool.pids()) (await import('node:os')).setPriority(pid, Number(process.env.EXP_WORKER_NICE));
     const labels = new SocketLabels();
     for (let i = 0; i < pool.size; i++) {
       const w = pool.get(i);
