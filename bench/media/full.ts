@@ -94,7 +94,6 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
   try {
     const pool = await WorkerPool.start(cfg);
     closers.push(() => pool.close());
-    if (process.env.EXP_WORKER_NICE) for (const pid of pool.pids()) (await import('node:os')).setPriority(pid, Number(process.env.EXP_WORKER_NICE));
     const labels = new SocketLabels();
     for (let i = 0; i < pool.size; i++) {
       const w = pool.get(i);
@@ -200,10 +199,6 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
         source: plan.source,
       });
       state.producers.push({ plan, producer, recordingId });
-      if (process.env.EXP_NICE) {
-        const pid = recordings.recorderOf(producer.id)?.pid;
-        if (pid) (await import('node:os')).setPriority(pid, Number(process.env.EXP_NICE));
-      }
     }
     return state;
   }
@@ -229,13 +224,6 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
       let index = 0;
       for (const [r, { examId, sessionIds }] of rooms.entries()) {
         const room = await registry.getOrCreate(examId);
-        if (process.env.EXP_PIPE_BUF) {
-          const r = room.primary.router;
-          const orig = r.pipeToRouter.bind(r);
-          const n = Number(process.env.EXP_PIPE_BUF);
-          (r as unknown as { pipeToRouter: unknown }).pipeToRouter = (o: Parameters<typeof orig>[0]) =>
-            orig({ ...o, listenInfo: { protocol: 'udp', ip: '127.0.0.1', recvBufferSize: n, sendBufferSize: n } } as Parameters<typeof orig>[0]);
-        }
         const first = index;
         index += sessionIds.length;
         // Candidates of a room join concurrently, as browsers would, a few at a time.
@@ -264,16 +252,7 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
       // Candidates leave: closing the ingest closes their producers, which stops the
       // recordings through the recorder's 'sourceclose' (as MediaService#dropCandidate).
       const t0 = performance.now();
-      const byePorts = candidates.flatMap((c) => c.producers.map((p) => recordings.recorderOf(p.producer.id)?.rtpPorts?.rtcpPort ?? 0));
       for (const c of candidates) c.ingest.close();
-      if (process.env.EXP_BYE) {
-        await new Promise((r) => setTimeout(r, 200));
-        const dgram = await import('node:dgram');
-        const sock = dgram.createSocket('udp4');
-        const bye = Buffer.from([0x81, 203, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0]);
-        for (const port of byePorts) if (port) sock.send(bye, port, '127.0.0.1');
-        setTimeout(() => sock.close(), 500);
-      }
       await Promise.all(candidates.flatMap((c) => c.producers.map((p) => recordings.stop(p.producer.id))));
       for (const c of candidates) await endAttempt(db, c.attemptId, { at: new Date(), reason: 'left' });
       opts.log(`[full] ${candidates.length * 2} recordings stopped in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
