@@ -19,12 +19,15 @@
  *   even write a VP8 WebM header before it has seen one: "dimensions not set").
  * - Stop: 'q' on stdin is only read between packets, so it is sent while media still
  *   flows (consumer open); if ffmpeg is still running after a grace period (no packets,
- *   or still probing) SIGINT follows — ffmpeg's interrupt callback aborts the blocking
- *   read and it still writes the trailer (duration + cues) — then SIGKILL at a deadline.
- *   The consumer and transport are closed once ffmpeg is gone.
- * - `-cluster_time_limit 1000 -flush_packets 1`: media reaches the disk within about a
- *   second, so a killed ffmpeg or a crashed node loses at most that much; the file then
- *   lacks its trailer (no duration, no cues), which the finalise job repairs.
+ *   or still probing) SIGINT follows, twice: the first only ends ffmpeg's main loop at
+ *   the next packet, which never comes once the producer is gone; the second fires its
+ *   interrupt callback, which aborts the blocked read but also the writes, so the file
+ *   then lacks its trailer (no duration, no cues; the finalise job repairs that).
+ *   SIGKILL at a deadline. The consumer and transport are closed once ffmpeg is gone.
+ * - `-cluster_time_limit 100 -flush_packets 1`: the Matroska muxer holds the open
+ *   cluster in memory, so this bounds what an interrupted or killed ffmpeg (or a crashed
+ *   node) loses to about 0.1 s; with 1 s clusters every recording ended 1 s short
+ *   (bench:media's recordingGapSeconds).
  * - ffmpeg is started under `setpriv --pdeathsig INT` when available, so a crashed
  *   media node does not leave an ffmpeg blocked forever on its UDP ports; it gets
  *   SIGINT and closes its file properly.
@@ -236,7 +239,7 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
       '-c', 'copy',
       // Close a cluster every second and flush it: otherwise the muxer keeps ~5 s (and
       // at first everything) in memory, and a killed ffmpeg leaves an empty file.
-      '-cluster_time_limit', '1000',
+      '-cluster_time_limit', '100',
       '-flush_packets', '1',
       '-f', this.container,
       '-n',
@@ -335,6 +338,10 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
       if (!(await this.waitExit(this.opts.quitGraceMs ?? 1000))) {
         stoppedBy = 'SIGINT';
         child.kill('SIGINT');
+        // ffmpeg's interrupt callback fires only from the second signal on (the first just
+        // ends the main loop between packets), so with no packets arriving, one SIGINT
+        // leaves it blocked in the read and the SIGKILL below would cost the last cluster.
+        if (!(await this.waitExit(300))) child.kill('SIGINT');
         if (!(await this.waitExit(this.opts.killTimeoutMs ?? 5000))) {
           stoppedBy = 'SIGKILL';
           this.logger.warn('ffmpeg ignored SIGINT; killing it (the file will lack its trailer until finalised)');
