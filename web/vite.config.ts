@@ -1,8 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { humanAssets } from './vite/human-assets.ts';
 
 export default defineConfig({
-  plugins: [sveltekit()],
+  plugins: [sveltekit(), humanAssets()],
   // The shared socket contract is TypeScript source in a workspace package.
   ssr: { noExternal: ['@proctor/signaling'] },
   // `vite dev` only: the media node (API, socket.io) runs elsewhere; in production both share an origin.

@@ -17,6 +17,8 @@ import type {
   ViolationSource,
 } from './enums.ts';
 import type { ViolationType, ViolationWeights } from './violation-types.ts';
+import type { ReportExportKind, ReportExportStatus } from './report-exports.ts';
+import type { VerificationResult } from './verification-results.ts';
 
 /** timestamptz: pg returns Date; a Date or ISO string may be written. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -201,6 +203,53 @@ export interface ConnectionEventsTable {
   at: DefaultTimestamp;
 }
 
+/** Identity checks before an exam (migration 0005); see verification.repository.ts. */
+export interface VerificationsTable {
+  id: Generated<string>;
+  sessionId: string;
+  attemptId: string | null;
+  startedAt: Timestamp;
+  endedAt: Timestamp;
+  result: VerificationResult;
+  /** Cosine-like face similarity 0..1; null when there was no reference to compare with. */
+  similarity: number | null;
+  /** Relative to the recordings root; never absolute (CHECK). */
+  facePhotoPath: string;
+  documentPhotoPath: string | null;
+  createdAt: DefaultTimestamp;
+}
+
+/** Background report files (migration 0007); see report-export.repository.ts. */
+export interface ReportExportsTable {
+  id: Generated<string>;
+  kind: ReportExportKind;
+  requestedBy: string;
+  filters: JsonbWithDefault<Record<string, unknown>>;
+  locale: Locale;
+  status: WithDefault<ReportExportStatus>;
+  progressRows: WithDefault<number>;
+  totalRows: number | null;
+  /** bigint, parsed to number by createDb. */
+  bytes: number | null;
+  /** Relative to the reports directory; written by the job, never taken from a request. */
+  filePath: string | null;
+  error: string | null;
+  createdAt: DefaultTimestamp;
+  finishedAt: Timestamp | null;
+}
+
+/**
+ * Per session: attempts, time offline between them, violations (migration 0009), kept exact
+ * by triggers on attempts and violations for the Statistics page; read-only here.
+ */
+export interface SessionStatisticsTable {
+  sessionId: ColumnType<string, never, never>;
+  connections: ColumnType<number, never, never>;
+  /** bigint, parsed to number by createDb. */
+  offlineMs: ColumnType<number, never, never>;
+  violations: ColumnType<number, never, never>;
+}
+
 export interface ActionLogTable {
   /** bigserial, parsed to number by createDb. */
   id: Generated<number>;
@@ -247,6 +296,9 @@ export interface DB {
   recordings: RecordingsTable;
   violations: ViolationsTable;
   connectionEvents: ConnectionEventsTable;
+  verifications: VerificationsTable;
+  reportExports: ReportExportsTable;
+  sessionStatistics: SessionStatisticsTable;
   actionLog: ActionLogTable;
 }
 
@@ -266,4 +318,6 @@ export type Recording = Selectable<RecordingsTable>;
 export type Violation = Selectable<ViolationsTable>;
 export type NewViolation = Insertable<ViolationsTable>;
 export type ConnectionEvent = Selectable<ConnectionEventsTable>;
+export type Verification = Selectable<VerificationsTable>;
+export type ReportExport = Selectable<ReportExportsTable>;
 export type ActionLogEntry = Selectable<ActionLogTable>;

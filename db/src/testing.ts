@@ -61,3 +61,5 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
 }
 
 export { generateScaleData, type ScaleDataOptions, type ScaleDataSample } from './repositories/scale-data.repository.ts';
+export { generateScaleAttempts, type ScaleAttemptsResult } from './repositories/scale-attempts.repository.ts';
+export { generateScaleConnectionEvents } from './repositories/statistics-scale-data.repository.ts';

@@ -41,25 +41,31 @@ export const VIOLATION_CATEGORY: Record<ViolationType, ViolationCategory> = {
   network_lost: 'technical',
 };
 
-/** Per-type weight (honesty points deducted per occurrence); exams store their own copy. */
+/**
+ * Per-type multiplier of the share of session time a violation lasted (see honesty.ts):
+ * deduction = weight × 100 × share, each event counting at least MIN_EVENT_MS. Weight 2 on a
+ * 10-minute absence in a 90-minute exam takes 22 points. Exams store their own copy.
+ */
 export type ViolationWeights = Partial<Record<ViolationType, number>>;
 
-// Same object as the column default in 0001_initial (kept literal there so the migration never changes).
+// Constructor/Examus-like multipliers: absence and a stranger weigh most, glances least.
+// Instant clipboard events cost MIN_EVENT_MS × weight each (a paste ≈ 0.6 points in 90 min).
+// Migration 0006 makes this the column default; a test checks they agree.
 export const DEFAULT_VIOLATION_WEIGHTS: Required<ViolationWeights> = {
-  no_face: 5,
-  multiple_faces: 10,
-  other_person: 15,
-  head_turned: 2,
-  voice: 3,
-  focus_lost: 5,
-  tab_hidden: 5,
-  fullscreen_exit: 3,
-  copy: 3,
-  paste: 5,
-  cut: 3,
-  second_display: 10,
-  screen_share_stopped: 5,
-  camera_stopped: 5,
-  microphone_stopped: 3,
+  no_face: 2,
+  multiple_faces: 2,
+  other_person: 3,
+  head_turned: 1,
+  voice: 1,
+  focus_lost: 1.5,
+  tab_hidden: 1.5,
+  fullscreen_exit: 1,
+  copy: 2,
+  paste: 3,
+  cut: 2,
+  second_display: 2,
+  screen_share_stopped: 1,
+  camera_stopped: 1,
+  microphone_stopped: 1,
   network_lost: 1,
 };

@@ -12,7 +12,7 @@ describe('migrations', () => {
   after(() => t?.drop());
 
   it('apply on a fresh database, then are a no-op', async () => {
-    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary']);
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics']);
     assert.deepEqual(await migrateToLatest(t.db), []);
   });
 
@@ -24,7 +24,7 @@ describe('migrations', () => {
       rows.map((r) => r.tableName),
       [
         'action_log', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'disciplines', 'exam_proctors',
-        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'recordings', 'user_sessions', 'users', 'violations',
+        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'recordings', 'report_exports', 'session_statistics', 'user_sessions', 'users', 'verifications', 'violations',
       ],
     );
   });
@@ -70,7 +70,9 @@ describe('migrations', () => {
     assert.equal(exam.honestyThreshold, 70);
     assert.equal(exam.countTechnical, false);
     // Keys of jsonb stay snake_case (CamelCasePlugin must not rewrite data).
-    assert.equal(exam.violationWeights.no_face, 5);
+    // 0006 made weights multipliers of the share of session time (see src/honesty.ts).
+    assert.equal(exam.violationWeights.no_face, 2);
+    assert.equal(exam.violationWeights.focus_lost, 1.5);
     assert.ok(exam.startsAt instanceof Date);
   });
 });

@@ -30,3 +30,34 @@ export {
 export { type FinaliseRecordingPayload, finaliseJobId, type JobPayload, type QueueName, QUEUES } from './jobs/types.ts';
 export { finaliseRecording, resolveRecordingPath } from './jobs/finalise-recording.ts';
 export { type JobWorkers, requeueStoppedRecordings, startJobWorkers, type StartJobWorkersOptions } from './jobs/worker.ts';
+export { CHROMIUM_PATH, closePdfBrowser, PDF_BASE_CSS, PDF_FONT_FAMILY, renderPdf, type RenderPdfOptions } from './pdf/render-pdf.ts';
+export { type ReportExportPayload, reportExportJobId } from './jobs/types.ts';
+export { exportReport, type ExportReportDeps } from './jobs/export-report.ts';
+export { type WriteExamReportOptions, type WrittenReport, writeExamReport } from './reports/exam-report-xlsx.ts';
+export { type GradeSheet, gradeSheetXlsx } from './reports/grade-sheet-xlsx.ts';
+export { gradeSheetHtml } from './reports/grade-sheet-html.ts';
+export { REPORT_TEXTS, type ReportTexts, reportTexts } from './reports/report-texts.ts';
+export { exportRelativePath, reportsDirFromEnv, resolveReportPath } from './reports/reports-dir.ts';
+export { type PhotoReportEmailPayload, snapshotsJobId, type ViolationSnapshotsPayload } from './jobs/types.ts';
+export { enqueueMissingSnapshots, snapshotRelativePath, type SnapshotOutcome, snapshotSources, snapshotViolations } from './jobs/snapshot-violations.ts';
+export { type AttachmentMailer, emailPhotoReport, type MailAttachment, PHOTO_REPORT_EMAIL_FAILED, PHOTO_REPORT_EMAILED } from './jobs/email-photo-report.ts';
+export { loadPhotoCard, type PhotoCard, type PhotoCardEvent } from './photo-report/card-data.ts';
+export { type CardPictures, loadCardPictures, renderPhotoCardHtml } from './photo-report/card-html.ts';
+export { CARD_TEXTS, type CardTexts } from './photo-report/card-texts.ts';
+export { type PhotoReportPdf, renderPhotoReportPdf } from './photo-report/photo-report-pdf.ts';
+export { smtpAttachmentMailer } from './photo-report/smtp-mailer.ts';
+export { FaceAnalyser, type FaceObservation, type FrameAnalysis, MIN_FACE_SCORE, type RgbFrame } from './face/face-analyser.ts';
+export { FRAME_HEIGHT, FRAME_WIDTH, pictureFrame, sampleFrames, type SampledFrame } from './face/frame-sampler.ts';
+export {
+  classifyFrame,
+  type FaceInterval,
+  type FaceViolationType,
+  HEAD_TURNED_MIN_MS,
+  HEAD_TURNED_YAW_DEG,
+  intervalsFromFrames,
+  OTHER_PERSON_SIMILARITY,
+  SAMPLE_EVERY_MS,
+} from './face/face-rules.ts';
+export { BACKGROUNDS, type ClipScene, type Crop, makeClip, makePhoto, PORTRAITS } from './face/sample-pictures.ts';
+export { enqueueFaceSamplingAfterFinalise, sampleFaces, type SampleFacesOutcome } from './jobs/sample-faces.ts';
+export { runHonestyRecompute } from './jobs/recompute-honesty.ts';

@@ -40,7 +40,6 @@ async function main(): Promise<void> {
   const queue = createJobQueue({ redisUrl: cfg.redisUrl, postgresUrl: cfg.redisUrl ? undefined : databaseUrl, logger: log.child({ mod: 'queue' }) });
   // Without Redis there is no separate jobs process to reach: run the workers here.
   const inlineJobs = !cfg.redisUrl || process.env.RUN_JOBS === '1';
-  const jobs = inlineJobs ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }) }) : undefined;
 
   const node = await startMediaNode({
     host: cfg.host,
@@ -56,7 +55,12 @@ async function main(): Promise<void> {
     publicUrl: cfg.publicUrl,
     smtpUrl: cfg.smtpUrl,
     mailFrom: cfg.mailFrom,
+    redisUrl: cfg.redisUrl,
   });
+  // Started after the node so e-mail jobs (photo reports) send through its mailer (SMTP_URL or /dev/mail).
+  const jobs = inlineJobs
+    ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }), mailer: node.mailer })
+    : undefined;
 
   log.info({ url: cfg.publicUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs }, 'media node ready');
   if (!cfg.smtpUrl) {
@@ -70,8 +74,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await node.close();
+    // Jobs first: a running e-mail job still needs the node's mailer.
     await jobs?.close();
+    await node.close();
     await queue.close();
     await db.destroy();
     await embedded?.stop();

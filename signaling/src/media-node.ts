@@ -15,9 +15,13 @@ import { buildApp } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
 import { resultsEmitter } from './socket/results-channel.ts';
+import { attachRedisAdapter } from './socket/redis-adapter.ts';
 import { ResultsService } from './services/results.service.ts';
 import { AuthService } from './services/auth.service.ts';
-import { startMail } from './services/mail.service.ts';
+import { ServerFaceChecker } from './services/face-check.service.ts';
+import { ViolationService } from './services/violation.service.ts';
+import { attachViolationHandlers, violationPushFor } from './socket/violation-handlers.ts';
+import { startMail, type Mailer } from './services/mail.service.ts';
 
 export interface MediaNodeOptions {
   host: string;
@@ -36,6 +40,13 @@ export interface MediaNodeOptions {
   smtpUrl?: string;
   /** Sender of e-mails; default no-reply@<public host>. */
   mailFrom?: string;
+  /**
+   * Several media nodes: socket.io room broadcasts are relayed through this Redis so a
+   * proctor connected to another node still gets live pushes. Unset on a single node.
+   */
+  redisUrl?: string;
+  /** Pub/sub channel prefix of that relay (tests isolate themselves with it). */
+  socketAdapterKey?: string;
 }
 
 export interface MediaNode {
@@ -47,6 +58,8 @@ export interface MediaNode {
   rooms: RoomRegistry;
   media: MediaService;
   recordings: RecordingService;
+  /** This node's outgoing mail (SMTP_URL or the demo inbox): job workers run in-process use it too. */
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -91,8 +104,13 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     auth,
     devMailbox: mail.devMailbox,
     emitSessionChanged,
+    recordingsDir: opts.recordingsDir,
+    tokenSecret: opts.tokenSecret,
+    jobQueue: opts.queue,
+    faceChecker: new ServerFaceChecker(ffmpeg.ffmpeg),
   });
   io = createSocketServer(app.server, opts.tokenSecret, auth);
+  const relay = opts.redisUrl ? await attachRedisAdapter(io, opts.redisUrl, log.child({ mod: 'socket-relay' }), opts.socketAdapterKey) : undefined;
   const media = new MediaService({
     db,
     rooms,
@@ -104,6 +122,13 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     onSessionChanged: (sessionId) => sessionRows.publishSession(sessionId),
   });
   attachMediaHandlers(io, media, db, log.child({ mod: 'socket' }));
+  const violations = new ViolationService({
+    db,
+    push: violationPushFor(() => io),
+    onHonestyChanged: (sessionId) => sessionRows.publishSession(sessionId),
+    log: log.child({ mod: 'violations' }),
+  });
+  attachViolationHandlers(io, violations, log.child({ mod: 'socket' }));
   await app.listen({ host: opts.host, port: opts.port });
   const port = (app.server.address() as AddressInfo).port;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
@@ -118,11 +143,14 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     rooms,
     media,
     recordings,
+    mailer: mail.mailer,
     close() {
       closing ??= (async () => {
         await media.shutdown();
+        violations.close();
         await recordings.stopAll();
         io.close();
+        await relay?.close();
         await app.close();
         await mail.close();
         rooms.closeAll();

@@ -107,7 +107,7 @@ describe('admin CRUD', () => {
       endsAt: '2026-06-01T13:00:00+05:00',
       timeZone: 'Asia/Aqtobe',
       proctoringMode: 'ai',
-      violationWeights: { ...weights, other_person: 20 },
+      violationWeights: { ...weights, other_person: 7.5 },
       honestyThreshold: 60,
       countTechnical: true,
     });
@@ -116,11 +116,11 @@ describe('admin CRUD', () => {
     assert.equal(got.endsAt, '2026-06-01T08:00:00.000Z');
     assert.equal(got.timeZone, 'Asia/Aqtobe');
     assert.equal(got.proctoringMode, 'ai');
-    assert.equal(got.violationWeights.other_person, 20);
+    assert.equal(got.violationWeights.other_person, 7.5);
     assert.equal(got.honestyThreshold, 60);
     assert.equal(got.countTechnical, true);
     const row = await h.db.selectFrom('exams').select(['violationWeights', 'honestyThreshold']).where('id', '=', exam.id).executeTakeFirstOrThrow();
-    assert.equal(row.violationWeights.other_person, 20);
+    assert.equal(row.violationWeights.other_person, 7.5);
 
     const badZone = await h.api('PUT', p(adminApi.updateExam.path, exam.id), { ...input, timeZone: 'Mars/Olympus' });
     assert.equal(badZone.statusCode, 400);

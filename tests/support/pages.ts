@@ -1,12 +1,14 @@
 /** Driving the candidate and proctor pages the way a person would. */
 import type { Browser, Page } from 'playwright-core';
 import { candidateState, proctorStats, waitFor, type ConsumerStat } from './media.ts';
+import { walkJourney } from './journey.ts';
 
 export async function openCandidate(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[candidate page error]', err.message));
   await page.goto(url);
+  await walkJourney(page);
   await page.getByTestId('start').click();
   return page;
 }

@@ -28,17 +28,25 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack({ candidates = 3, workers = 2 } = {}): Promise<Stack> {
+/**
+ * `faceSampling`: run the server-side face checks on finalised camera recordings. Off by
+ * default here: Chromium's fake camera has no face, and on a 2-core CI machine the checks
+ * (~0.2 s of CPU per sampled frame) would compete with the browsers; the checks have their
+ * own tests (recorder/test/face-sampling.test.ts).
+ */
+export async function startStack({ candidates = 3, workers = 2, faceSampling = false } = {}): Promise<Stack> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   const testDb = await createTestDatabase();
   const seed = await seedMediaDemo(testDb.db, { candidates });
   const recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-rec-'));
+  // Report exports (written by the jobs, served by the node) go to this test's own directory,
+  // removed with it, not to the repository's .data; both ends read REPORTS_DIR.
+  process.env.REPORTS_DIR = path.join(recordingsDir, 'reports');
   const queue = createJobQueue({
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     namespace: `proctor_test_${randomBytes(4).toString('hex')}`,
     logger: log,
   });
-  const jobs = await startJobWorkers({ db: testDb.db, queue, recordingsDir, logger: log });
   const tokenSecret = randomBytes(32).toString('base64url');
   const node = await startMediaNode({
     host: '127.0.0.1',
@@ -52,6 +60,8 @@ export async function startStack({ candidates = 3, workers = 2 } = {}): Promise<
     webBuildDir: process.env.WEB_BUILD_DIR ?? path.resolve(import.meta.dirname, '../../web/build'),
     log,
   });
+  // After the node: e-mail jobs send through its mailer (the in-process demo inbox).
+  const jobs = await startJobWorkers({ db: testDb.db, queue, recordingsDir, logger: log, mailer: node.mailer, faceSampling });
   const token = (claims: ClaimsInput, ttl = 3600) => mintToken(claims, tokenSecret, ttl);
   return {
     node,
@@ -63,8 +73,8 @@ export async function startStack({ candidates = 3, workers = 2 } = {}): Promise<
     proctorUrl: (examId = seed.examId) =>
       `${node.url}/proctor/exams/${examId}/live?token=${token({ role: 'proctor', userId: seed.proctorUserId })}`,
     async close() {
-      await node.close();
       await jobs.close();
+      await node.close();
       await queue.close();
       await testDb.drop();
       await fs.rm(recordingsDir, { recursive: true, force: true });

@@ -5,10 +5,18 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_login_failures.ts';
 import * as m0003 from './0003_results.ts';
 import * as m0004 from './0004_results_candidate_summary.ts';
+import * as m0005 from './0005_candidate_journey.ts';
+import * as m0006 from './0006_honesty_weights.ts';
+import * as m0007 from './0007_report_exports.ts';
+import * as m0009 from './0009_statistics.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_login_failures': m0002,
   '0003_results': m0003,
   '0004_results_candidate_summary': m0004,
+  '0005_candidate_journey': m0005,
+  '0006_honesty_weights': m0006,
+  '0007_report_exports': m0007,
+  '0009_statistics': m0009,
 };

@@ -14,6 +14,7 @@ import { insertDemoRows, type DemoRows } from '../repositories/demo-data.reposit
 import type { ConnectionEventsTable, DB, ViolationsTable } from '../schema.ts';
 import { inTransaction } from '../transaction.ts';
 import { DEFAULT_VIOLATION_WEIGHTS, VIOLATION_CATEGORY, type ViolationType } from '../violation-types.ts';
+import { computeHonesty } from '../honesty.ts';
 import { makeIin } from './iin.ts';
 import { MEDIA_DEMO_PROCTOR_EMAIL } from './media-demo.ts';
 import {
@@ -300,21 +301,25 @@ function addSession(rows: DemoRows, rng: Rng, p: SessionPlan): void {
   // Violations: most sessions have a few, some none, a handful very many.
   const v = rng.next();
   const count = v < 0.35 ? rng.int(0, 1) : v < 0.85 ? rng.int(2, 6) : v < 0.97 ? rng.int(7, 14) : rng.int(15, 30);
+  // The heaviest sessions are the ones a reviewer must catch: long absences, a stranger.
+  const heavy = v >= 0.97;
   for (let i = 0; i < count; i++) {
     const type = rng.weighted(FREQUENCY);
     const [min, max] = DURATION[type];
-    const seconds = rng.int(min, max);
+    const seconds = heavy && max > 0 ? rng.int(max, Math.max(max, 600)) : rng.int(min, max);
     const at = startedAt.getTime() + Math.floor(rng.next() * Math.max(0, span - seconds * 1000));
     violations.push(violation(sessionId, attemptAt(at), type, at, at + seconds * 1000, SERVER_DETECTED.has(type) ? 'server' : 'client', rng));
   }
   rows.violations.push(...violations);
 
-  // Honesty as the product computes it by default: behaviour violations' weights off 100.
-  const penalty = violations.reduce(
-    (sum, x) => sum + (VIOLATION_CATEGORY[x.type] === 'behaviour' ? DEFAULT_VIOLATION_WEIGHTS[x.type] : 0),
-    0,
-  );
-  const honesty = Math.max(0, 100 - penalty);
+  // Honesty exactly as the product computes it (exam defaults: technical events not counted).
+  const { honesty } = computeHonesty({
+    startedAt,
+    endedAt: until,
+    violations: violations.map((x) => ({ type: x.type, category: x.category, startsAt: new Date(x.startsAt), endsAt: x.endsAt ? new Date(x.endsAt) : null })),
+    weights: DEFAULT_VIOLATION_WEIGHTS,
+    countTechnical: false,
+  });
   const decision = decide(rng, status, honesty, p.daysAgo);
   rows.examSessions.push({
     id: sessionId,

@@ -34,6 +34,8 @@ export interface FinaliseDeps {
 
 export interface FinaliseOutcome {
   status: 'finalised' | 'skipped';
+  /** The recording's session (the worker enqueues its snapshots once all are settled). */
+  sessionId: string;
   durationMs?: number;
   bytes?: number;
 }
@@ -70,7 +72,7 @@ export async function finaliseRecording(
   if (!row) throw new UnrecoverableError(`recording ${payload.recordingId} does not exist`);
   if (row.status === 'finalised' || row.status === 'failed') {
     log.info({ status: row.status }, 'finalise skipped: already settled');
-    return { status: 'skipped' };
+    return { status: 'skipped', sessionId: row.sessionId };
   }
   // 'recording' means the writer has not stopped (or stop is mid-flight): try again later.
   if (row.status !== 'stopped') throw new Error(`recording ${row.id} is still ${row.status}`);
@@ -108,7 +110,7 @@ export async function finaliseRecording(
     const durationMs = Math.round(info.durationSec * 1000);
     const changed = await markFinalised(db, row.id, { durationMs, bytes });
     log.info({ durationMs, bytes, remuxMs: Date.now() - started, changed }, 'recording finalised');
-    return { status: 'finalised', durationMs, bytes };
+    return { status: 'finalised', sessionId: row.sessionId, durationMs, bytes };
   } catch (error) {
     if (tmp) await unlink(tmp).catch(() => {});
     const message = error instanceof Error ? error.message : String(error);

@@ -7,6 +7,11 @@
  *   RECORDINGS_DIR  the recordings root shared with the media nodes
  *                   (default DATA_DIR/recordings, DATA_DIR default <repo>/.data, as the media node).
  *   JOBS_CONCURRENCY finalise jobs in parallel (default 2).
+ *   REPORTS_DIR     where report exports (.xlsx) are written, shared with the media nodes that
+ *                   serve them (default DATA_DIR/reports).
+ *   SMTP_URL        mail server for e-mailed photo reports (MAIL_FROM sets the sender);
+ *                   unset → those jobs fail saying so (a media node running the jobs inline
+ *                   passes its own mailer, /dev/mail in the demo).
  *
  * It does not migrate the database: the media nodes do that on start.
  */
@@ -16,6 +21,7 @@ import { createDb } from '@proctor/db';
 import { pino } from 'pino';
 import { resolveFfmpeg } from '../ffmpeg.ts';
 import { createJobQueue } from '../queue.ts';
+import { smtpAttachmentMailer } from '../photo-report/smtp-mailer.ts';
 import { startJobWorkers } from './worker.ts';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
     recordingsDir,
     logger: log,
     ffmpeg,
+    mailer: process.env.SMTP_URL ? smtpAttachmentMailer(process.env.SMTP_URL, process.env.MAIL_FROM ?? 'Proctor <no-reply@localhost>') : null,
     concurrency: Number(process.env.JOBS_CONCURRENCY ?? 2),
   });
   log.info({ backend: queue.backend, recordingsDir }, 'jobs process ready');

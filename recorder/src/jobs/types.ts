@@ -3,11 +3,22 @@
  * jobs process. Payloads are validated with zod on both ends: a job can sit in Redis or
  * PostgreSQL across a deploy, so the consumer must not trust its shape.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const QUEUES = {
   /** Remux a stopped recording so it is seekable, probe its duration, mark it finalised. */
   finaliseRecording: 'recording-finalise',
+  /** Grab one JPEG per violation from its recording (photo report, manual §2.4.3). */
+  violationSnapshots: 'violation-snapshots',
+  /** Render a session's photo report to PDF and e-mail it as an attachment. */
+  photoReportEmail: 'photo-report-email',
+  /** Write a detailed exam report (.xlsx) for a report_exports row (manual §4.6). */
+  reportExport: 'report-export',
+  /** Server-side face checks on a finalised camera recording (sampled frames → violations). */
+  faceSampling: 'face-sampling',
+  /** Recompute the stored honesty of every session of an exam after its weights changed. */
+  honestyRecompute: 'honesty-recompute',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -17,8 +28,45 @@ export const finaliseRecordingPayload = z.object({
 });
 export type FinaliseRecordingPayload = z.infer<typeof finaliseRecordingPayload>;
 
+export const violationSnapshotsPayload = z.object({
+  sessionId: z.uuid(),
+});
+export type ViolationSnapshotsPayload = z.infer<typeof violationSnapshotsPayload>;
+
+export const photoReportEmailPayload = z.object({
+  sessionId: z.uuid(),
+  to: z.email().max(254),
+  locale: z.enum(['kk', 'ru', 'en']),
+  /** Who asked: copied into the action archive entry written when the mail is sent. */
+  requestedBy: z.object({ userId: z.uuid(), fullName: z.string(), iin: z.string().nullable() }),
+});
+export type PhotoReportEmailPayload = z.infer<typeof photoReportEmailPayload>;
+
+export const reportExportPayload = z.object({
+  /** The report_exports row: filters, locale and requester are read from it, not the payload. */
+  exportId: z.uuid(),
+});
+export type ReportExportPayload = z.infer<typeof reportExportPayload>;
+
+export const faceSamplingPayload = z.object({
+  recordingId: z.uuid(),
+});
+export type FaceSamplingPayload = z.infer<typeof faceSamplingPayload>;
+
+export const honestyRecomputePayload = z.object({
+  examId: z.uuid(),
+  /** Who changed the weights: copied into the action log entry written when the job is done. */
+  requestedBy: z.object({ userId: z.uuid(), fullName: z.string(), iin: z.string().nullable() }).nullable(),
+});
+export type HonestyRecomputePayload = z.infer<typeof honestyRecomputePayload>;
+
 export const jobPayloadSchemas = {
   [QUEUES.finaliseRecording]: finaliseRecordingPayload,
+  [QUEUES.violationSnapshots]: violationSnapshotsPayload,
+  [QUEUES.photoReportEmail]: photoReportEmailPayload,
+  [QUEUES.reportExport]: reportExportPayload,
+  [QUEUES.faceSampling]: faceSamplingPayload,
+  [QUEUES.honestyRecompute]: honestyRecomputePayload,
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<N extends QueueName> = z.infer<(typeof jobPayloadSchemas)[N]>;
@@ -26,4 +74,23 @@ export type JobPayload<N extends QueueName> = z.infer<(typeof jobPayloadSchemas)
 /** One finalise job per recording: enqueueing twice (a retried stop, crash recovery) is a no-op. */
 export function finaliseJobId(recordingId: string): string {
   return `finalise-${recordingId}`;
+}
+
+/**
+ * One snapshot job per session and state (missing snapshots, settled recordings): enqueueing
+ * again while nothing changed is a no-op; a new violation or recording gets a new job.
+ */
+export function snapshotsJobId(sessionId: string, stateKeys: readonly string[]): string {
+  const digest = createHash('sha1').update([...stateKeys].sort().join(',')).digest('hex').slice(0, 16);
+  return `snapshots-${sessionId}-${digest}`;
+}
+
+/** One job per export row: a retried request never writes the same file twice at once. */
+export function reportExportJobId(exportId: string): string {
+  return `report-export-${exportId}`;
+}
+
+/** One sampling job per recording: a retried finalise does not analyse the file twice. */
+export function faceSamplingJobId(recordingId: string): string {
+  return `faces-${recordingId}`;
 }

@@ -10,7 +10,13 @@ import type { Db } from '../db.ts';
 import { type FfmpegPaths, resolveFfmpeg } from '../ffmpeg.ts';
 import type { JobQueue } from '../queue.ts';
 import { finaliseRecording } from './finalise-recording.ts';
+import { type AttachmentMailer, emailPhotoReport } from './email-photo-report.ts';
+import { enqueueSnapshotsAfterFinalise, snapshotViolations } from './snapshot-violations.ts';
+import { exportReport } from './export-report.ts';
+import { reportsDirFromEnv } from '../reports/reports-dir.ts';
 import { QUEUES, finaliseJobId } from './types.ts';
+import { enqueueFaceSamplingAfterFinalise, sampleFaces } from './sample-faces.ts';
+import { runHonestyRecompute } from './recompute-honesty.ts';
 
 export interface StartJobWorkersOptions {
   db: Db;
@@ -23,6 +29,14 @@ export interface StartJobWorkersOptions {
   concurrency?: number;
   /** Re-enqueue recordings left 'stopped'. Default true. */
   requeueStopped?: boolean;
+  /** Where report exports are written; default reportsDirFromEnv() (REPORTS_DIR or DATA_DIR/reports). */
+  reportsDir?: string;
+  /** Sends e-mailed photo reports; without it those jobs fail saying SMTP_URL is missing. */
+  mailer?: AttachmentMailer | null;
+  /** Run server-side face checks on finalised camera recordings. Default true. */
+  faceSampling?: boolean;
+  /** Candidates' reference photos (compared with the camera when no verification photo exists); default none. */
+  photosDir?: string | null;
 }
 
 export interface JobWorkers {
@@ -43,13 +57,46 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
   const logger = opts.logger.child({ component: 'jobs' });
   const deps = { db: opts.db, recordingsDir: opts.recordingsDir, ffmpeg, logger };
 
+  const faceSampling = opts.faceSampling ?? true;
   const finalise = opts.queue.process(
     QUEUES.finaliseRecording,
     async (data, ctx) => {
-      await finaliseRecording(deps, data, ctx);
+      const outcome = await finaliseRecording(deps, data, ctx);
+      // The session's last recording settled: its violations can get their snapshots.
+      if (outcome.sessionId) await enqueueSnapshotsAfterFinalise(opts.db, opts.queue, outcome.sessionId);
+      if (faceSampling) await enqueueFaceSamplingAfterFinalise(opts.db, opts.queue, data.recordingId);
     },
     { concurrency: opts.concurrency ?? 2 },
   );
+  // Frame grabs decode a little video each: one session at a time is plenty.
+  const snapshots = opts.queue.process(QUEUES.violationSnapshots, async (data) => {
+    await snapshotViolations(deps, data);
+  });
+  // Each renders a PDF in the shared Chromium (render-pdf bounds its pages).
+  const photoEmails = opts.queue.process(QUEUES.photoReportEmail, async (data, ctx) => {
+    await emailPhotoReport({ db: opts.db, recordingsDir: opts.recordingsDir, mailer: opts.mailer ?? null, logger }, data, ctx);
+  });
+
+  // One export at a time: it is CPU-bound (compression) and may run for minutes.
+  const reportExports = opts.queue.process(
+    QUEUES.reportExport,
+    (data, ctx) => exportReport({ db: opts.db, reportsDir: opts.reportsDir ?? reportsDirFromEnv(), logger }, data, ctx),
+    { concurrency: 1 },
+  );
+
+  // Face analysis is CPU-bound (wasm, one frame at a time): one recording at a time. Its new
+  // server findings then get their photo-report snapshots like any other violation.
+  const faces = opts.queue.process(
+    QUEUES.faceSampling,
+    async (data) => {
+      const outcome = await sampleFaces({ ...deps, photosDir: opts.photosDir ?? null }, data);
+      if (outcome.status === 'sampled' && outcome.sessionId) await enqueueSnapshotsAfterFinalise(opts.db, opts.queue, outcome.sessionId);
+    },
+    { concurrency: 1 },
+  );
+  const recompute = opts.queue.process(QUEUES.honestyRecompute, async (data) => {
+    await runHonestyRecompute({ db: opts.db, logger }, data);
+  });
 
   if (opts.requeueStopped ?? true) {
     const n = await requeueStoppedRecordings(opts.db, opts.queue);
@@ -57,6 +104,8 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
   }
 
   return {
-    close: () => finalise.close(),
+    close: async () => {
+      await Promise.all([faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+    },
   };
 }

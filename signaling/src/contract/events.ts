@@ -19,6 +19,7 @@ import {
   uuid,
 } from './media.ts';
 import { resultRow } from './api/results.ts';
+import { violationPushes, violationRequests } from './violations.ts';
 
 export const peerState = z.enum(['connected', 'reconnecting', 'disconnected']);
 export type PeerState = z.infer<typeof peerState>;
@@ -122,6 +123,8 @@ export const requests = {
       .strict(),
     res: empty,
   },
+  /** Candidate only: detector findings (contract/violations.ts). */
+  ...violationRequests,
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -162,6 +165,8 @@ export const pushes = {
    * the payload is its new Results row, so open Results pages update it in place.
    */
   'results:session': resultRow,
+  /** To the exam's proctors (live grid and Results): a violation was stored or closed. */
+  ...violationPushes,
 } as const;
 
 export type PushName = keyof typeof pushes;

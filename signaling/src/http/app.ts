@@ -18,7 +18,23 @@ import { authPlugin } from './auth.plugin.ts';
 import { DEV_MAIL_PATH } from './routes/dev-mail.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { resultsRoutes } from './routes/results.routes.ts';
+import { liveRoutes } from './routes/live.routes.ts';
+import { LiveService } from '../services/live.service.ts';
 import { ResultsService, type EmitSessionChanged } from '../services/results.service.ts';
+import { statisticsRoutes } from './routes/statistics.routes.ts';
+import { StatisticsService } from '../services/statistics.service.ts';
+import { reportRoutes } from './routes/report.routes.ts';
+import { ReportService } from '../services/report.service.ts';
+import { journeyRoutes } from './routes/journey.routes.ts';
+import { JourneyService } from '../services/journey.service.ts';
+import { CandidateLinksService } from '../services/candidate-links.service.ts';
+import type { FaceChecker } from '../services/face-check.service.ts';
+import { PhotoStore, photosDirFromEnv } from '../services/admin-photo.service.ts';
+import { photoReportRoutes } from './routes/photo-report.routes.ts';
+import { PhotoReportService } from '../services/photo-report.service.ts';
+import { reportsDirFromEnv, type JobQueue } from '@proctor/recorder';
+import { exportsRoutes } from './routes/exports.routes.ts';
+import { ExportsService } from '../services/exports.service.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -37,6 +53,16 @@ export interface AppDeps {
    * buildApp. Omitted (API-only tests), changes are simply not pushed.
    */
   emitSessionChanged?: EmitSessionChanged;
+  /** Root of the recording files (the detailed report streams them); null = none on this node. */
+  recordingsDir?: string | null;
+  /** Signs candidate links and checks candidate tokens; without it the journey routes are off (API-only tests). */
+  tokenSecret?: string;
+  /** Re-checks verification photos on the server (media nodes pass one; API tests may not). */
+  faceChecker?: FaceChecker;
+  /** The BullMQ queue (snapshot and e-mail jobs); null/omitted = those features are off. */
+  jobQueue?: JobQueue | null;
+  /** Where report export files are written and read; default REPORTS_DIR or DATA_DIR/reports. */
+  reportsDir?: string;
 }
 
 async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHandler | undefined> {
@@ -50,12 +76,27 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
   return mod.handler;
 }
 
-export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true });
   installApiErrors(app);
   await app.register(authPlugin, { auth, devMailbox });
-  await app.register(adminRoutes, { db, auth });
-  await app.register(resultsRoutes, { results: new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}) }) });
+  await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null });
+  const results = new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}) });
+  await app.register(resultsRoutes, { results });
+  await app.register(liveRoutes, { live: new LiveService(db) });
+  await app.register(statisticsRoutes, { statistics: new StatisticsService({ db }) });
+  await app.register(reportRoutes, { results, report: new ReportService({ db, recordingsDir: recordingsDir ?? null }) });
+  await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir: reportsDir ?? reportsDirFromEnv() }) });
+  await app.register(photoReportRoutes, {
+    photoReport: new PhotoReportService({ db, recordingsDir: recordingsDir ?? null, queue: jobQueue ?? null, log: log.child({ mod: 'photo-report' }) }),
+  });
+  if (tokenSecret && recordingsDir) {
+    await app.register(journeyRoutes, {
+      tokenSecret,
+      journey: new JourneyService({ db, photos: new PhotoStore(photosDirFromEnv()), recordingsDir, log, faces: faceChecker }),
+      links: new CandidateLinksService({ db, tokenSecret, publicOrigin: auth.publicOrigin }),
+    });
+  }
 
   app.get('/healthz', async (_req, reply) => {
     const workers = pool.pids().filter((pid) => pid > 0).length;

@@ -90,6 +90,7 @@ import type { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import type { ApiErrorCode } from '../contract/api/error.ts';
 import { hashPassword, type AuthService, type ClientInfo, type SessionUser } from './auth.service.ts';
+import type { HonestyService } from './honesty.service.ts';
 import { photoVersion, sniffImage, type PhotoStore } from './admin-photo.service.ts';
 
 // The contract's list of violation types must be exactly the database's.
@@ -200,6 +201,8 @@ export interface AdminServiceDeps {
   /** Where notable events go (the app's logger). */
   log: { info(obj: object, msg: string): void };
   now?: () => Date;
+  /** Told when an exam's scoring (weights, countTechnical) changed, to recompute its sessions' honesty. */
+  honesty?: Pick<HonestyService, 'scoringChanged'>;
 }
 
 export class AdminService {
@@ -381,7 +384,8 @@ export class AdminService {
   }
 
   async updateExam(actor: SessionUser, id: string, input: ExamInput): Promise<AdminExam> {
-    return inTransaction(this.#deps.db, async (trx) => {
+    let rescored = false;
+    const exam = await inTransaction(this.#deps.db, async (trx) => {
       const before = await getExam(trx, id);
       if (!before) throw notFound('exam');
       await this.#checkDiscipline(trx, input.disciplineId, before.disciplineId);
@@ -390,8 +394,12 @@ export class AdminService {
         await updateExam(trx, id, input);
         await this.#log(trx, actor, 'admin.exam.updated', { examId: id, name: input.name, changes: diff });
       }
+      rescored = 'violationWeights' in diff || 'countTechnical' in diff;
       return this.getExam(id, trx);
     });
+    // After commit, so the recompute reads the new weights.
+    if (rescored) await this.#deps.honesty?.scoringChanged(id, actor);
+    return exam;
   }
 
   async setExamArchived(actor: SessionUser, id: string, archived: boolean): Promise<void> {

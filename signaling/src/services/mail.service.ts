@@ -12,11 +12,19 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { Logger } from 'pino';
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
   html?: string;
+  /** e.g. the photo report PDF (recorder's e-mail job). */
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
@@ -31,6 +39,8 @@ export interface CaughtMail {
   to: string;
   subject: string;
   text: string;
+  /** Names and sizes only: the demo inbox lists them; the bytes are not kept. */
+  attachments: { filename: string; contentType: string; size: number }[];
 }
 
 /** Messages the in-process SMTP server received, newest first. */
@@ -114,7 +124,8 @@ async function startDevMailbox(log: Logger): Promise<{ mailbox: DevMailbox; port
     // Loopback only; TLS would add nothing but the library's published test certificate.
     disabledCommands: ['STARTTLS'],
     logger: false,
-    size: 1024 * 1024,
+    // Reports with a dozen snapshots are a few MB once base64-encoded.
+    size: 25 * 1024 * 1024,
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (mail) => {
@@ -124,6 +135,7 @@ async function startDevMailbox(log: Logger): Promise<{ mailbox: DevMailbox; port
             to: addressText(mail.to),
             subject: mail.subject ?? '',
             text: mail.text ?? '',
+            attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, size: a.size })),
           });
           callback();
         },

@@ -51,7 +51,7 @@ export interface ResultsServiceDeps {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-function toRow(row: DbResultRow): ResultRow {
+export function toRow(row: DbResultRow): ResultRow {
   return { ...row, startedAt: iso(row.startedAt), endedAt: iso(row.endedAt) };
 }
 

@@ -18,7 +18,7 @@ import { joinResultsRooms } from './results-channel.ts';
 /** Largest socket message accepted; an SDP-derived rtpParameters is a few KB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
-const proctorChannel = (examId: string) => `exam:${examId}:proctors`;
+export const proctorChannel = (examId: string) => `exam:${examId}:proctors`;
 
 /** Resolves a signed-in user's session cookie (AuthService.socketClaims); null = no cookie. */
 export interface SessionClaims {

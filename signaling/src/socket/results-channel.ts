@@ -21,6 +21,9 @@ export async function joinResultsRooms(socket: Socket, claims: TokenClaims, db: 
   }
 }
 
+/** The Results rooms that see this exam's rows (its own and the admins'). */
+export const resultsRoomsOf = (examId: string): string[] => [examRoom(examId), ALL_EXAMS];
+
 /** The emitter handed to ResultsService; `io` is read at call time (created after the app). */
 export function resultsEmitter(io: () => Server | undefined): EmitSessionChanged {
   return (examId, row) => io()?.to([examRoom(examId), ALL_EXAMS]).emit('results:session', row);

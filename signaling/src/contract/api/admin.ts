@@ -69,23 +69,26 @@ export const ADMIN_TECHNICAL_VIOLATIONS: readonly AdminViolationType[] = ['scree
 
 /** A new exam's weights (the database default; a test checks they agree). */
 export const ADMIN_DEFAULT_WEIGHTS: Record<AdminViolationType, number> = {
-  no_face: 5,
-  multiple_faces: 10,
-  other_person: 15,
-  head_turned: 2,
-  voice: 3,
-  focus_lost: 5,
-  tab_hidden: 5,
-  fullscreen_exit: 3,
-  copy: 3,
-  paste: 5,
-  cut: 3,
-  second_display: 10,
-  screen_share_stopped: 5,
-  camera_stopped: 5,
-  microphone_stopped: 3,
+  no_face: 2,
+  multiple_faces: 2,
+  other_person: 3,
+  head_turned: 1,
+  voice: 1,
+  focus_lost: 1.5,
+  tab_hidden: 1.5,
+  fullscreen_exit: 1,
+  copy: 2,
+  paste: 3,
+  cut: 2,
+  second_display: 2,
+  screen_share_stopped: 1,
+  camera_stopped: 1,
+  microphone_stopped: 1,
   network_lost: 1,
 };
+
+/** Largest weight an exam may set (weights multiply the share of session time). */
+export const ADMIN_WEIGHT_MAX = 10;
 
 export const proctoringModes = ['online', 'offline', 'ai'] as const;
 export const adminProctoringMode = z.enum(proctoringModes);
@@ -211,7 +214,8 @@ const optionalEmail = z
   });
 const timeZone = z.string().refine(isTimeZone, { message: 'time_zone' });
 const instant = z.iso.datetime({ offset: true, message: 'invalid' }).transform((s) => new Date(s));
-const weight = z.number().int().min(0).max(100);
+// A multiplier of the share of session time (honesty.ts in @proctor/db), in steps of 0.1.
+const weight = z.number().min(0).max(ADMIN_WEIGHT_MAX).refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, { message: 'weight' });
 const percent = z.number().int().min(0).max(100);
 const password = z.string().min(PASSWORD_MIN, { message: 'password_short' }).max(256, { message: 'too_long' });
 

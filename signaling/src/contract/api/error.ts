@@ -17,6 +17,8 @@ export const apiErrorCode = z.enum([
   'reset_token_invalid', // unknown password-reset link (400)
   'reset_token_used', // the link was already used (400)
   'reset_token_expired', // the link is too old (400)
+  'date_range_inverted', // statistics: the range's start is after its end (400)
+  'date_range_too_long', // statistics: the range covers more than a year (400)
   'internal', // 500
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCode>;

@@ -27,6 +27,8 @@ import {
   type AdminFieldReason,
 } from '../../contract/api/admin.ts';
 import { AdminFieldError, AdminService } from '../../services/admin.service.ts';
+import { HonestyService } from '../../services/honesty.service.ts';
+import type { JobQueue } from '@proctor/recorder';
 import { AdminImportService, ImportRejectedError } from '../../services/admin-import.service.ts';
 import { PhotoStore, photosDirFromEnv } from '../../services/admin-photo.service.ts';
 import type { AuthService, ClientInfo } from '../../services/auth.service.ts';
@@ -39,6 +41,8 @@ export interface AdminRoutesOptions {
   auth: AuthService;
   /** Where reference photos live; default PHOTOS_DIR or DATA_DIR/photos (never from a request). */
   photosDir?: string;
+  /** Runs the honesty recompute after an exam's weights change; null = recompute in the request. */
+  jobQueue?: JobQueue | null;
 }
 
 const REASONS = new Set<string>([
@@ -89,9 +93,9 @@ function adminErrors(err: FastifyError | Error, _req: FastifyRequest, reply: Fas
   throw err; // the app's error handler (errors.ts)
 }
 
-export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { db, auth, photosDir }) => {
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { db, auth, photosDir, jobQueue }) => {
   const photos = new PhotoStore(photosDir ?? photosDirFromEnv());
-  const service = new AdminService({ db, auth, photos, log: app.log });
+  const service = new AdminService({ db, auth, photos, log: app.log, honesty: new HonestyService({ db, queue: jobQueue ?? null }) });
   const importer = new AdminImportService({ db, photos, log: app.log });
 
   // Before the body is read: nobody but an admin gets further (401/403).

@@ -19,6 +19,7 @@ function renderMail(mail: CaughtMail): string {
   <h2>${escapeHtml(mail.subject || '(no subject)')}</h2>
   <p class="meta">${escapeHtml(mail.receivedAt.toISOString())} · from ${escapeHtml(mail.from)} · to ${escapeHtml(mail.to)}</p>
   <pre>${linkify(mail.text)}</pre>
+  ${mail.attachments.map((a) => `<p class="meta">📎 ${escapeHtml(a.filename)} (${escapeHtml(a.contentType)}, ${Math.ceil(a.size / 1024)} KB)</p>`).join('')}
 </article>`;
 }
 

@@ -88,7 +88,7 @@ export const adminEn = {
 	'admin.reason.invalid': 'Check this value.',
 	'admin.reason.date_format': 'Enter the date and time as DD.MM.YYYY HH:MM:SS.',
 	'admin.reason.percent': 'A whole number from 0 to 100.',
-	'admin.reason.weight': '0–100',
+	'admin.reason.weight': '0–10, step 0.1',
 
 	'admin.exams.title': 'Exams',
 	'admin.exams.lead': 'Exam windows, proctoring mode, scoring, and which proctors watch each exam.',
@@ -113,7 +113,7 @@ export const adminEn = {
 	'admin.exam.endsAt': 'Ends',
 	'admin.exam.mode': 'Proctoring mode',
 	'admin.exam.scoring': 'Honesty score',
-	'admin.exam.scoringHint': 'Honesty starts at 100 % and each violation subtracts its weight. Sessions below the threshold are flagged for review.',
+	'admin.exam.scoringHint': 'Honesty starts at 100 %. Each violation type takes off weight × its share of the session time (every event counts at least 10 s): weight 2 on a 10-minute absence in a 90-minute exam takes 22 points. Sessions below the threshold are flagged for review.',
 	'admin.exam.threshold': 'Honesty threshold',
 	'admin.exam.thresholdHint': 'Sessions below this are flagged.',
 	'admin.exam.countTechnical': 'Count technical violations',

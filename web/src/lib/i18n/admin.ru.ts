@@ -86,7 +86,7 @@ export const adminRu: AdminMessages = {
 	'admin.reason.invalid': 'Проверьте значение.',
 	'admin.reason.date_format': 'Введите дату и время в виде ДД.ММ.ГГГГ ЧЧ:ММ:СС.',
 	'admin.reason.percent': 'Целое число от 0 до 100.',
-	'admin.reason.weight': '0–100',
+	'admin.reason.weight': '0–10, шаг 0,1',
 
 	'admin.exams.title': 'Экзамены',
 	'admin.exams.lead': 'Время проведения, режим прокторинга, подсчёт честности и прокторы каждого экзамена.',
@@ -111,7 +111,7 @@ export const adminRu: AdminMessages = {
 	'admin.exam.endsAt': 'Окончание',
 	'admin.exam.mode': 'Режим прокторинга',
 	'admin.exam.scoring': 'Процент честности',
-	'admin.exam.scoringHint': 'Честность начинается со 100 %, каждое нарушение вычитает свой вес. Сессии ниже порога отмечаются для проверки.',
+	'admin.exam.scoringHint': 'Честность начинается со 100 %. Каждый тип нарушения вычитает вес × долю времени сессии, которую он длился (каждое событие считается не короче 10 с): вес 2 при 10 минутах отсутствия на 90-минутном экзамене — минус 22. Сессии ниже порога отмечаются для проверки.',
 	'admin.exam.threshold': 'Порог честности',
 	'admin.exam.thresholdHint': 'Сессии ниже порога отмечаются.',
 	'admin.exam.countTechnical': 'Учитывать технические нарушения',

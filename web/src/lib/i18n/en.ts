@@ -5,12 +5,24 @@
  */
 import { appEn } from './app.en.ts';
 import { resultsEn } from './results.en.ts';
+import { livePanelEn } from './livepanel.en.ts';
+import { statsEn } from './stats.en.ts';
+import { reportEn } from './report.en.ts';
 import { adminEn } from './admin.en.ts';
+import { photoEn } from './photo.en.ts';
+import { journeyEn } from './journey.en.ts';
+import { exportsEn } from './exports.en.ts';
 
 export const en = {
 	...appEn,
 	...resultsEn,
+	...livePanelEn,
+	...statsEn,
+	...reportEn,
 	...adminEn,
+	...photoEn,
+	...journeyEn,
+	...exportsEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

@@ -1,12 +1,24 @@
 import type { Messages } from './en.ts';
 import { appKk } from './app.kk.ts';
 import { resultsKk } from './results.kk.ts';
+import { livePanelKk } from './livepanel.kk.ts';
+import { statsKk } from './stats.kk.ts';
+import { reportKk } from './report.kk.ts';
 import { adminKk } from './admin.kk.ts';
+import { photoKk } from './photo.kk.ts';
+import { journeyKk } from './journey.kk.ts';
+import { exportsKk } from './exports.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
 	...resultsKk,
+	...livePanelKk,
+	...statsKk,
+	...reportKk,
 	...adminKk,
+	...photoKk,
+	...journeyKk,
+	...exportsKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

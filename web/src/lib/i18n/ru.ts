@@ -1,12 +1,24 @@
 import type { Messages } from './en.ts';
 import { appRu } from './app.ru.ts';
 import { resultsRu } from './results.ru.ts';
+import { livePanelRu } from './livepanel.ru.ts';
+import { statsRu } from './stats.ru.ts';
+import { reportRu } from './report.ru.ts';
 import { adminRu } from './admin.ru.ts';
+import { photoRu } from './photo.ru.ts';
+import { journeyRu } from './journey.ru.ts';
+import { exportsRu } from './exports.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
 	...resultsRu,
+	...livePanelRu,
+	...statsRu,
+	...reportRu,
 	...adminRu,
+	...photoRu,
+	...journeyRu,
+	...exportsRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',

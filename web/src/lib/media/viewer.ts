@@ -93,6 +93,8 @@ export class Viewer {
 	private nextOrder = 0;
 	private showAllScreens = false;
 	private focused: string | null = null;
+	/** Sessions the proctor watches (manual §3.3–3.7); null = everyone. Others are not consumed. */
+	private watched: ReadonlySet<string> | null = null;
 	private status: LoopStatus = { state: 'connecting', retry: 0, error: null, nextRetryAt: null };
 	private snap: ViewerSnapshot;
 	private reconcileTimer: ReturnType<typeof setTimeout> | undefined;
@@ -182,6 +184,12 @@ export class Viewer {
 		this.emit();
 	}
 
+	/** Watch only these sessions (their media is consumed, the rest released), or `null` for everyone. */
+	setWatched(sessionIds: ReadonlySet<string> | null): void {
+		this.watched = sessionIds;
+		this.reconcile();
+	}
+
 	/** Enlarge one candidate (high simulcast layer + screen), or `null` back to the grid. */
 	focus(sessionId: string | null): void {
 		if (this.focused === sessionId) return;
@@ -247,6 +255,7 @@ export class Viewer {
 	}
 
 	private wants(entry: Entry, producer: ProducerInfo): boolean {
+		if (this.watched && !this.watched.has(entry.peer.sessionId)) return false;
 		if (producer.source !== 'screen') return true;
 		return entry.showScreen || this.focused === entry.peer.sessionId;
 	}

@@ -1,0 +1,114 @@
+/**
+ * Detailed report HTTP API (manual §2.4): one session's attempts, recordings, violations,
+ * action archive and honesty breakdown; marking it viewed; streaming a recording.
+ * Every route needs a signed-in proctor assigned to the session's exam, or an admin
+ * (403 otherwise; 404 for an unknown session or recording).
+ */
+import { z } from 'zod';
+import { resultRow } from './results.ts';
+import { violationCategory, violationSource } from '../violations.ts';
+
+const timestamp = z.iso.datetime();
+
+export const reportRecordingSource = z.enum(['camera', 'microphone', 'screen']);
+export type ReportRecordingSource = z.infer<typeof reportRecordingSource>;
+
+/**
+ * One recorded track of an attempt. `status` 'recording'/'stopped' files play too (they
+ * are not yet made seekable by the finalise job); `available` is false when the file is not
+ * on disk or the recording failed, and `problem` says which.
+ */
+export const reportRecording = z.object({
+  id: z.uuid(),
+  source: reportRecordingSource,
+  kind: z.enum(['audio', 'video']),
+  status: z.enum(['recording', 'stopped', 'finalised', 'failed']),
+  startedAt: timestamp,
+  endedAt: timestamp.nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  bytes: z.number().int().nonnegative(),
+  available: z.boolean(),
+  problem: z.enum(['file_missing', 'failed']).nullable(),
+});
+export type ReportRecording = z.infer<typeof reportRecording>;
+
+export const reportAttempt = z.object({
+  id: z.uuid(),
+  number: z.number().int().positive(),
+  startedAt: timestamp,
+  /** null while the attempt is still going on. */
+  endedAt: timestamp.nullable(),
+  endReason: z.string().nullable(),
+  recordings: z.array(reportRecording),
+});
+export type ReportAttempt = z.infer<typeof reportAttempt>;
+
+export const reportViolation = z.object({
+  id: z.uuid(),
+  type: z.string(),
+  category: violationCategory,
+  startsAt: timestamp,
+  endsAt: timestamp.nullable(),
+  source: violationSource,
+  attemptNumber: z.number().int().positive().nullable(),
+});
+export type ReportViolation = z.infer<typeof reportViolation>;
+
+export const reportAction = z.object({
+  id: z.number().int(),
+  actorName: z.string(),
+  actorIin: z.string().nullable(),
+  /** e.g. 'session.viewed', 'session.decision_changed' (details.from/to), 'recording.downloaded' (details.source, attemptNumber). */
+  action: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  at: timestamp,
+});
+export type ReportAction = z.infer<typeof reportAction>;
+
+/** How the honesty % came about (see @proctor/db honesty.ts for the arithmetic). */
+export const reportHonestyLine = z.object({
+  type: z.string(),
+  category: violationCategory,
+  events: z.number().int().nonnegative(),
+  totalMs: z.number().nonnegative(),
+  weight: z.number().nonnegative(),
+  counted: z.boolean(),
+  deduction: z.number().nonnegative(),
+});
+export type ReportHonestyLine = z.infer<typeof reportHonestyLine>;
+export const reportHonesty = z.object({
+  honesty: z.number().int().min(0).max(100),
+  sessionMs: z.number().nonnegative(),
+  minEventMs: z.number().nonnegative(),
+  lines: z.array(reportHonestyLine),
+});
+export type ReportHonesty = z.infer<typeof reportHonesty>;
+
+export const sessionReport = z.object({
+  session: resultRow,
+  attempts: z.array(reportAttempt),
+  /** In time order. */
+  violations: z.array(reportViolation),
+  /** The action archive, newest first. */
+  actions: z.array(reportAction),
+  /** null before the session has started. */
+  honesty: reportHonesty.nullable(),
+});
+export type SessionReport = z.infer<typeof sessionReport>;
+
+/** GET /api/recordings/:id: `download=1` asks for an attachment (and logs the download). */
+export const reportRecordingQuery = z.object({ download: z.literal('1').optional() }).strict();
+
+/** Every report route. The recording route answers media (Range → 206), not JSON. */
+export const reportApi = {
+  get: { method: 'GET', path: '/api/sessions/:id/report', query: null, body: null, response: sessionReport },
+  /** The report page opened: logs "viewed", marks the session viewed; returns its Results row. */
+  markViewed: { method: 'POST', path: '/api/sessions/:id/viewed', query: null, body: null, response: z.object({ row: resultRow }) },
+  recording: { method: 'GET', path: '/api/recordings/:id', query: reportRecordingQuery, body: null, response: null },
+} as const;
+
+/** URL of a recording for a media element, or for downloading it. */
+export function recordingUrl(recordingId: string, opts: { download?: boolean } = {}): string {
+  const base = reportApi.recording.path.replace(':id', encodeURIComponent(recordingId));
+  return opts.download ? `${base}?download=1` : base;
+}

@@ -1,0 +1,61 @@
+/**
+ * Violation messages on the media socket: the candidate page's detectors report intervals,
+ * proctors watching the exam are pushed each stored violation (tile badge, Results).
+ *
+ * The session is never part of a payload: the server takes it from the candidate's socket
+ * (its join token), so a candidate cannot file violations against someone else. Confidence
+ * is the detector's own claim; it is stored with the finding but honesty never reads it, so
+ * a forged confidence cannot soften a verdict.
+ */
+import { z } from 'zod';
+import { ADMIN_TECHNICAL_VIOLATIONS, ADMIN_VIOLATION_TYPES } from './api/admin.ts';
+import { uuid } from './media.ts';
+
+/** The one list of violation types on the web side (the server checks it equals @proctor/db's). */
+export const violationType = z.enum(ADMIN_VIOLATION_TYPES);
+export type ViolationTypeName = z.infer<typeof violationType>;
+export const TECHNICAL_VIOLATION_TYPES = ADMIN_TECHNICAL_VIOLATIONS;
+
+export const violationCategory = z.enum(['behaviour', 'technical']);
+export const violationSource = z.enum(['client', 'server', 'proctor']);
+
+const instant = z.iso.datetime({ offset: true });
+
+/** Candidate only. endedAt null = still going on (close it later with violation:end). */
+export const violationReport = z
+  .object({
+    type: violationType,
+    startedAt: instant,
+    endedAt: instant.nullable(),
+    confidence: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type ViolationReport = z.input<typeof violationReport>;
+
+export const violationEnd = z.object({ violationId: uuid, endedAt: instant }).strict();
+export type ViolationEnd = z.input<typeof violationEnd>;
+
+export const violationView = z.object({
+  id: uuid,
+  type: z.string(),
+  category: violationCategory,
+  /** ISO instants. */
+  startsAt: z.string(),
+  endsAt: z.string().nullable(),
+  source: violationSource,
+  confidence: z.number().nullable(),
+});
+export type ViolationView = z.infer<typeof violationView>;
+
+/** Pushed to the exam's proctors (live grid and Results) when a violation is stored or changes. */
+export const sessionViolation = z.object({ sessionId: uuid, violation: violationView });
+export type SessionViolation = z.infer<typeof sessionViolation>;
+
+export const violationRequests = {
+  'violation:report': { req: violationReport, res: z.object({ violationId: uuid }) },
+  'violation:end': { req: violationEnd, res: z.object({}).strict() },
+} as const;
+
+export const violationPushes = {
+  'session:violation': sessionViolation,
+} as const;

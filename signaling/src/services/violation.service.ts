@@ -1,0 +1,166 @@
+/**
+ * Ingestion of the candidate page's detector findings (socket `violation:report` /
+ * `violation:end`): checks them against the candidate's own session and attempt, stores them
+ * through the db repository (which merges touching intervals of one type and source — the
+ * server's frame-sampling job uses the same repository), pushes each stored finding to the
+ * exam's proctors, and keeps the session's honesty current (debounced, then the Results row
+ * is re-published).
+ *
+ * What a candidate can and cannot do here:
+ * - the session is the socket token's, never the payload's; an id of another session's
+ *   violation is "not found";
+ * - times must be ordered, inside the session (since it started) and not in the future (a few
+ *   seconds of clock skew are tolerated and clamped);
+ * - confidence is the browser's own claim, kept for the reviewer but never read by honesty,
+ *   so claiming 0 (or anything) changes no verdict;
+ * - flooding is cut off by a per-socket limiter before anything reaches here.
+ */
+import type { Kysely } from 'kysely';
+import {
+  VIOLATION_CATEGORY,
+  closeOpenViolations,
+  endViolation,
+  recomputeSessionHonesty,
+  recordViolation,
+  violationContext,
+  type DB,
+  type ViolationRow,
+  type ViolationType,
+} from '@proctor/db';
+import type { SessionViolation, ViolationView } from '../contract/violations.ts';
+import type { RequestOf, ResponseOf } from '../contract/events.ts';
+import { RequestError } from '../socket/ack.ts';
+
+/** Browser clocks drift; findings up to this far in the future or before the attempt are clamped, beyond it refused. */
+export const CLOCK_SKEW_MS = 5_000;
+/** Honesty is recomputed at most this often per session while findings stream in. */
+export const HONESTY_DEBOUNCE_MS = 2_000;
+
+export interface ViolationPush {
+  /** To the exam's live-grid proctors and the Results rooms. */
+  toWatchers(examId: string, payload: SessionViolation): void;
+}
+
+export interface ViolationServiceDeps {
+  db: Kysely<DB>;
+  push: ViolationPush;
+  /** The session's honesty changed: re-publish its Results row (ResultsService.publishSession). */
+  onHonestyChanged?: (sessionId: string) => Promise<void>;
+  log: { warn(obj: object, msg: string): void };
+  now?: () => Date;
+  debounceMs?: number;
+}
+
+export function violationView(v: ViolationRow): ViolationView {
+  return {
+    id: v.id,
+    type: v.type,
+    category: v.category,
+    startsAt: v.startsAt.toISOString(),
+    endsAt: v.endsAt?.toISOString() ?? null,
+    source: v.source,
+    confidence: v.confidence,
+  };
+}
+
+export class ViolationService {
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly deps: ViolationServiceDeps) {}
+
+  #now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** A candidate's finding. `sessionId` comes from the socket's verified token. */
+  async report(sessionId: string, req: RequestOf<'violation:report'>): Promise<ResponseOf<'violation:report'>> {
+    // Ordered as reported, before any clamping could make a reversed pair look equal.
+    if (req.endedAt !== null && Date.parse(req.endedAt) < Date.parse(req.startedAt)) {
+      throw new RequestError('bad_request', 'endedAt is before startedAt');
+    }
+    const ctx = await this.#liveContext(sessionId);
+    const now = this.#now();
+    const startsAt = this.#instant(req.startedAt, ctx.since, now, 'startedAt');
+    const endsAt = req.endedAt === null ? null : this.#instant(req.endedAt, ctx.since, now, 'endedAt');
+    const type = req.type as ViolationType;
+    const { violation } = await recordViolation(this.deps.db, {
+      sessionId,
+      attemptId: ctx.attemptId,
+      type,
+      category: VIOLATION_CATEGORY[type],
+      startsAt,
+      endsAt,
+      confidence: req.confidence ?? null,
+      source: 'client',
+    });
+    this.#published(ctx.examId, sessionId, violation);
+    return { violationId: violation.id };
+  }
+
+  /** Closes the candidate's own open finding. */
+  async end(sessionId: string, req: RequestOf<'violation:end'>): Promise<ResponseOf<'violation:end'>> {
+    const ctx = await this.#liveContext(sessionId);
+    const endsAt = this.#instant(req.endedAt, ctx.since, this.#now(), 'endedAt');
+    const violation = await endViolation(this.deps.db, { id: req.violationId, sessionId, source: 'client', endsAt });
+    if (!violation) throw new RequestError('not_found', 'no open violation with this id in your session');
+    this.#published(ctx.examId, sessionId, violation);
+    return {};
+  }
+
+  /**
+   * The candidate's page went away (socket closed): its open findings can no longer be
+   * closed by it, so they end now; honesty is settled without waiting for the debounce.
+   */
+  async candidateGone(sessionId: string): Promise<void> {
+    const ctx = await violationContext(this.deps.db, sessionId);
+    if (!ctx) return;
+    const closed = await closeOpenViolations(this.deps.db, sessionId, this.#now(), 'client');
+    for (const v of closed) this.deps.push.toWatchers(ctx.examId, { sessionId, violation: violationView(v) });
+    await this.flush(sessionId);
+  }
+
+  /** Recomputes now (cancelling a pending debounce) and re-publishes the session's Results row. */
+  async flush(sessionId: string): Promise<void> {
+    const timer = this.#timers.get(sessionId);
+    if (timer) clearTimeout(timer);
+    this.#timers.delete(sessionId);
+    await recomputeSessionHonesty(this.deps.db, sessionId, this.#now());
+    await this.deps.onHonestyChanged?.(sessionId);
+  }
+
+  /** Stops pending recomputes (node shutdown). */
+  close(): void {
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #published(examId: string, sessionId: string, violation: ViolationRow): void {
+    this.deps.push.toWatchers(examId, { sessionId, violation: violationView(violation) });
+    if (this.#timers.has(sessionId)) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(sessionId);
+      this.flush(sessionId).catch((err: unknown) => this.deps.log.warn({ err, sessionId }, 'honesty recompute failed'));
+    }, this.deps.debounceMs ?? HONESTY_DEBOUNCE_MS);
+    timer.unref();
+    this.#timers.set(sessionId, timer);
+  }
+
+  async #liveContext(sessionId: string) {
+    const ctx = await violationContext(this.deps.db, sessionId);
+    if (!ctx) throw new RequestError('not_found', 'exam session not found');
+    if (ctx.status !== 'in_progress' || !ctx.attemptId || !ctx.attemptStartedAt) {
+      throw new RequestError('conflict', 'no attempt in progress: join the exam first');
+    }
+    // Findings may reach us after a reconnect (the page queues them while offline), so any
+    // time since the session started is accepted; the current attempt owns them.
+    return { ...ctx, attemptId: ctx.attemptId, since: ctx.sessionStartedAt ?? ctx.attemptStartedAt };
+  }
+
+  /** Parses a reported instant and keeps it inside [session start, now], refusing what skew cannot explain. */
+  #instant(iso: string, since: Date, now: Date, field: string): Date {
+    const t = new Date(iso);
+    if (t.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new RequestError('bad_request', `${field} is in the future`);
+    if (t.getTime() < since.getTime() - CLOCK_SKEW_MS) throw new RequestError('bad_request', `${field} is before the exam session started`);
+    return new Date(Math.min(Math.max(t.getTime(), since.getTime()), now.getTime()));
+  }
+}

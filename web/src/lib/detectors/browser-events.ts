@@ -1,0 +1,68 @@
+/**
+ * Browser events: the exam tab hidden, the window losing focus, fullscreen left, copy /
+ * paste / cut, and a second display attached (`screen.isExtended`, Chromium). Each
+ * condition becomes an interval through IntervalBuilder; clipboard actions are momentary.
+ */
+import type { ViolationTypeName } from '@proctor/signaling/contract';
+import { IntervalBuilder, type IntervalEvents } from './interval.ts';
+
+export interface ViolationSink extends IntervalEvents {
+  pulse(type: ViolationTypeName, at: number, confidence?: number): void;
+}
+
+/** A flicker shorter than this is not a violation (alt-tab through, a notification). */
+const MIN_MS = 1000;
+const RELEASE_MS = 300;
+const TICK_MS = 250;
+
+/** Chromium's Window Management additions to `screen` (isExtended, and a `change` event). */
+type ScreenWithExtended = Screen & { isExtended?: boolean } & Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
+
+export function watchBrowserEvents(sink: ViolationSink, now: () => number = Date.now): () => void {
+  const opts = { minMs: MIN_MS, releaseMs: RELEASE_MS };
+  const hidden = new IntervalBuilder('tab_hidden', sink, opts);
+  const unfocused = new IntervalBuilder('focus_lost', sink, opts);
+  const notFullscreen = new IntervalBuilder('fullscreen_exit', sink, opts);
+  const secondDisplay = new IntervalBuilder('second_display', sink, opts);
+  const screenInfo = window.screen as ScreenWithExtended;
+
+  const sample = () => {
+    const t = now();
+    const isHidden = document.visibilityState === 'hidden';
+    hidden.sample(isHidden, t);
+    // A hidden tab has no focus either; count it once, as tab_hidden.
+    unfocused.sample(!isHidden && !document.hasFocus(), t);
+    if (document.fullscreenEnabled) notFullscreen.sample(document.fullscreenElement === null, t);
+    if (typeof screenInfo.isExtended === 'boolean') secondDisplay.sample(screenInfo.isExtended, t);
+  };
+  const clipboard = (type: 'copy' | 'paste' | 'cut') => () => sink.pulse(type, now());
+  const onCopy = clipboard('copy');
+  const onPaste = clipboard('paste');
+  const onCut = clipboard('cut');
+
+  document.addEventListener('visibilitychange', sample);
+  document.addEventListener('fullscreenchange', sample);
+  window.addEventListener('blur', sample);
+  window.addEventListener('focus', sample);
+  // Capture phase: a page script stopping propagation must not hide a paste.
+  document.addEventListener('copy', onCopy, true);
+  document.addEventListener('paste', onPaste, true);
+  document.addEventListener('cut', onCut, true);
+  screenInfo.addEventListener?.('change', sample);
+  const timer = setInterval(sample, TICK_MS);
+  sample();
+
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener('visibilitychange', sample);
+    document.removeEventListener('fullscreenchange', sample);
+    window.removeEventListener('blur', sample);
+    window.removeEventListener('focus', sample);
+    document.removeEventListener('copy', onCopy, true);
+    document.removeEventListener('paste', onPaste, true);
+    document.removeEventListener('cut', onCut, true);
+    screenInfo.removeEventListener?.('change', sample);
+    const t = now();
+    for (const b of [hidden, unfocused, notFullscreen, secondDisplay]) b.flush(t);
+  };
+}

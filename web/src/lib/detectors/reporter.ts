@@ -1,0 +1,172 @@
+/**
+ * Sends detector findings to the media node (`violation:report` / `violation:end`, see
+ * signaling/src/contract/violations.ts) and keeps the candidate's own view of them for the
+ * overlay. Findings made while the connection is down are queued in order and sent once
+ * the page is connected (and joined) again, with their original times.
+ */
+import type { RequestName, RequestOf, ResponseOf, ViolationTypeName } from '@proctor/signaling/contract';
+import type { IntervalEvents } from './interval.ts';
+
+type Request = <E extends RequestName>(name: E, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
+
+export interface LocalViolation {
+  key: number;
+  type: ViolationTypeName;
+  startedAt: number;
+  endedAt: number | null;
+  confidence?: number;
+}
+
+interface Tracked extends LocalViolation {
+  serverId: string | null;
+  endSent: boolean;
+  dropped: boolean;
+}
+
+/** How long a momentary finding (copy, paste, …) stays in the overlay. */
+const RECENT_MS = 6_000;
+
+export type ReporterListener = (current: LocalViolation[]) => void;
+
+export class ViolationReporter implements IntervalEvents {
+  #nextKey = 1;
+  #items: Tracked[] = [];
+  #ready = false;
+  #flushing: Promise<void> | null = null;
+  #rerun = false;
+  #retry: ReturnType<typeof setTimeout> | null = null;
+  #listeners = new Set<ReporterListener>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly request: Request,
+    private readonly now: () => number = Date.now,
+  ) {
+    // Momentary findings fade out of the overlay on their own.
+    this.#timer = setInterval(() => this.#notify(), 1000);
+  }
+
+  /** The socket is connected and joined (true) or not (false); sending resumes when true. */
+  setReady(ready: boolean): void {
+    this.#ready = ready;
+    if (ready) void this.flush();
+  }
+
+  start(type: ViolationTypeName, startedAt: number, confidence?: number): void {
+    this.#add({ type, startedAt, endedAt: null, confidence });
+  }
+
+  end(type: ViolationTypeName, endedAt: number): void {
+    const open = this.#items.findLast((v) => v.type === type && v.endedAt === null);
+    if (!open) return;
+    open.endedAt = Math.max(endedAt, open.startedAt);
+    this.#notify();
+    void this.flush();
+  }
+
+  /** A momentary finding (copy, paste, cut): starts and ends at `at`. */
+  pulse(type: ViolationTypeName, at: number, confidence?: number): void {
+    this.#add({ type, startedAt: at, endedAt: at, confidence });
+  }
+
+  /** Everything still going on, plus what ended in the last few seconds (for the overlay). */
+  current(): LocalViolation[] {
+    const since = this.now() - RECENT_MS;
+    return this.#items
+      .filter((v) => !v.dropped && (v.endedAt === null || v.endedAt >= since))
+      .map(({ key, type, startedAt, endedAt, confidence }) => ({ key, type, startedAt, endedAt, confidence }));
+  }
+
+  subscribe(listener: ReporterListener): () => void {
+    this.#listeners.add(listener);
+    listener(this.current());
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** How many findings are not yet fully stored on the server (tests, the overlay). */
+  get pending(): number {
+    return this.#items.filter((v) => !v.dropped && (v.serverId === null || (v.endedAt !== null && !v.endSent))).length;
+  }
+
+  /** Send what is queued; one pass at a time, in the order the findings were made. */
+  flush(): Promise<void> {
+    if (this.#flushing) {
+      // A pass is under way: it looks again before finishing, so this call's work is not lost.
+      this.#rerun = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      try {
+        do {
+          this.#rerun = false;
+          await this.#drain();
+        } while (this.#rerun && this.#ready);
+      } finally {
+        this.#flushing = null;
+      }
+    })();
+    return this.#flushing;
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#timer = null;
+    this.#retry = null;
+    this.#ready = false;
+    this.#listeners.clear();
+  }
+
+  #add(v: Omit<LocalViolation, 'key'>): void {
+    this.#items.push({ ...v, key: this.#nextKey++, serverId: null, endSent: false, dropped: false });
+    // Fully stored and long over: no need to keep them in memory.
+    const since = this.now() - RECENT_MS;
+    this.#items = this.#items.filter((x) => !(x.endSent && x.endedAt !== null && x.endedAt < since));
+    this.#notify();
+    void this.flush();
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      if (!this.#ready) return;
+      const next = this.#items.find((v) => !v.dropped && (v.serverId === null || (v.endedAt !== null && !v.endSent)));
+      if (!next) return;
+      try {
+        if (next.serverId === null) {
+          const endedAt = next.endedAt;
+          const { violationId } = await this.request('violation:report', {
+            type: next.type,
+            startedAt: new Date(next.startedAt).toISOString(),
+            endedAt: endedAt === null ? null : new Date(endedAt).toISOString(),
+            ...(next.confidence !== undefined ? { confidence: Math.min(1, Math.max(0, next.confidence)) } : {}),
+          });
+          next.serverId = violationId;
+          next.endSent = endedAt !== null;
+        } else {
+          await this.request('violation:end', { violationId: next.serverId, endedAt: new Date(next.endedAt!).toISOString() });
+          next.endSent = true;
+        }
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // The server refused this finding for good (bad shape, not allowed): drop it, go on.
+        if (code === 'bad_request' || code === 'forbidden' || code === 'not_found') {
+          console.warn('[detectors] violation refused', next.type, error);
+          next.dropped = true;
+          continue;
+        }
+        // Network trouble or rate limit: try again shortly (or when the page reconnects).
+        if (this.#retry) clearTimeout(this.#retry);
+        this.#retry = setTimeout(() => {
+          this.#retry = null;
+          void this.flush();
+        }, 2000);
+        return;
+      }
+    }
+  }
+
+  #notify(): void {
+    const current = this.current();
+    for (const listener of this.#listeners) listener(current);
+  }
+}

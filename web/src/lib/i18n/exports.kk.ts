@@ -1,0 +1,25 @@
+import type { ExportsMessages } from './exports.en.ts';
+
+export const exportsKk: ExportsMessages = {
+	'exports.excel.button': 'Excel-ге жүктеу',
+	'exports.excel.hint': 'Емтихандар бойынша толық есеп: таңдалған кезең мен сүзгілердің әр сессиясына бір жол',
+	'exports.excel.starting': 'Жүктеу басталуда…',
+	'exports.excel.queued': 'Бос өңдеушіні күтуде…',
+	'exports.excel.counting': 'Сессиялар саналуда…',
+	'exports.excel.progress': '{done} / {total} жол',
+	'exports.excel.progressLabel': 'Жүктеу барысы',
+	'exports.excel.ready': 'Дайын: {rows} жол, {size}',
+	'exports.excel.download': '.xlsx жүктеп алу',
+	'exports.excel.again': 'Жаңа жүктеу',
+	'exports.excel.failed': 'Жүктеу сәтсіз аяқталды. Қайта іске қосыңыз; қате қайталанса, қысқарақ кезең таңдап, әкімшіге хабарлаңыз.',
+	'exports.excel.lost': 'Жүктеуді тексеру мүмкін болмады: {error}',
+	'exports.size.kb': '{n} КБ',
+	'exports.size.mb': '{n} МБ',
+	'exports.gradeSheet.button': 'Ведомость',
+	'exports.gradeSheet.menuLabel': 'Ведомосты жүктеп алу',
+	'exports.gradeSheet.xlsx': 'Excel (.xlsx)',
+	'exports.gradeSheet.pdf': 'Басып шығаруға арналған PDF (A4)',
+	'exports.gradeSheet.scopeGroup': '«{exam}» емтиханы, {group} тобы',
+	'exports.gradeSheet.scopeAll': '«{exam}» емтиханы, барлық топтар',
+	'exports.gradeSheet.needExam': 'Ведомосын жүктеу үшін сүзгілерде бір емтиханды таңдаңыз.',
+};

@@ -1,0 +1,25 @@
+import type { ExportsMessages } from './exports.en.ts';
+
+export const exportsRu: ExportsMessages = {
+	'exports.excel.button': 'Выгрузить в Excel',
+	'exports.excel.hint': 'Подробный отчёт по экзаменам: строка на каждую сессию выбранного периода и фильтров',
+	'exports.excel.starting': 'Запуск выгрузки…',
+	'exports.excel.queued': 'Ожидание свободного обработчика…',
+	'exports.excel.counting': 'Подсчёт сессий…',
+	'exports.excel.progress': '{done} из {total} строк',
+	'exports.excel.progressLabel': 'Ход выгрузки',
+	'exports.excel.ready': 'Готово: {rows} строк, {size}',
+	'exports.excel.download': 'Скачать .xlsx',
+	'exports.excel.again': 'Новая выгрузка',
+	'exports.excel.failed': 'Выгрузка не удалась. Запустите её снова; если ошибка повторится, выберите период короче и сообщите администратору.',
+	'exports.excel.lost': 'Не удалось проверить выгрузку: {error}',
+	'exports.size.kb': '{n} КБ',
+	'exports.size.mb': '{n} МБ',
+	'exports.gradeSheet.button': 'Ведомость',
+	'exports.gradeSheet.menuLabel': 'Скачать ведомость',
+	'exports.gradeSheet.xlsx': 'Excel (.xlsx)',
+	'exports.gradeSheet.pdf': 'PDF для печати (A4)',
+	'exports.gradeSheet.scopeGroup': 'Экзамен «{exam}», группа {group}',
+	'exports.gradeSheet.scopeAll': 'Экзамен «{exam}», все группы',
+	'exports.gradeSheet.needExam': 'Выберите в фильтрах один экзамен, чтобы скачать его ведомость.',
+};

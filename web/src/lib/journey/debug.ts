@@ -1,0 +1,29 @@
+/**
+ * `window.__journey`: a harmless, always-present hook for end-to-end tests and debugging,
+ * like `window.__media` (lib/media/debug.ts).
+ *
+ *   violations() → the candidate's current and recent findings (what the overlay shows)
+ *   pending()    → findings not yet fully stored on the server
+ *   face()       → the last face analysis ({ faces, yaw, pitch, … } without the embedding) or null
+ */
+import type { LocalViolation } from '$lib/detectors/reporter';
+import type { FaceFinding } from '$lib/detectors/face-engine';
+
+export interface JourneyDebugHook {
+	violations(): LocalViolation[];
+	pending(): number;
+	face(): Omit<FaceFinding, 'embedding'> | null;
+}
+
+declare global {
+	interface Window {
+		__journey?: JourneyDebugHook;
+	}
+}
+
+export function installJourneyHook(hook: JourneyDebugHook): () => void {
+	window.__journey = hook;
+	return () => {
+		if (window.__journey === hook) delete window.__journey;
+	};
+}

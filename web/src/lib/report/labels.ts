@@ -1,0 +1,40 @@
+/** Localised names the report shows for stored codes (violation types, tracks, audit actions). */
+import { ADMIN_VIOLATION_TYPES, decision, type AdminViolationType, type ReportAction, type ReportRecordingSource } from '@proctor/signaling/contract';
+import { t } from '$lib/i18n';
+
+const KNOWN_TYPES = new Set<string>(ADMIN_VIOLATION_TYPES);
+
+/** A violation type in the current language; a type this UI does not know shows as stored. */
+export function violationLabel(type: string): string {
+	return KNOWN_TYPES.has(type) ? t(`admin.violation.${type as AdminViolationType}`) : type;
+}
+
+export function trackLabel(source: ReportRecordingSource): string {
+	return t(`report.track.${source}`);
+}
+
+const decisionLabel = (value: unknown) => {
+	const parsed = decision.safeParse(value);
+	return parsed.success ? t(`decision.${parsed.data}`) : String(value);
+};
+
+/** One line of the action archive ("Viewed the record", "Changed the decision: A → B", …). */
+export function actionText(action: ReportAction): string {
+	const d = action.details;
+	switch (action.action) {
+		case 'session.viewed':
+			return t('report.action.viewed');
+		case 'session.decision_changed':
+			return t('report.action.decision', { from: decisionLabel(d.from), to: decisionLabel(d.to) });
+		case 'recording.downloaded': {
+			const source = d.source === 'camera' || d.source === 'screen' || d.source === 'microphone' ? trackLabel(d.source) : String(d.source);
+			return t('report.action.downloaded', { track: source, n: String(d.attemptNumber ?? '') });
+		}
+		case 'photo_report.downloaded':
+			return t('report.action.photoDownloaded');
+		case 'photo_report.emailed':
+			return t('report.action.photoEmailed', { to: String(d.to ?? '') });
+		default:
+			return t('report.action.other', { code: action.action });
+	}
+}
