@@ -1,8 +1,10 @@
 /**
  * Texts of the server-rendered photo report (PDF and its e-mail) in the three UI languages.
- * Violation names are the same as the web UI's (web/src/lib/i18n/admin.*.ts `admin.violation.*`).
+ * Violation names come from the reports' dictionary (reports/report-texts.ts), which matches
+ * the web UI's (web/src/lib/i18n/admin.*.ts `admin.violation.*`).
  */
 import type { Locale, VerificationResult } from '@proctor/db';
+import { REPORT_TEXTS } from '../reports/report-texts.ts';
 
 export interface CardTexts {
   title: string;
@@ -42,24 +44,7 @@ const en: CardTexts = {
   notFinished: 'not finished',
   notComputed: 'not computed',
   generated: 'Generated',
-  violation: {
-    no_face: 'No face in the frame',
-    multiple_faces: 'Several faces',
-    other_person: 'Another person',
-    head_turned: 'Head turned away',
-    voice: 'Voices',
-    focus_lost: 'Window focus lost',
-    tab_hidden: 'Tab hidden',
-    fullscreen_exit: 'Left full screen',
-    copy: 'Copy',
-    paste: 'Paste',
-    cut: 'Cut',
-    second_display: 'Second display',
-    screen_share_stopped: 'Screen sharing stopped',
-    camera_stopped: 'Camera off',
-    microphone_stopped: 'Microphone off',
-    network_lost: 'Connection lost',
-  },
+  violation: REPORT_TEXTS.en.violation,
   mailSubject: (candidate, exam) => `Short report: ${candidate} — ${exam}`,
   mailBody: (candidate, exam) => `The photo report of ${candidate} for the exam "${exam}" is attached as a PDF.`,
   fileName: 'short-report',
@@ -81,24 +66,7 @@ const ru: CardTexts = {
   notFinished: 'не завершён',
   notComputed: 'не рассчитан',
   generated: 'Сформирован',
-  violation: {
-    no_face: 'Нет лица в кадре',
-    multiple_faces: 'Несколько лиц',
-    other_person: 'Другой человек',
-    head_turned: 'Голова отвёрнута',
-    voice: 'Голоса',
-    focus_lost: 'Потеря фокуса окна',
-    tab_hidden: 'Вкладка скрыта',
-    fullscreen_exit: 'Выход из полноэкранного режима',
-    copy: 'Копирование',
-    paste: 'Вставка',
-    cut: 'Вырезание',
-    second_display: 'Второй монитор',
-    screen_share_stopped: 'Демонстрация экрана остановлена',
-    camera_stopped: 'Камера выключена',
-    microphone_stopped: 'Микрофон выключен',
-    network_lost: 'Потеря связи',
-  },
+  violation: REPORT_TEXTS.ru.violation,
   mailSubject: (candidate, exam) => `Краткий отчёт: ${candidate} — ${exam}`,
   mailBody: (candidate, exam) => `Фотоотчёт кандидата ${candidate} по экзамену «${exam}» — во вложении (PDF).`,
   fileName: 'kratkiy-otchet',
@@ -120,24 +88,7 @@ const kk: CardTexts = {
   notFinished: 'аяқталмаған',
   notComputed: 'есептелмеген',
   generated: 'Құрастырылды',
-  violation: {
-    no_face: 'Кадрда бет жоқ',
-    multiple_faces: 'Бірнеше бет',
-    other_person: 'Бөгде адам',
-    head_turned: 'Басын бұрып әкеткен',
-    voice: 'Дауыстар',
-    focus_lost: 'Терезе фокусы жоғалды',
-    tab_hidden: 'Бет жасырылды',
-    fullscreen_exit: 'Толық экраннан шығу',
-    copy: 'Көшіру',
-    paste: 'Қою',
-    cut: 'Қиып алу',
-    second_display: 'Екінші монитор',
-    screen_share_stopped: 'Экранды көрсету тоқтады',
-    camera_stopped: 'Камера өшірілді',
-    microphone_stopped: 'Микрофон өшірілді',
-    network_lost: 'Байланыс үзілді',
-  },
+  violation: REPORT_TEXTS.kk.violation,
   mailSubject: (candidate, exam) => `Қысқаша есеп: ${candidate} — ${exam}`,
   mailBody: (candidate, exam) => `${candidate} тапсырушының «${exam}» емтиханы бойынша фотоесебі PDF түрінде тіркелген.`,
   fileName: 'qysqasha-esep',
