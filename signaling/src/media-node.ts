@@ -120,9 +120,10 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     nodeId: opts.nodeId,
     log: log.child({ mod: 'media' }),
     onSessionChanged: (sessionId) => sessionRows.publishSession(sessionId),
+    onSessionFinished: (sessionId) => violations.candidateGone(sessionId),
   });
   attachMediaHandlers(io, media, db, log.child({ mod: 'socket' }));
-  const violations = new ViolationService({
+  const violations: ViolationService = new ViolationService({
     db,
     push: violationPushFor(() => io),
     onHonestyChanged: (sessionId) => sessionRows.publishSession(sessionId),
@@ -147,9 +148,10 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     close() {
       closing ??= (async () => {
         await media.shutdown();
-        violations.close();
         await recordings.stopAll();
+        // Closing the sockets runs their disconnect handlers; wait for what they started.
         io.close();
+        await violations.close();
         await relay?.close();
         await app.close();
         await mail.close();

@@ -7,6 +7,7 @@ export interface SessionForJoin {
   examId: string;
   candidateId: string;
   candidateName: string;
+  candidateIin: string;
   status: SessionStatus;
   archived: boolean;
   examName: string;
@@ -27,6 +28,7 @@ export function getSessionForJoin(db: Kysely<DB>, sessionId: string): Promise<Se
       's.examId',
       's.candidateId',
       'c.fullName as candidateName',
+      'c.iin as candidateIin',
       's.status',
       's.archived',
       'e.name as examName',

@@ -55,6 +55,14 @@ export const requests = {
       routerRtpCapabilities: rtpCapabilities,
     }),
   },
+  /**
+   * Candidate hands in: the attempt ends as "finished", the session is closed (no rejoin),
+   * open findings end and honesty is settled. Only the connection that owns the session.
+   */
+  'candidate:finish': {
+    req: empty,
+    res: z.object({ endedAt: z.iso.datetime() }),
+  },
   /** Proctor joins an exam room they are assigned to and gets the current candidates. */
   'proctor:join': {
     req: z.object({ examId: uuid }).strict(),

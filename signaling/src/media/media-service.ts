@@ -18,6 +18,7 @@ import {
   getSessionForJoin,
   getUserById,
   isProctorAssigned,
+  markFinished,
   markStarted,
   startAttempt,
   type AttemptEndReason,
@@ -28,6 +29,7 @@ import type { PushName, PushOf, RequestOf, ResponseOf } from '../contract/events
 import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
 import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
+import { ConnectionLog } from './connection-log.ts';
 
 export interface PushSink {
   toProctors<E extends PushName>(examId: string, event: E, payload: PushOf<E>): void;
@@ -54,12 +56,16 @@ export interface MediaServiceDeps {
   log: Logger;
   /** A session's Results row changed here (it started): open Results pages should update. */
   onSessionChanged?: (sessionId: string) => Promise<void>;
+  /** The candidate finished: close open findings and settle honesty before the row is pushed. */
+  onSessionFinished?: (sessionId: string) => Promise<void>;
 }
 
 export class MediaService {
   readonly #exams = new Map<string, LiveExam>();
+  readonly #connections: ConnectionLog;
 
   constructor(private readonly deps: MediaServiceDeps) {
+    this.#connections = new ConnectionLog(deps.db, deps.log);
     deps.rooms.on('roomLost', (examId, reason) => void this.#onRoomLost(examId, reason));
   }
 
@@ -89,6 +95,7 @@ export class MediaService {
     const room = await this.deps.rooms.getOrCreate(session.examId);
     const now = new Date();
     const attempt = await startAttempt(this.deps.db, { sessionId: session.sessionId, nodeId: this.deps.nodeId, at: now });
+    this.#connections.record(session.sessionId, attempt.id, attempt.number === 1 ? 'joined' : 'reconnected');
     if (await markStarted(this.deps.db, session.sessionId, now)) {
       this.deps.onSessionChanged?.(session.sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
     }
@@ -114,6 +121,29 @@ export class MediaService {
       attempt: attempt.number,
       routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'candidate:join'>['routerRtpCapabilities'],
     };
+  }
+
+  async candidateFinish(caller: Caller): Promise<ResponseOf<'candidate:finish'>> {
+    const live = this.#candidate(caller);
+    const exam = this.#exams.get(caller.examId!)!;
+    await this.#dropCandidate(exam, live, 'finished');
+    const at = new Date();
+    await markFinished(this.deps.db, live.sessionId, at);
+    const session = await getSessionForJoin(this.deps.db, live.sessionId);
+    await appendAction(this.deps.db, {
+      actorUserId: null,
+      actorName: live.candidateName,
+      actorIin: session?.candidateIin ?? null,
+      sessionId: live.sessionId,
+      action: 'candidate.finished',
+      details: { attempt: live.attemptNumber },
+    });
+    await this.deps.onSessionFinished?.(live.sessionId).catch((err: unknown) =>
+      this.deps.log.warn({ err, sessionId: live.sessionId }, 'settling violations at finish failed'),
+    );
+    this.deps.onSessionChanged?.(live.sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
+    this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber }, 'candidate finished the exam');
+    return { endedAt: at.toISOString() };
   }
 
   async proctorJoin(caller: Caller, { examId }: RequestOf<'proctor:join'>): Promise<ResponseOf<'proctor:join'>> {
@@ -156,6 +186,10 @@ export class MediaService {
     if (direction === 'recv' && role === 'candidate') throw new RequestError('forbidden', 'candidates cannot receive media');
     if (direction === 'send' && role !== 'candidate') throw new RequestError('forbidden', 'proctors cannot publish media');
     const t = await peer.createTransport(direction);
+    if (direction === 'send' && caller.claims.role === 'candidate') {
+      const live = this.#exams.get(caller.examId!)?.candidates.get(caller.claims.sessionId);
+      this.#connections.watchSendTransport(t, caller.claims.sessionId, live?.attemptId ?? null);
+    }
     return {
       id: t.id,
       iceParameters: t.iceParameters,
@@ -297,6 +331,7 @@ export class MediaService {
     const at = new Date();
     peer.close(); // closes producers → their 'close' observers stop the recordings
     if (live.attemptId) await endAttempt(this.deps.db, live.attemptId, { at, reason });
+    this.#connections.record(live.sessionId, live.attemptId ?? null, reason === 'left' || reason === 'finished' ? 'left' : 'disconnected');
     await Promise.all(producers.map((p) => this.deps.recordings.stop(p.id)));
     this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber, reason }, 'candidate left');

@@ -66,6 +66,8 @@ export function violationView(v: ViolationRow): ViolationView {
 export class ViolationService {
   readonly #timers = new Map<string, NodeJS.Timeout>();
 
+  readonly #inFlight = new Set<Promise<void>>();
+
   constructor(private readonly deps: ViolationServiceDeps) {}
 
   #now(): Date {
@@ -111,7 +113,11 @@ export class ViolationService {
    * The candidate's page went away (socket closed): its open findings can no longer be
    * closed by it, so they end now; honesty is settled without waiting for the debounce.
    */
-  async candidateGone(sessionId: string): Promise<void> {
+  candidateGone(sessionId: string): Promise<void> {
+    return this.#track(this.#candidateGone(sessionId));
+  }
+
+  async #candidateGone(sessionId: string): Promise<void> {
     const ctx = await violationContext(this.deps.db, sessionId);
     if (!ctx) return;
     const closed = await closeOpenViolations(this.deps.db, sessionId, this.#now(), 'client');
@@ -128,10 +134,21 @@ export class ViolationService {
     await this.deps.onHonestyChanged?.(sessionId);
   }
 
-  /** Stops pending recomputes (node shutdown). */
-  close(): void {
+  /**
+   * Node shutdown: drops debounced recomputes and waits for the work already running (the
+   * sockets' disconnect handlers close open findings), so none of it outlives the database.
+   */
+  async close(): Promise<void> {
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    this.#inFlight.add(work);
+    const done = () => this.#inFlight.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   #published(examId: string, sessionId: string, violation: ViolationRow): void {
@@ -139,7 +156,7 @@ export class ViolationService {
     if (this.#timers.has(sessionId)) return;
     const timer = setTimeout(() => {
       this.#timers.delete(sessionId);
-      this.flush(sessionId).catch((err: unknown) => this.deps.log.warn({ err, sessionId }, 'honesty recompute failed'));
+      this.#track(this.flush(sessionId)).catch((err: unknown) => this.deps.log.warn({ err, sessionId }, 'honesty recompute failed'));
     }, this.deps.debounceMs ?? HONESTY_DEBOUNCE_MS);
     timer.unref();
     this.#timers.set(sessionId, timer);

@@ -79,6 +79,14 @@ export const en = {
 	'exam.screenStopped.body':
 		'The proctor cannot see your screen. Share your entire screen again to continue the exam.',
 	'exam.shareAgain': 'Share screen again',
+	'exam.finish': 'Finish exam',
+	'exam.finish.confirmTitle': 'Finish the exam?',
+	'exam.finish.confirmBody': 'Recording stops and you cannot return to this exam. Finish only when you have submitted your answers.',
+	'exam.finish.confirm': 'Finish the exam',
+	'exam.finish.cancel': 'Continue the exam',
+	'exam.finish.failed': 'The exam could not be finished: {message}. Check the connection and try again.',
+	'exam.finished.title': 'Exam finished',
+	'exam.finished.body': 'Your recordings are saved. You can close this page.',
 	'exam.live': 'Live',
 
 	'media.err.permissionDenied':

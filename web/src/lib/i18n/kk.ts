@@ -76,6 +76,14 @@ export const kk: Messages = {
 	'exam.screenStopped.body':
 		'Проктор экраныңызды көрмейді. Емтиханды жалғастыру үшін бүкіл экранды қайта бөлісіңіз.',
 	'exam.shareAgain': 'Экранды қайта бөлісу',
+	'exam.finish': 'Емтиханды аяқтау',
+	'exam.finish.confirmTitle': 'Емтиханды аяқтайсыз ба?',
+	'exam.finish.confirmBody': 'Жазба тоқтайды және бұл емтиханға қайта оралу мүмкін болмайды. Жауаптарыңызды жібергеннен кейін ғана аяқтаңыз.',
+	'exam.finish.confirm': 'Емтиханды аяқтау',
+	'exam.finish.cancel': 'Емтиханды жалғастыру',
+	'exam.finish.failed': 'Емтиханды аяқтау мүмкін болмады: {message}. Байланысты тексеріп, қайталап көріңіз.',
+	'exam.finished.title': 'Емтихан аяқталды',
+	'exam.finished.body': 'Жазбалар сақталды. Бұл бетті жабуға болады.',
 	'exam.live': 'Эфирде',
 
 	'media.err.permissionDenied':

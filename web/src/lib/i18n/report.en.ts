@@ -72,6 +72,9 @@ export const reportEn = {
 	'report.action.downloaded': 'Downloaded the {track} recording (attempt {n})',
 	'report.action.photoDownloaded': 'Downloaded the photo report (PDF)',
 	'report.action.photoEmailed': 'E-mailed the photo report to {to}',
+	'report.action.consent': 'The candidate gave consent to recording',
+	'report.action.finished': 'The candidate finished the exam',
+	'report.action.photoEmailFailed': 'Sending the photo report to {to} failed',
 	'report.action.other': 'Action “{code}”',
 
 	'report.honestyTitle': 'How the honesty is calculated',

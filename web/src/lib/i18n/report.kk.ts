@@ -73,6 +73,9 @@ export const reportKk: ReportMessages = {
 	'report.action.downloaded': '«{track}» жазбасын жүктеп алды ({n}-әрекет)',
 	'report.action.photoDownloaded': 'Фотоесепті жүктеп алды (PDF)',
 	'report.action.photoEmailed': 'Фотоесепті {to} адресіне жіберді',
+	'report.action.consent': 'Тапсырушы жазуға келісім берді',
+	'report.action.finished': 'Тапсырушы емтиханды аяқтады',
+	'report.action.photoEmailFailed': 'Фотоесепті {to} мекенжайына жіберу сәтсіз аяқталды',
 	'report.action.other': '«{code}» әрекеті',
 
 	'report.honestyTitle': 'Адалдық қалай есептелді',

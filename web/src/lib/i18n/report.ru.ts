@@ -73,6 +73,9 @@ export const reportRu: ReportMessages = {
 	'report.action.downloaded': 'Скачал запись «{track}» (попытка {n})',
 	'report.action.photoDownloaded': 'Скачал фотоотчёт (PDF)',
 	'report.action.photoEmailed': 'Отправил фотоотчёт на {to}',
+	'report.action.consent': 'Кандидат дал согласие на запись',
+	'report.action.finished': 'Кандидат завершил экзамен',
+	'report.action.photoEmailFailed': 'Не удалось отправить фотоотчёт на {to}',
 	'report.action.other': 'Действие «{code}»',
 
 	'report.honestyTitle': 'Как рассчитана честность',

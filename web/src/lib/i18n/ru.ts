@@ -76,6 +76,14 @@ export const ru: Messages = {
 	'exam.screenStopped.body':
 		'Проктор не видит ваш экран. Чтобы продолжить экзамен, снова покажите весь экран.',
 	'exam.shareAgain': 'Показать экран снова',
+	'exam.finish': 'Завершить экзамен',
+	'exam.finish.confirmTitle': 'Завершить экзамен?',
+	'exam.finish.confirmBody': 'Запись остановится, и вернуться к этому экзамену будет нельзя. Завершайте, только когда отправили ответы.',
+	'exam.finish.confirm': 'Завершить экзамен',
+	'exam.finish.cancel': 'Продолжить экзамен',
+	'exam.finish.failed': 'Не удалось завершить экзамен: {message}. Проверьте соединение и попробуйте ещё раз.',
+	'exam.finished.title': 'Экзамен завершён',
+	'exam.finished.body': 'Записи сохранены. Эту страницу можно закрыть.',
 	'exam.live': 'В эфире',
 
 	'media.err.permissionDenied':

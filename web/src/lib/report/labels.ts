@@ -34,6 +34,12 @@ export function actionText(action: ReportAction): string {
 			return t('report.action.photoDownloaded');
 		case 'photo_report.emailed':
 			return t('report.action.photoEmailed', { to: String(d.to ?? '') });
+		case 'photo_report.email_failed':
+			return t('report.action.photoEmailFailed', { to: String(d.to ?? '') });
+		case 'candidate.consent_given':
+			return t('report.action.consent');
+		case 'candidate.finished':
+			return t('report.action.finished');
 		default:
 			return t('report.action.other', { code: action.action });
 	}

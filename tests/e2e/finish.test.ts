@@ -1,0 +1,65 @@
+/**
+ * A candidate hands the exam in from the page: "Finish exam" asks for confirmation, the
+ * session is closed on the server (attempt ended as "finished", recordings finalised), the
+ * page releases camera and screen and says so, and the link no longer opens the exam.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
+import { waitFor } from '../support/media.ts';
+import { openCandidate, waitPublishing } from '../support/pages.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+
+describe('finishing the exam', () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    stack = await startStack({ candidates: 1, workers: 1 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('closes the session after confirmation and keeps it closed', async () => {
+    const { sessionId } = stack.seed.sessions[0]!;
+    const url = stack.candidateUrl(sessionId);
+    const page = await openCandidate(browser, url);
+    await waitPublishing(page, 1);
+    await new Promise((r) => setTimeout(r, 3000)); // a few seconds of every track on disk
+
+    await page.getByTestId('finish').click();
+    const dialog = page.getByTestId('finish-dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: /Continue|Продолжить|жалғастыру/ }).click();
+    assert.equal(await page.getByTestId('status').isVisible(), true, 'cancelling keeps the exam running');
+
+    await page.getByTestId('finish').click();
+    await page.getByTestId('finish-confirm').click();
+    await page.getByTestId('finished').waitFor({ timeout: 15_000 });
+    const live = await page.evaluate(() => [...document.querySelectorAll('video')].some((v) => (v.srcObject as MediaStream | null)?.getTracks().some((t) => t.readyState === 'live')));
+    assert.equal(live, false, 'camera and screen are released');
+
+    const session = await stack.db.selectFrom('examSessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
+    assert.equal(session.status, 'finished');
+    const attempts = await stack.db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).execute();
+    assert.deepEqual(attempts.map((a) => [a.number, a.endReason]), [[1, 'finished']]);
+    const recordings = await waitFor(
+      'recordings finalised',
+      async () => {
+        const rows = await stack.db.selectFrom('recordings').select(['source', 'status']).where('sessionId', '=', sessionId).execute();
+        return rows.length === 3 && rows.every((r) => r.status === 'finalised') ? rows : undefined;
+      },
+      30_000,
+    );
+    assert.deepEqual(recordings.map((r) => r.source).sort(), ['camera', 'microphone', 'screen']);
+
+    // The same link now says the session is closed instead of starting another attempt.
+    await page.goto(url);
+    await waitFor('closed notice', async () => ((await page.getByRole('alert').textContent())?.length ? true : undefined), 20_000);
+    assert.equal(await page.getByTestId('consent').count(), 0);
+    await page.close();
+  });
+});
