@@ -94,6 +94,8 @@ describe('detailed report API', () => {
     const deducted = report.honesty.lines.reduce((sum, l) => sum + l.deduction, 0);
     const expected = Math.min(100, Math.max(0, 100 - deducted));
     assert.ok(Math.abs(expected - report.honesty.honesty) <= 1, `honesty ${report.honesty.honesty} = clamp(100 − ${deducted})`);
+    const exam = await t.db.selectFrom('exams').select('honestyThreshold').where('id', '=', report.session.examId).executeTakeFirstOrThrow();
+    assert.equal(report.honesty.threshold, exam.honestyThreshold, "the exam's verdict line comes with the arithmetic");
   });
 
   it('answers Range: bytes=1000-1999 with 206 and exactly those 1 000 bytes of the file', async () => {

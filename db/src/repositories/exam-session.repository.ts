@@ -106,3 +106,24 @@ export async function ensureExamSession(db: Kysely<DB>, examId: string, candidat
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/**
+ * Sessions left "in progress" after their exam ended (the candidate closed the tab instead
+ * of finishing): finished at their last attempt's end, or the exam's end if none ended
+ * later. Only sessions without an open attempt: a candidate still connected is the media
+ * node's to close. Idempotent and safe from several jobs processes (one UPDATE).
+ */
+export async function finishOverdueSessions(db: Kysely<DB>, now: Date, graceMs: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    UPDATE exam_sessions s
+       SET status = 'finished',
+           ended_at = greatest(s.started_at, least(e.ends_at, coalesce(
+             (SELECT max(a.ended_at) FROM attempts a WHERE a.session_id = s.id), e.ends_at)))
+      FROM exams e
+     WHERE e.id = s.exam_id
+       AND s.status = 'in_progress'
+       AND e.ends_at < ${new Date(now.getTime() - graceMs)}::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.session_id = s.id AND a.ended_at IS NULL)
+    RETURNING s.id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}

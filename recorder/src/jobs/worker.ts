@@ -5,6 +5,7 @@
  * failed, e.g. Redis was down at the moment of stop, or crash recovery just stopped it);
  * job ids are per recording, so a job that is already queued is not duplicated.
  */
+import { startOverdueSweep } from './finish-overdue.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
 import { type FfmpegPaths, resolveFfmpeg } from '../ffmpeg.ts';
@@ -35,6 +36,8 @@ export interface StartJobWorkersOptions {
   mailer?: AttachmentMailer | null;
   /** Run server-side face checks on finalised camera recordings. Default true. */
   faceSampling?: boolean;
+  /** Finish sessions left in progress after their exam ended (default on). */
+  overdueSweep?: boolean;
   /** Candidates' reference photos (compared with the camera when no verification photo exists); default none. */
   photosDir?: string | null;
 }
@@ -98,6 +101,8 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     await runHonestyRecompute({ db: opts.db, logger }, data);
   });
 
+  const stopSweep = opts.overdueSweep === false ? () => {} : startOverdueSweep(opts.db, logger);
+
   if (opts.requeueStopped ?? true) {
     const n = await requeueStoppedRecordings(opts.db, opts.queue);
     if (n > 0) logger.info({ count: n }, 're-enqueued stopped recordings for finalising');
@@ -105,6 +110,7 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
 
   return {
     close: async () => {
+      stopSweep();
       await Promise.all([faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
     },
   };

@@ -10,6 +10,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import {
+  getExam,
   appendAction,
   getRecording,
   getResultRow,
@@ -66,6 +67,7 @@ export class ReportService {
       sessionHonestyBreakdown(db, sessionId),
     ]);
     if (!row) throw noSuchSession();
+    const threshold = honesty ? ((await getExam(db, row.examId))?.honestyThreshold ?? 0) : 0;
     const tracks = await Promise.all(recordings.map((r) => this.describe(r)));
     return {
       session: toRow(row),
@@ -94,7 +96,7 @@ export class ReportService {
         details: a.details,
         at: iso(a.at),
       })),
-      honesty,
+      honesty: honesty ? { ...honesty, threshold } : null,
     };
   }
 

@@ -81,6 +81,8 @@ export const reportHonesty = z.object({
   sessionMs: z.number().nonnegative(),
   minEventMs: z.number().nonnegative(),
   lines: z.array(reportHonestyLine),
+  /** The exam's automatic verdict line: below it the session needs a closer look. */
+  threshold: z.number().int().min(0).max(100),
 });
 export type ReportHonesty = z.infer<typeof reportHonesty>;
 

@@ -84,6 +84,8 @@ export const reportEn = {
 	'report.honestyNone': 'Honesty is calculated once the session has started.',
 	'report.honestyChart': 'Points taken off per violation type',
 	'report.honestyClean': 'No violations: honesty 100 %.',
+	'report.verdictOk': 'At or above this exam's threshold of {threshold} %.',
+	'report.verdictBelow': 'Below this exam's threshold of {threshold} %: review the recording before deciding.',
 	'report.honestyResult': '100 − {deductions} = {honesty} %',
 	'report.honestyFloor': 'Honesty does not go below 0 %.',
 	'report.hcol.type': 'Violation',

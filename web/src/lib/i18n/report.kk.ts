@@ -85,6 +85,8 @@ export const reportKk: ReportMessages = {
 	'report.honestyNone': 'Адалдық сессия басталғаннан кейін есептеледі.',
 	'report.honestyChart': 'Бұзушылық түрлері бойынша алынған балл',
 	'report.honestyClean': 'Бұзушылық жоқ: адалдық 100 %.',
+	'report.verdictOk': 'Емтихан шегінен ({threshold} %) төмен емес.',
+	'report.verdictBelow': 'Емтихан шегінен ({threshold} %) төмен: шешім қабылдамас бұрын жазбаны қараңыз.',
 	'report.honestyResult': '100 − {deductions} = {honesty} %',
 	'report.honestyFloor': 'Адалдық 0 %-дан төмен түспейді.',
 	'report.hcol.type': 'Бұзушылық',

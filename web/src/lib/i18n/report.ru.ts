@@ -85,6 +85,8 @@ export const reportRu: ReportMessages = {
 	'report.honestyNone': 'Честность рассчитывается после начала сессии.',
 	'report.honestyChart': 'Снятые баллы по типам нарушений',
 	'report.honestyClean': 'Нарушений нет: честность 100 %.',
+	'report.verdictOk': 'Не ниже порога экзамена ({threshold} %).',
+	'report.verdictBelow': 'Ниже порога экзамена ({threshold} %): просмотрите запись, прежде чем принимать решение.',
 	'report.honestyResult': '100 − {deductions} = {honesty} %',
 	'report.honestyFloor': 'Честность не опускается ниже 0 %.',
 	'report.hcol.type': 'Нарушение',
