@@ -1,17 +1,18 @@
 /**
- * A candidate hands the exam in from the page: "Finish exam" asks for confirmation, the
- * session is closed on the server (attempt ended as "finished", recordings finalised), the
- * page releases camera and screen and says so, and the link no longer opens the exam.
+ * The candidate page during and at the end of the exam: a warning the proctor sends from
+ * the live grid appears on it; "Finish exam" asks for confirmation, the session is closed on
+ * the server (attempt ended as "finished", recordings finalised), the page releases camera
+ * and screen and says so, and the link no longer opens the exam.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { waitFor } from '../support/media.ts';
-import { openCandidate, waitPublishing } from '../support/pages.ts';
+import { openCandidate, openProctor, waitPublishing } from '../support/pages.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
-describe('finishing the exam', () => {
+describe('proctor warning and finishing the exam', () => {
   let stack: Stack;
   let browser: Browser;
   before(async () => {
@@ -23,12 +24,26 @@ describe('finishing the exam', () => {
     await stack?.close();
   });
 
-  it('closes the session after confirmation and keeps it closed', async () => {
+  it('shows the proctor\'s warning, then closes the session after confirmation and keeps it closed', async () => {
     const { sessionId } = stack.seed.sessions[0]!;
     const url = stack.candidateUrl(sessionId);
     const page = await openCandidate(browser, url);
     await waitPublishing(page, 1);
-    await new Promise((r) => setTimeout(r, 3000)); // a few seconds of every track on disk
+
+    // The proctor warns the candidate from the tile; the page shows the message.
+    const proctor = await openProctor(browser, stack.proctorUrl());
+    const tile = proctor.locator(`[data-testid="tile"][data-session-id="${sessionId}"][data-state="connected"]`);
+    await tile.getByTestId('tile-warn').click({ timeout: 30_000 });
+    const preset = proctor.getByTestId('warn-dialog').getByTestId('warn-preset').first();
+    const presetText = (await preset.textContent())!.trim();
+    await preset.click();
+    const shown = page.getByTestId('proctor-warning-text');
+    await shown.waitFor({ timeout: 10_000 });
+    assert.equal((await shown.textContent())!.trim(), presetText);
+    const logged = await stack.db.selectFrom('actionLog').select('details').where('sessionId', '=', sessionId).where('action', '=', 'proctor.warning_sent').execute();
+    assert.deepEqual(logged.map((l) => l.details), [{ message: presetText }]);
+    await proctor.close();
+    await new Promise((r) => setTimeout(r, 1000)); // a few seconds of every track on disk
 
     await page.getByTestId('finish').click();
     const dialog = page.getByTestId('finish-dialog');

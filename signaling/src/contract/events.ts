@@ -21,6 +21,9 @@ import {
 import { resultRow } from './api/results.ts';
 import { violationPushes, violationRequests } from './violations.ts';
 
+/** Longest proctor message to a candidate: one or two sentences, read during an exam. */
+export const WARNING_MAX_LENGTH = 300;
+
 export const peerState = z.enum(['connected', 'reconnecting', 'disconnected']);
 export type PeerState = z.infer<typeof peerState>;
 
@@ -71,6 +74,14 @@ export const requests = {
       routerRtpCapabilities: rtpCapabilities,
       candidates: z.array(candidatePeer),
     }),
+  },
+  /**
+   * A proctor watching the exam sends a connected candidate a short message ("return to the
+   * exam tab", …); it appears on the candidate's page and in the session's action archive.
+   */
+  'proctor:warn': {
+    req: z.object({ sessionId: uuid, message: z.string().trim().min(1).max(WARNING_MAX_LENGTH) }).strict(),
+    res: z.object({ sentAt: z.iso.datetime() }),
   },
   'transport:create': {
     req: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
@@ -168,6 +179,8 @@ export const pushes = {
    * the client must run the handshake again (candidates get a new attempt).
    */
   'media:rejoin': z.object({ reason: z.string() }),
+  /** To the candidate: a proctor's message (`proctor:warn`). */
+  'candidate:warning': z.object({ message: z.string(), at: z.iso.datetime() }),
   /**
    * To the exam's proctor channel: a session's status, decision or review status changed;
    * the payload is its new Results row, so open Results pages update it in place.

@@ -178,6 +178,28 @@ export class MediaService {
     };
   }
 
+  /** A proctor of this exam (joined on this socket) messages one of its connected candidates. */
+  async warnCandidate(caller: Caller, { sessionId, message }: RequestOf<'proctor:warn'>): Promise<ResponseOf<'proctor:warn'>> {
+    const { claims } = caller;
+    if (claims.role === 'candidate') throw new RequestError('forbidden', 'only proctors send warnings');
+    const exam = caller.examId ? this.#exams.get(caller.examId) : undefined;
+    if (!exam || !exam.proctorSockets.has(caller.socketId)) throw new RequestError('bad_request', 'join the exam first');
+    const live = exam.candidates.get(sessionId);
+    if (!live?.peer) throw new RequestError('not_found', 'this candidate is not connected');
+    const at = new Date();
+    this.deps.push.toSocket(live.socketId, 'candidate:warning', { message, at: at.toISOString() });
+    const user = await getUserById(this.deps.db, claims.userId);
+    await appendAction(this.deps.db, {
+      actorUserId: claims.userId,
+      actorName: user?.fullName ?? '',
+      actorIin: user?.iin ?? '',
+      sessionId,
+      action: 'proctor.warning_sent',
+      details: { message },
+    });
+    return { sentAt: at.toISOString() };
+  }
+
   // ── Transports ─────────────────────────────────────────────────────────────
 
   async createTransport(caller: Caller, { direction }: RequestOf<'transport:create'>): Promise<ResponseOf<'transport:create'>> {

@@ -79,6 +79,8 @@ export const en = {
 	'exam.screenStopped.body':
 		'The proctor cannot see your screen. Share your entire screen again to continue the exam.',
 	'exam.shareAgain': 'Share screen again',
+	'exam.proctorWarning': 'Message from the proctor',
+	'exam.proctorWarningOk': 'Understood',
 	'exam.finish': 'Finish exam',
 	'exam.finish.confirmTitle': 'Finish the exam?',
 	'exam.finish.confirmBody': 'Recording stops and you cannot return to this exam. Finish only when you have submitted your answers.',

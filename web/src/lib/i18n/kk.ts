@@ -76,6 +76,8 @@ export const kk: Messages = {
 	'exam.screenStopped.body':
 		'Проктор экраныңызды көрмейді. Емтиханды жалғастыру үшін бүкіл экранды қайта бөлісіңіз.',
 	'exam.shareAgain': 'Экранды қайта бөлісу',
+	'exam.proctorWarning': 'Проктордан хабарлама',
+	'exam.proctorWarningOk': 'Түсінікті',
 	'exam.finish': 'Емтиханды аяқтау',
 	'exam.finish.confirmTitle': 'Емтиханды аяқтайсыз ба?',
 	'exam.finish.confirmBody': 'Жазба тоқтайды және бұл емтиханға қайта оралу мүмкін болмайды. Жауаптарыңызды жібергеннен кейін ғана аяқтаңыз.',

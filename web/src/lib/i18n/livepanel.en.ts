@@ -35,5 +35,16 @@ export const livePanelEn = {
 	'live.page': 'Page {page} of {pages}',
 	'live.prev': 'Previous page',
 	'live.next': 'Next page',
+	'live.warn': 'Warn',
+	'live.warnLabel': 'Send {name} a warning',
+	'live.warnTitle': 'Warning to {name}',
+	'live.warnPreset.screen': 'Please keep your eyes on your own screen.',
+	'live.warnPreset.alone': 'Nobody else may be in the room during the exam.',
+	'live.warnPreset.tab': 'Return to the exam tab and stay in full screen.',
+	'live.warnPreset.camera': 'Keep your face fully in the camera view.',
+	'live.warnCustom': 'Or write your own message',
+	'live.warnSend': 'Send',
+	'live.warnSent': 'Warning sent to {name}',
+	'live.warnFailed': 'The warning was not sent: {message}',
 };
 export type LivePanelMessages = Record<keyof typeof livePanelEn, string>;

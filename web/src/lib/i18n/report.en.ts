@@ -74,6 +74,7 @@ export const reportEn = {
 	'report.action.photoEmailed': 'E-mailed the photo report to {to}',
 	'report.action.consent': 'The candidate gave consent to recording',
 	'report.action.finished': 'The candidate finished the exam',
+	'report.action.warned': 'Sent a warning: “{message}”',
 	'report.action.photoEmailFailed': 'Sending the photo report to {to} failed',
 	'report.action.other': 'Action “{code}”',
 

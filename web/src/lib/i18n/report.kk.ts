@@ -75,6 +75,7 @@ export const reportKk: ReportMessages = {
 	'report.action.photoEmailed': 'Фотоесепті {to} адресіне жіберді',
 	'report.action.consent': 'Тапсырушы жазуға келісім берді',
 	'report.action.finished': 'Тапсырушы емтиханды аяқтады',
+	'report.action.warned': 'Ескерту жіберді: «{message}»',
 	'report.action.photoEmailFailed': 'Фотоесепті {to} мекенжайына жіберу сәтсіз аяқталды',
 	'report.action.other': '«{code}» әрекеті',
 

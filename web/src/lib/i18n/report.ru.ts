@@ -75,6 +75,7 @@ export const reportRu: ReportMessages = {
 	'report.action.photoEmailed': 'Отправил фотоотчёт на {to}',
 	'report.action.consent': 'Кандидат дал согласие на запись',
 	'report.action.finished': 'Кандидат завершил экзамен',
+	'report.action.warned': 'Отправил предупреждение: «{message}»',
 	'report.action.photoEmailFailed': 'Не удалось отправить фотоотчёт на {to}',
 	'report.action.other': 'Действие «{code}»',
 

@@ -76,6 +76,8 @@ export const ru: Messages = {
 	'exam.screenStopped.body':
 		'Проктор не видит ваш экран. Чтобы продолжить экзамен, снова покажите весь экран.',
 	'exam.shareAgain': 'Показать экран снова',
+	'exam.proctorWarning': 'Сообщение от проктора',
+	'exam.proctorWarningOk': 'Понятно',
 	'exam.finish': 'Завершить экзамен',
 	'exam.finish.confirmTitle': 'Завершить экзамен?',
 	'exam.finish.confirmBody': 'Запись остановится, и вернуться к этому экзамену будет нельзя. Завершайте, только когда отправили ответы.',

@@ -40,6 +40,8 @@ export function actionText(action: ReportAction): string {
 			return t('report.action.consent');
 		case 'candidate.finished':
 			return t('report.action.finished');
+		case 'proctor.warning_sent':
+			return t('report.action.warned', { message: String(d.message ?? '') });
 		default:
 			return t('report.action.other', { code: action.action });
 	}
