@@ -32,19 +32,25 @@ describe('connection events from the media node', () => {
 
     const kinds = async () => (await listConnectionEvents(stack.db, sessionId)).map((e) => [e.kind, e.error, e.resolved]);
     await waitFor('leave recorded', async () => ((await kinds()).length >= 3 ? true : undefined), 10_000);
-    assert.deepEqual(await kinds(), [
-      ['joined', null, null],
-      ['ice_failed', 'ice_connection_failed', false],
-      ['left', null, null],
-    ]);
+    const stored = await kinds();
+    assert.deepEqual(stored[0], ['joined', null, null]);
+    // The failure (transport closed) and the leave are written concurrently: order free.
+    assert.deepEqual(
+      stored.slice(1).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      [
+        ['ice_failed', 'ice_connection_failed', false],
+        ['left', null, null],
+      ],
+    );
 
     const second = await connect(stack.node.url, token);
     const join = await ask(second, 'candidate:join', {});
     assert.equal(join.data.attempt, 2);
     await waitFor('reconnect recorded', async () => ((await kinds()).length === 4 ? true : undefined), 5_000);
     const events = await listConnectionEvents(stack.db, sessionId);
-    assert.equal(events[3]!.kind, 'reconnected');
-    assert.notEqual(events[3]!.attemptId, events[0]!.attemptId, 'each event names its own attempt');
+    const reconnected = events.find((e) => e.kind === 'reconnected');
+    assert.ok(reconnected);
+    assert.notEqual(reconnected.attemptId, events[0]!.attemptId, 'each event names its own attempt');
     second.close();
   });
 });

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     ffmpeg,
     mailer: process.env.SMTP_URL ? smtpAttachmentMailer(process.env.SMTP_URL, process.env.MAIL_FROM ?? 'Proctor <no-reply@localhost>') : null,
     concurrency: Number(process.env.JOBS_CONCURRENCY ?? 2),
+    overdueSweep: true,
   });
   log.info({ backend: queue.backend, recordingsDir }, 'jobs process ready');
 

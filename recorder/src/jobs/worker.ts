@@ -36,7 +36,11 @@ export interface StartJobWorkersOptions {
   mailer?: AttachmentMailer | null;
   /** Run server-side face checks on finalised camera recordings. Default true. */
   faceSampling?: boolean;
-  /** Finish sessions left in progress after their exam ended (default on). */
+  /**
+   * Finish sessions left in progress after their exam ended, every minute. Off unless asked
+   * (the process entry points turn it on): it rewrites whatever the database holds, which a
+   * test's hand-made history must not have changed under it.
+   */
   overdueSweep?: boolean;
   /** Candidates' reference photos (compared with the camera when no verification photo exists); default none. */
   photosDir?: string | null;
@@ -101,7 +105,7 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     await runHonestyRecompute({ db: opts.db, logger }, data);
   });
 
-  const stopSweep = opts.overdueSweep === false ? () => {} : startOverdueSweep(opts.db, logger);
+  const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger) : () => {};
 
   if (opts.requeueStopped ?? true) {
     const n = await requeueStoppedRecordings(opts.db, opts.queue);
