@@ -189,3 +189,14 @@ export async function sessionFaceReference(db: Kysely<DB>, sessionId: string): P
     .executeTakeFirst();
   return { verificationPhotoPath: verification?.facePhotoPath ?? null, referencePhotoPath: candidate?.referencePhotoPath ?? null };
 }
+
+/** How many findings of one source a session holds (the per-session cap on what a page may store). */
+export async function countViolations(db: Kysely<DB>, sessionId: string, source: ViolationSource): Promise<number> {
+  const row = await db
+    .selectFrom('violations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('sessionId', '=', sessionId)
+    .where('source', '=', source)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

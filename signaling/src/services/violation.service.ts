@@ -19,6 +19,7 @@ import type { Kysely } from 'kysely';
 import {
   VIOLATION_CATEGORY,
   closeOpenViolations,
+  countViolations,
   endViolation,
   recomputeSessionHonesty,
   recordViolation,
@@ -63,6 +64,9 @@ export function violationView(v: ViolationRow): ViolationView {
   };
 }
 
+/** Most findings from the candidate's page one session may hold. */
+export const MAX_CLIENT_FINDINGS_PER_SESSION = 1000;
+
 export class ViolationService {
   readonly #timers = new Map<string, NodeJS.Timeout>();
 
@@ -81,6 +85,11 @@ export class ViolationService {
       throw new RequestError('bad_request', 'endedAt is before startedAt');
     }
     const ctx = await this.#liveContext(sessionId);
+    // The rate limit bounds the speed; this bounds the total a page can pile onto a session
+    // (touching findings merge, so an honest page stays far below it).
+    if ((await countViolations(this.deps.db, sessionId, 'client')) >= MAX_CLIENT_FINDINGS_PER_SESSION) {
+      throw new RequestError('rate_limited', `this session already holds ${MAX_CLIENT_FINDINGS_PER_SESSION} findings from the page; no more are stored`);
+    }
     const now = this.#now();
     const startsAt = this.#instant(req.startedAt, ctx.since, now, 'startedAt');
     const endsAt = req.endedAt === null ? null : this.#instant(req.endedAt, ctx.since, now, 'endedAt');
