@@ -29,7 +29,7 @@ describe('findings per session', () => {
     const base = Date.now() - 3_600_000;
     const row = (i: number, source: 'client' | 'server') => ({
       sessionId,
-      type: 'paste',
+      type: 'paste' as const,
       category: 'behaviour' as const,
       startsAt: new Date(base + i * 60_000),
       endsAt: new Date(base + i * 60_000 + 1000),
