@@ -23,9 +23,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { activityStatistics, createReportExport, getReportExport, streamExamReportRows, type StatisticsFilters } from '@proctor/db';
-import { createTestDatabase, generateScaleAttempts, generateScaleData } from '@proctor/db/testing';
+import { generateScaleAttempts } from '@proctor/db/testing';
 // The job's own module, not the package index: the measured RSS is the export's, not that
 // of mediasoup and the Chromium driver, which the index also loads.
+import { generateLogged, load, log, scratchDatabase } from '../scratch-db.ts';
 import { exportReport } from '@proctor/recorder/export-report';
 
 const { values } = parseArgs({
@@ -42,8 +43,6 @@ for (const [name, n] of Object.entries({ sessions, violations, rows: wantedRows 
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const DAY_MS = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -63,20 +62,11 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peak: 
   }
 }
 
-const t = await createTestDatabase();
 const reportsDir = await mkdtemp(path.join(tmpdir(), 'bench-export-'));
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`[bench:export] ${signal}: dropping the scratch database`);
-    void Promise.all([t.drop(), rm(reportsDir, { recursive: true, force: true })]).finally(() => process.exit(130));
-  });
-}
+const t = await scratchDatabase('bench:export', () => rm(reportsDir, { recursive: true, force: true }));
 try {
   const now = new Date();
-  const started = performance.now();
-  log(`[bench:export] generating ${sessions} sessions and ${violations} violations (load average ${load()})`);
-  const sample = await generateScaleData(t.db, { sessions, violations, now, onProgress: (step, ms) => log(`  ${step}: ${(ms / 1000).toFixed(1)} s`) });
-  log(`[bench:export] generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const sample = await generateLogged(t, 'bench:export', { sessions, violations, now });
 
   // The latest whole days (before today's live exams) that hold at least --rows sessions.
   const admin = { userId: sample.adminUserId, role: 'admin' as const };

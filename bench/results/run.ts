@@ -5,9 +5,8 @@
 // then --rounds more times, timed. Progress goes to stderr; the last stdout line is one
 // JSON object: {"sessions","violations","queries","p50ms","p95ms","maxms","worstQuery"}.
 // The database is dropped at the end, also on failure.
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createTestDatabase, generateScaleData } from '@proctor/db/testing';
+import { generateLogged, load, log, percentile, scratchDatabase } from '../scratch-db.ts';
 import { queryMix } from './queries.ts';
 
 const { values } = parseArgs({
@@ -24,32 +23,10 @@ for (const [name, n] of Object.entries({ sessions, violations, rounds })) {
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-const t = await createTestDatabase();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    // drop() waits for the statement in flight, then removes the scratch database.
-    log(`[bench:results] ${signal}: dropping the scratch database`);
-    void t.drop().finally(() => process.exit(130));
-  });
-}
+const t = await scratchDatabase('bench:results');
 try {
   const now = new Date();
-  const started = performance.now();
-  log(`[bench:results] generating ${sessions} sessions and ${violations} violations (load average ${load()})`);
-  const sample = await generateScaleData(t.db, {
-    sessions,
-    violations,
-    now,
-    onProgress: (step, ms) => log(`  ${step}: ${(ms / 1000).toFixed(1)} s`),
-  });
-  log(`[bench:results] generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const sample = await generateLogged(t, 'bench:results', { sessions, violations, now });
 
   const mix = queryMix(t.db, sample, now);
   log(`[bench:results] warm-up: ${mix.length} queries`);

@@ -7,9 +7,9 @@
 // goes to stderr; the last stdout line is one JSON object:
 // {"sessions","violations","attempts","connectionEvents","queries","p50ms","p95ms","maxms","worstQuery","timedOut"}.
 // The database is dropped at the end, also on failure.
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createTestDatabase, generateScaleAttempts, generateScaleConnectionEvents, generateScaleData } from '@proctor/db/testing';
+import { generateScaleAttempts, generateScaleConnectionEvents } from '@proctor/db/testing';
+import { generateLogged, load, log, percentile, scratchDatabase } from '../scratch-db.ts';
 import { queryMix } from './queries.ts';
 
 const { values } = parseArgs({
@@ -26,33 +26,13 @@ for (const [name, n] of Object.entries({ sessions, violations, rounds })) {
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-const t = await createTestDatabase();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`[bench:statistics] ${signal}: dropping the scratch database`);
-    void t.drop().finally(() => process.exit(130));
-  });
-}
+const t = await scratchDatabase('bench:statistics');
 try {
   const now = new Date();
+  const sample = await generateLogged(t, 'bench:statistics', { sessions, violations, now });
   let started = performance.now();
-  log(`[bench:statistics] generating ${sessions} sessions and ${violations} violations (load average ${load()})`);
-  const sample = await generateScaleData(t.db, {
-    sessions,
-    violations,
-    now,
-    onProgress: (step, ms) => log(`  ${step}: ${(ms / 1000).toFixed(1)} s`),
-  });
-  log(`[bench:statistics] sessions and violations in ${seconds(started)} s`);
-  started = performance.now();
   const { attempts } = await generateScaleAttempts(t.db, { from: new Date(0), to: new Date(now.getTime() + 86_400_000) });
   log(`[bench:statistics] ${attempts} attempts (with recordings) in ${seconds(started)} s`);
   started = performance.now();

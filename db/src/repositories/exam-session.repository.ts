@@ -15,9 +15,11 @@ export interface SessionForJoin {
   examEndsAt: Date;
   examArchived: boolean;
   proctoringMode: ProctoringMode;
+  /** Relative to the photos directory; null when the admin uploaded none (verification). */
+  referencePhotoPath: string | null;
 }
 
-/** What the signaling server needs to admit a candidate into a session. */
+/** What the signaling server needs to admit a candidate into a session (media join and the candidate journey). */
 export function getSessionForJoin(db: Kysely<DB>, sessionId: string): Promise<SessionForJoin | undefined> {
   return db
     .selectFrom('examSessions as s')
@@ -36,6 +38,7 @@ export function getSessionForJoin(db: Kysely<DB>, sessionId: string): Promise<Se
       'e.endsAt as examEndsAt',
       eb('e.archivedAt', 'is not', null).$castTo<boolean>().as('examArchived'),
       'e.proctoringMode',
+      'c.referencePhotoPath',
     ])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();

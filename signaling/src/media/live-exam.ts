@@ -6,6 +6,8 @@ import type { CandidatePeer, PeerState, ProducerInfo } from '../contract/events.
 export interface CandidateLive {
   sessionId: string;
   candidateName: string;
+  /** For the action archive (who finished the exam). */
+  candidateIin: string;
   socketId: string;
   peer: MediaPeer | undefined;
   attemptId: string | undefined;

@@ -104,6 +104,7 @@ export class MediaService {
     const live: CandidateLive = {
       sessionId: session.sessionId,
       candidateName: session.candidateName,
+      candidateIin: session.candidateIin,
       socketId: caller.socketId,
       peer,
       attemptId: attempt.id,
@@ -129,11 +130,10 @@ export class MediaService {
     await this.#dropCandidate(exam, live, 'finished');
     const at = new Date();
     await markFinished(this.deps.db, live.sessionId, at);
-    const session = await getSessionForJoin(this.deps.db, live.sessionId);
     await appendAction(this.deps.db, {
       actorUserId: null,
       actorName: live.candidateName,
-      actorIin: session?.candidateIin ?? null,
+      actorIin: live.candidateIin,
       sessionId: live.sessionId,
       action: 'candidate.finished',
       details: { attempt: live.attemptNumber },

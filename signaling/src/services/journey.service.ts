@@ -16,14 +16,14 @@ import type { Logger } from 'pino';
 import {
   CONSENT_ACTION,
   appendAction,
-  getJourneySession,
+  getSessionForJoin,
   hasConsent,
   insertConnectionEvent,
   insertVerification,
   latestVerification,
   resolveConnectionFailures,
   type DB,
-  type JourneySession,
+  type SessionForJoin,
   type Verification,
   type VerificationResult,
 } from '@proctor/db';
@@ -195,14 +195,14 @@ export class JourneyService {
     await fs.rename(temporary, absolute);
   }
 
-  async #session(sessionId: string): Promise<JourneySession> {
-    const s = await getJourneySession(this.deps.db, sessionId);
+  async #session(sessionId: string): Promise<SessionForJoin> {
+    const s = await getSessionForJoin(this.deps.db, sessionId);
     if (!s) throw new HttpError(404, 'not_found', 'This exam session does not exist.');
     return s;
   }
 
   /** The session, if the candidate may still act on it. */
-  async #open(sessionId: string): Promise<JourneySession> {
+  async #open(sessionId: string): Promise<SessionForJoin> {
     const s = await this.#session(sessionId);
     if (s.archived || s.examArchived || s.status === 'finished') {
       throw new HttpError(403, 'forbidden', 'This exam session is closed.');
