@@ -19,11 +19,13 @@
  *   even write a VP8 WebM header before it has seen one: "dimensions not set").
  * - Stop: 'q' on stdin is only read between packets, so it is sent while media still
  *   flows (consumer open); if ffmpeg is still running after a grace period (no packets,
- *   or still probing) SIGINT follows, twice: the first only ends ffmpeg's main loop at
- *   the next packet, which never comes once the producer is gone; the second fires its
- *   interrupt callback, which aborts the blocked read but also the writes, so the file
- *   then lacks its trailer (no duration, no cues; the finalise job repairs that).
- *   SIGKILL at a deadline. The consumer and transport are closed once ffmpeg is gone.
+ *   or still probing) SIGINT follows; it only ends ffmpeg's main loop at the next packet,
+ *   which never comes once the producer is gone, so SIGKILL follows at a deadline. The
+ *   file then lacks its trailer (no duration, no cues; the finalise job repairs that).
+ *   Not a second SIGINT: it fires ffmpeg's interrupt callback, which also aborts writes
+ *   half-way and once left a cluster with a garbage timestamp (a 12 s file probed as
+ *   7580 s). ffmpeg blocked in its read has flushed everything, so SIGKILL loses nothing
+ *   beyond the open cluster. The consumer and transport are closed once ffmpeg is gone.
  * - `-cluster_time_limit 100 -flush_packets 1`: the Matroska muxer holds the open
  *   cluster in memory, so this bounds what an interrupted or killed ffmpeg (or a crashed
  *   node) loses to about 0.1 s; with 1 s clusters every recording ended 1 s short
@@ -338,10 +340,6 @@ export class StreamRecorder extends EventEmitter<StreamRecorderEvents> {
       if (!(await this.waitExit(this.opts.quitGraceMs ?? 1000))) {
         stoppedBy = 'SIGINT';
         child.kill('SIGINT');
-        // ffmpeg's interrupt callback fires only from the second signal on (the first just
-        // ends the main loop between packets), so with no packets arriving, one SIGINT
-        // leaves it blocked in the read and the SIGKILL below would cost the last cluster.
-        if (!(await this.waitExit(300))) child.kill('SIGINT');
         if (!(await this.waitExit(this.opts.killTimeoutMs ?? 5000))) {
           stoppedBy = 'SIGKILL';
           this.logger.warn('ffmpeg ignored SIGINT; killing it (the file will lack its trailer until finalised)');
