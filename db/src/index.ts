@@ -10,6 +10,7 @@ export * from './violation-types.ts';
 export * from './report-exports.ts';
 export * from './honesty.ts';
 export * from './verification-results.ts';
+export * from './data-protection.ts';
 
 export * from './repositories/action-log.repository.ts';
 export * from './repositories/admin-list.ts';
@@ -37,5 +38,9 @@ export * from './repositories/user.repository.ts';
 export * from './repositories/user-session.repository.ts';
 export * from './repositories/violation.repository.ts';
 export * from './repositories/verification.repository.ts';
+export * from './repositories/data-removal.repository.ts';
+export * from './repositories/evidence.repository.ts';
+export * from './repositories/personal-data.repository.ts';
+export * from './repositories/rate-limit.repository.ts';
 
 export * from './seed/index.ts';

@@ -19,6 +19,7 @@ import type {
 import type { ViolationType, ViolationWeights } from './violation-types.ts';
 import type { ReportExportKind, ReportExportStatus } from './report-exports.ts';
 import type { VerificationResult } from './verification-results.ts';
+import type { EvidenceAction, EvidenceKind, RemovalReason, RetainedKind } from './data-protection.ts';
 
 /** timestamptz: pg returns Date; a Date or ISO string may be written. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -106,6 +107,11 @@ export interface ExamsTable {
   countTechnical: WithDefault<boolean>;
   archivedAt: Timestamp | null;
   createdAt: DefaultTimestamp;
+  // Data protection (migration 0016): days after the exam's end each kind is kept; null = until erased.
+  retentionRecordingsDays: WithDefault<number | null>;
+  retentionSnapshotsDays: WithDefault<number | null>;
+  retentionPhotosDays: WithDefault<number | null>;
+  retentionViolationsDays: WithDefault<number | null>;
 }
 
 export interface ExamProctorsTable {
@@ -116,12 +122,15 @@ export interface ExamProctorsTable {
 export interface CandidatesTable {
   id: Generated<string>;
   fullName: string;
-  iin: string;
+  /** null only once the candidate is erased (migration 0016). */
+  iin: string | null;
   groupId: string | null;
   referencePhotoPath: string | null;
   email: string | null;
   archivedAt: Timestamp | null;
   createdAt: DefaultTimestamp;
+  /** Set by an erasure (migration 0016): the name is a pseudonym, IIN, e-mail and photo are gone. */
+  erasedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ExamSessionsTable {
@@ -280,6 +289,59 @@ export interface CandidateResultsTable {
   undecidedCount: ColumnType<number, never, never>;
 }
 
+// ---------------------------------------------------------------------------------------
+// Data protection (migration 0016): retention, erasure, evidence chain, shared rate limits.
+
+/** What retention or an erasure removed from a session; read by reports and jobs. */
+export interface SessionDataRemovalsTable {
+  sessionId: string;
+  kind: RetainedKind;
+  reason: RemovalReason;
+  items: WithDefault<number>;
+  removedAt: DefaultTimestamp;
+}
+
+/** Counts of a session's removed violations per type, so statistics keep adding them up. */
+export interface ViolationTalliesTable {
+  sessionId: string;
+  type: string;
+  category: ViolationCategory;
+  n: number;
+}
+
+/** Public keys (Ed25519, SPKI PEM) of the processes that sign evidence; id = SHA-256 of the DER. */
+export interface EvidenceKeysTable {
+  id: string;
+  publicKey: string;
+  nodeId: string;
+  createdAt: DefaultTimestamp;
+}
+
+/** One entry of a session's evidence chain (append-only; see recorder/src/evidence/). */
+export interface EvidenceItemsTable {
+  sessionId: string;
+  seq: number;
+  kind: EvidenceKind;
+  itemId: string;
+  action: EvidenceAction;
+  /** SHA-256 (hex) of the item's content when sealed; null for a removal. */
+  digest: string | null;
+  reason: string | null;
+  recordedAt: Timestamp;
+  prevHash: string | null;
+  entryHash: string;
+  /** Ed25519 signature of entry_hash, base64. */
+  signature: string;
+  keyId: string;
+}
+
+/** Fixed-window request counters per key (route + client address), shared by all nodes. */
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  resetsAt: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   passwordResets: PasswordResetsTable;
@@ -300,6 +362,12 @@ export interface DB {
   reportExports: ReportExportsTable;
   sessionStatistics: SessionStatisticsTable;
   actionLog: ActionLogTable;
+  // Data protection (migration 0016)
+  sessionDataRemovals: SessionDataRemovalsTable;
+  violationTallies: ViolationTalliesTable;
+  evidenceKeys: EvidenceKeysTable;
+  evidenceItems: EvidenceItemsTable;
+  rateLimitHits: RateLimitHitsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -321,3 +389,5 @@ export type ConnectionEvent = Selectable<ConnectionEventsTable>;
 export type Verification = Selectable<VerificationsTable>;
 export type ReportExport = Selectable<ReportExportsTable>;
 export type ActionLogEntry = Selectable<ActionLogTable>;
+export type EvidenceItem = Selectable<EvidenceItemsTable>;
+export type SessionDataRemoval = Selectable<SessionDataRemovalsTable>;

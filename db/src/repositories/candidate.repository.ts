@@ -33,7 +33,8 @@ export async function upsertCandidateByIin(db: Kysely<DB>, input: UpsertCandidat
 export interface CandidateListItem {
   id: string;
   fullName: string;
-  iin: string;
+  /** null once erased. */
+  iin: string | null;
   groupId: string | null;
   groupName: string | null;
   email: string | null;
@@ -144,6 +145,7 @@ export function getCandidatesByIins(db: Kysely<DB>, iins: string[]): Promise<Can
     .selectFrom('candidates')
     .select(['id', 'iin', 'fullName', 'groupId', 'email', 'referencePhotoPath', 'archivedAt'])
     .where('iin', 'in', iins)
+    .$narrowType<{ iin: string }>()
     .execute();
 }
 

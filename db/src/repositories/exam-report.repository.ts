@@ -12,7 +12,8 @@ import { type StatisticsFilters, type StatisticsViewer, inLocalRange, sessionSco
 export interface ExamReportRow {
   sessionId: string;
   candidateName: string;
-  iin: string;
+  /** null for an erased candidate. */
+  iin: string | null;
   groupName: string | null;
   examName: string;
   disciplineName: string;
@@ -59,9 +60,10 @@ export async function countExamReportRows(db: Kysely<DB>, viewer: StatisticsView
 }
 
 function reportQuery(db: Kysely<DB>, viewer: StatisticsViewer, filters: StatisticsFilters) {
-  // One pass over the session's violations counts every type (FILTER per type).
+  // One pass over the session's violations counts every type (FILTER per type); violations
+  // deleted under retention or erasure count through their tallies (migration 0016).
   const perType = sql.join(
-    VIOLATION_TYPES.map((type) => sql`count(*) FILTER (WHERE v.type = ${sql.lit(type)})::int`),
+    VIOLATION_TYPES.map((type) => sql`coalesce(sum(v.n) FILTER (WHERE v.type = ${sql.lit(type)}), 0)::int`),
   );
   return db
     .selectFrom('examSessions as s')
@@ -100,7 +102,9 @@ function reportQuery(db: Kysely<DB>, viewer: StatisticsViewer, filters: Statisti
       's.reviewStatus',
       's.archived',
       // Per type, then the total as the last element: one read of the session's violations.
-      sql<number[]>`(SELECT ARRAY[${perType}, count(*)::int] FROM violations v WHERE v.session_id = s.id)`.as('violationCounts'),
+      sql<number[]>`(SELECT ARRAY[${perType}, coalesce(sum(v.n), 0)::int] FROM (
+        SELECT type, 1 AS n FROM violations WHERE session_id = s.id
+        UNION ALL SELECT type, n FROM violation_tallies WHERE session_id = s.id) v)`.as('violationCounts'),
       sql<number>`(SELECT count(*)::int FROM attempts a WHERE a.session_id = s.id)`.as('attempts'),
       'rec.cameraMs',
       'rec.screenMs',
@@ -226,7 +230,8 @@ export interface GradeSheetHeader {
 export interface GradeSheetRow {
   sessionId: string;
   candidateName: string;
-  iin: string;
+  /** null for an erased candidate. */
+  iin: string | null;
   groupName: string | null;
   status: SessionStatus;
   startedAt: Date | null;

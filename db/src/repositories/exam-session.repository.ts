@@ -41,6 +41,9 @@ export function getSessionForJoin(db: Kysely<DB>, sessionId: string): Promise<Se
       'c.referencePhotoPath',
     ])
     .where('s.id', '=', sessionId)
+    // An erased candidate's links no longer open anything (their IIN is gone too).
+    .where('c.erasedAt', 'is', null)
+    .$narrowType<{ candidateIin: string }>()
     .executeTakeFirst();
 }
 

@@ -3,10 +3,12 @@
 import type { Kysely } from 'kysely';
 import { computeHonesty, type HonestyBreakdown } from '../honesty.ts';
 import type { DB } from '../schema.ts';
+import { isDataRemoved } from './data-removal.repository.ts';
 
 /**
- * The explained honesty of one session, or null when the session does not exist or has not
- * started. A session still in progress is measured up to now.
+ * The explained honesty of one session, or null when the session does not exist, has not
+ * started, or its violations were deleted (retention, erasure: the stored honesty stands,
+ * but nothing is left to explain it with). A session still in progress is measured up to now.
  */
 export async function sessionHonestyBreakdown(db: Kysely<DB>, sessionId: string, now: Date = new Date()): Promise<HonestyBreakdown | null> {
   const session = await db
@@ -16,6 +18,7 @@ export async function sessionHonestyBreakdown(db: Kysely<DB>, sessionId: string,
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
   if (!session?.startedAt) return null;
+  if (await isDataRemoved(db, sessionId, 'violations')) return null;
   const violations = await db
     .selectFrom('violations')
     .select(['type', 'category', 'startsAt', 'endsAt'])
@@ -30,8 +33,16 @@ export async function sessionHonestyBreakdown(db: Kysely<DB>, sessionId: string,
   });
 }
 
-/** Recomputes and stores the session's honesty; returns it (null when the session has not started). */
+/**
+ * Recomputes and stores the session's honesty; returns it (null when the session has not
+ * started). A session whose violations were deleted keeps its stored honesty: recomputing
+ * it from nothing would turn every verdict into 100.
+ */
 export async function recomputeSessionHonesty(db: Kysely<DB>, sessionId: string, now: Date = new Date()): Promise<number | null> {
+  if (await isDataRemoved(db, sessionId, 'violations')) {
+    const row = await db.selectFrom('examSessions').select('honesty').where('id', '=', sessionId).executeTakeFirst();
+    return row?.honesty ?? null;
+  }
   const breakdown = await sessionHonestyBreakdown(db, sessionId, now);
   if (!breakdown) return null;
   await db

@@ -338,7 +338,8 @@ const CANDIDATE_ORDER: Record<CandidateStatsSortKey, string[]> = {
 /**
  * §4.5: one row per candidate over their sessions started in the range: how many, mean
  * honesty, violations by type and the decisions taken. Totals per candidate come from the
- * per-session counts of migration 0009; the split by type is counted for the page only.
+ * per-session counts of migration 0009; the split by type is counted for the page only, with
+ * the tallies of violations deleted under retention or erasure (migration 0016).
  */
 export async function candidateStatistics(
   db: Kysely<DB>,
@@ -390,8 +391,10 @@ export async function candidateStatistics(
     ? (
         await bounded(db, (trx) =>
           sql<{ candidateId: string; type: string; n: number }>`
-            SELECT m.candidate_id, v.type, count(*)::int AS n
-            FROM (${matching}) m JOIN violations v ON v.session_id = m.id
+            SELECT m.candidate_id, v.type, sum(v.n)::int AS n
+            FROM (${matching}) m
+            JOIN (SELECT session_id, type, 1 AS n FROM violations
+                  UNION ALL SELECT session_id, type, n FROM violation_tallies) v ON v.session_id = m.id
             WHERE m.candidate_id = ANY(${candidateIds}::uuid[])
             GROUP BY 1, 2`.execute(trx),
         )
