@@ -61,3 +61,6 @@ export {
 export { BACKGROUNDS, type ClipScene, type Crop, makeClip, makePhoto, PORTRAITS } from './face/sample-pictures.ts';
 export { enqueueFaceSamplingAfterFinalise, sampleFaces, type SampleFacesOutcome } from './jobs/sample-faces.ts';
 export { runHonestyRecompute } from './jobs/recompute-honesty.ts';
+export * from './evidence/index.ts';
+export { DATA_DELETED, type RemovalActor, type RemovalDeps, type RemovalOutcome, removeSessionData, SYSTEM_ACTOR } from './data-protection/remove-session-data.ts';
+export { type RetentionCounts, runRetention, startRetentionSchedule } from './jobs/retention.ts';

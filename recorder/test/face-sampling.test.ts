@@ -18,6 +18,7 @@ import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
 import { pino } from 'pino';
 import { probe, resolveFfmpeg } from '../src/ffmpeg.ts';
 import { sampleFaces } from '../src/jobs/sample-faces.ts';
+import { EvidenceSigner } from '../src/evidence/signer.ts';
 import { startJobWorkers } from '../src/jobs/worker.ts';
 import { createJobQueue } from '../src/queue.ts';
 import { makeClip, makePhoto, PORTRAITS, type ClipScene } from '../src/face/sample-pictures.ts';
@@ -92,7 +93,7 @@ describe('server-side face sampling', () => {
   });
 
   it('compares the face with the verified one: same person passes, another person and two people are flagged', async () => {
-    const deps = { db: t.db, recordingsDir, photosDir: null, ffmpeg, logger };
+    const deps = { db: t.db, recordingsDir, photosDir: null, ffmpeg, logger, signer: await EvidenceSigner.generate('test').register(t.db) };
     const verify = async (sessionId: string) => {
       const rel = `${sessionId}/verification.jpg`;
       await makePhoto(ffmpeg.ffmpeg, path.join(recordingsDir, rel), PORTRAITS.manReference);

@@ -17,6 +17,7 @@ import { seedReviewSession, type ReviewSession } from '../../tests/support/revie
 import { resolveFfmpeg } from '../src/ffmpeg.ts';
 import { enqueueMissingSnapshots, snapshotRelativePath, snapshotViolations } from '../src/jobs/snapshot-violations.ts';
 import { startJobWorkers } from '../src/jobs/worker.ts';
+import { EvidenceSigner } from '../src/evidence/signer.ts';
 import { createJobQueue } from '../src/queue.ts';
 
 const run = promisify(execFile);
@@ -102,7 +103,7 @@ describe('violation snapshots', () => {
       .insertInto('violations')
       .values({ id: lonely, sessionId: review.sessionId, attemptId: null, type: 'focus_lost', category: 'behaviour', startsAt: at, endsAt: null, source: 'client' })
       .execute();
-    const outcome = await snapshotViolations({ db: tdb.db, recordingsDir: dir, ffmpeg, logger }, { sessionId: review.sessionId });
+    const outcome = await snapshotViolations({ db: tdb.db, recordingsDir: dir, ffmpeg, logger, signer: await EvidenceSigner.generate('test').register(tdb.db) }, { sessionId: review.sessionId });
     assert.deepEqual(outcome, { taken: 0, skipped: 1 });
     const row = (await listPhotoViolations(tdb.db, review.sessionId)).find((v) => v.id === lonely);
     assert.equal(row?.snapshotPath, null);

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   // Started after the node so e-mail jobs (photo reports) send through its mailer (SMTP_URL or /dev/mail).
   const jobs = inlineJobs
-    ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }), mailer: node.mailer, overdueSweep: true })
+    ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }), mailer: node.mailer, overdueSweep: true, retentionSchedule: true, evidenceSigner: node.evidenceSigner })
     : undefined;
 
   log.info({ url: cfg.publicUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs }, 'media node ready');

@@ -42,6 +42,11 @@ export async function listRetentionDue(db: Kysely<DB>, kind: RetainedKind, now: 
   return rows.map((r) => ({ sessionId: r.sessionId, examId: r.examId, kind, retentionDays: r.retentionDays as number }));
 }
 
+/** Serialises removals of one session's data until the transaction ends (retention runs, erasures). */
+export async function lockSessionDataRemoval(trx: Kysely<DB>, sessionId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('data-removal:' || ${sessionId}))`.execute(trx);
+}
+
 /** Records that a session's `kind` is gone (the first removal wins; an erasure after retention keeps the retention date). */
 export async function markDataRemoved(
   db: Kysely<DB>,

@@ -36,22 +36,21 @@ export function listEvidenceEntries(db: Kysely<DB>, sessionId: string): Promise<
   return db.selectFrom('evidenceItems').selectAll().where('sessionId', '=', sessionId).orderBy('seq').execute();
 }
 
-/** Items of a kind whose latest entry is `sealed` (still expected to exist unchanged). */
-export async function sealedEvidenceItemIds(db: Kysely<DB>, sessionId: string, kind: EvidenceKind): Promise<Set<string>> {
+export interface EvidenceState {
+  action: 'sealed' | 'removed';
+  digest: string | null;
+}
+
+/** The latest entry of every item of a kind in a session's chain, by item id. */
+export async function latestEvidenceStates(db: Kysely<DB>, sessionId: string, kind: EvidenceKind): Promise<Map<string, EvidenceState>> {
   const rows = await db
     .selectFrom('evidenceItems')
-    .select(['itemId', 'action'])
+    .select(['itemId', 'action', 'digest'])
     .distinctOn('itemId')
     .where('sessionId', '=', sessionId)
     .where('kind', '=', kind)
     .orderBy('itemId')
     .orderBy('seq', 'desc')
     .execute();
-  return new Set(rows.filter((r) => r.action === 'sealed').map((r) => r.itemId));
-}
-
-/** Items of a kind that appear in the chain at all (sealed or removed). */
-export async function chainedEvidenceItemIds(db: Kysely<DB>, sessionId: string, kind: EvidenceKind): Promise<Set<string>> {
-  const rows = await db.selectFrom('evidenceItems').select('itemId').distinct().where('sessionId', '=', sessionId).where('kind', '=', kind).execute();
-  return new Set(rows.map((r) => r.itemId));
+  return new Map(rows.map((r) => [r.itemId, { action: r.action, digest: r.digest }]));
 }

@@ -121,18 +121,19 @@ export function listViolationRows(db: Kysely<DB>, sessionId: string): Promise<Vi
   return db.selectFrom('violations').selectAll().where('sessionId', '=', sessionId).orderBy('startsAt').orderBy('id').execute();
 }
 
-/** Removes a source's findings of some types starting in a time range (re-running server sampling on a recording). */
-export async function deleteViolationsInRange(db: Kysely<DB>, input: { sessionId: string; source: ViolationSource; types: ViolationType[]; from: Date; to: Date }): Promise<number> {
-  if (input.types.length === 0) return 0;
-  const r = await db
+/** Removes a source's findings of some types starting in a time range (re-running server sampling on a recording); returns their ids. */
+export async function deleteViolationsInRange(db: Kysely<DB>, input: { sessionId: string; source: ViolationSource; types: ViolationType[]; from: Date; to: Date }): Promise<string[]> {
+  if (input.types.length === 0) return [];
+  const rows = await db
     .deleteFrom('violations')
     .where('sessionId', '=', input.sessionId)
     .where('source', '=', input.source)
     .where('type', 'in', input.types)
     .where('startsAt', '>=', input.from)
     .where('startsAt', '<=', input.to)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export interface ViolationContext {

@@ -7,26 +7,32 @@
 import type { Logger } from 'pino';
 import { finishOverdueSessions, recomputeSessionHonesty } from '@proctor/db';
 import type { Db } from '../db.ts';
+import { sealSessionViolations } from '../evidence/seal.ts';
+import type { EvidenceSigner } from '../evidence/signer.ts';
 
 /** Candidates may still be uploading or reconnecting just after the end: wait this long. */
 export const OVERDUE_GRACE_MS = 15 * 60_000;
 export const OVERDUE_SWEEP_MS = 60_000;
 
-export async function sweepOverdueSessions(db: Db, logger: Logger, now = new Date()): Promise<number> {
+export async function sweepOverdueSessions(db: Db, logger: Logger, now = new Date(), signer?: EvidenceSigner): Promise<number> {
   const ids = await finishOverdueSessions(db, now, OVERDUE_GRACE_MS);
-  // Honesty is a share of the session's time: settle it on the final duration.
-  for (const id of ids) await recomputeSessionHonesty(db, id, now);
+  // Honesty is a share of the session's time: settle it on the final duration. The
+  // violations are final now too: seal them (their recordings settled long ago).
+  for (const id of ids) {
+    await recomputeSessionHonesty(db, id, now);
+    if (signer) await sealSessionViolations({ db, signer }, id);
+  }
   if (ids.length > 0) logger.info({ count: ids.length }, 'finished sessions left in progress after their exam ended');
   return ids.length;
 }
 
 /** Starts the periodic sweep; the returned function stops it. */
-export function startOverdueSweep(db: Db, logger: Logger, everyMs = OVERDUE_SWEEP_MS): () => void {
+export function startOverdueSweep(db: Db, logger: Logger, signer?: EvidenceSigner, everyMs = OVERDUE_SWEEP_MS): () => void {
   let running = false;
   const tick = () => {
     if (running) return;
     running = true;
-    sweepOverdueSessions(db, logger)
+    sweepOverdueSessions(db, logger, new Date(), signer)
       .catch((err: unknown) => logger.warn({ err }, 'overdue session sweep failed'))
       .finally(() => (running = false));
   };

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     mailer: process.env.SMTP_URL ? smtpAttachmentMailer(process.env.SMTP_URL, process.env.MAIL_FROM ?? 'Proctor <no-reply@localhost>') : null,
     concurrency: Number(process.env.JOBS_CONCURRENCY ?? 2),
     overdueSweep: true,
+    retentionSchedule: true,
   });
   log.info({ backend: queue.backend, recordingsDir }, 'jobs process ready');
 

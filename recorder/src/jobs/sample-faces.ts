@@ -20,6 +20,8 @@ import {
   sessionFaceReference,
 } from '@proctor/db';
 import { UnrecoverableError } from 'bullmq';
+import { recordEvidenceRemoval, sealSessionViolations } from '../evidence/seal.ts';
+import type { EvidenceSigner } from '../evidence/signer.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
 import type { FfmpegPaths } from '../ffmpeg.ts';
@@ -39,6 +41,8 @@ export interface SampleFacesDeps {
   photosDir: string | null;
   ffmpeg: FfmpegPaths;
   logger: Logger;
+  /** Records replaced findings in the session's evidence chain and seals the new ones. */
+  signer: EvidenceSigner;
 }
 
 export interface SampleFacesOutcome {
@@ -99,15 +103,18 @@ export async function sampleFaces(deps: SampleFacesDeps, payload: FaceSamplingPa
 
   const origin = row.startedAt.getTime();
   await inTransaction(deps.db, async (trx) => {
-    await deleteViolationsInRange(trx, {
+    const replaced = await deleteViolationsInRange(trx, {
       sessionId: row.sessionId,
       source: 'server',
       types: [...FACE_TYPES],
       from: row.startedAt,
       to: new Date(origin + durationMs),
     });
+    // The chain learns that this re-analysis, not someone else, replaced those findings.
+    await recordEvidenceRemoval({ db: trx, signer: deps.signer }, row.sessionId, 'violation', replaced, 'resampled');
+    const written: string[] = [];
     for (const i of intervals) {
-      await recordViolation(trx, {
+      const { violation } = await recordViolation(trx, {
         sessionId: row.sessionId,
         attemptId: row.attemptId,
         type: i.type,
@@ -117,7 +124,9 @@ export async function sampleFaces(deps: SampleFacesDeps, payload: FaceSamplingPa
         confidence: Math.round(i.confidence * 1000) / 1000,
         source: 'server',
       });
+      written.push(violation.id);
     }
+    await sealSessionViolations({ db: trx, signer: deps.signer }, row.sessionId, written);
   });
   await recomputeSessionHonesty(deps.db, row.sessionId);
   log.info({ frames: frames.length, intervals: intervals.length, withReference: reference !== null, ms: Date.now() - started }, 'camera recording sampled for faces');

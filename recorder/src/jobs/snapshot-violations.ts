@@ -14,19 +14,23 @@
  */
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { countUnsettledRecordings, listPhotoViolations, listRecordings, setViolationSnapshot, type RecordingListItem } from '@proctor/db';
+import { countUnsettledRecordings, isDataRemoved, listPhotoViolations, listRecordings, setViolationSnapshot, type RecordingListItem } from '@proctor/db';
 import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
 import { type FfmpegPaths, probe, run } from '../ffmpeg.ts';
 import type { JobQueue } from '../queue.ts';
 import { resolveRecordingPath } from './finalise-recording.ts';
 import { QUEUES, snapshotsJobId, type ViolationSnapshotsPayload } from './types.ts';
+import { sealFileEvidence, sealSessionViolations } from '../evidence/seal.ts';
+import type { EvidenceSigner } from '../evidence/signer.ts';
 
 export interface SnapshotDeps {
   db: Db;
   recordingsDir: string;
   ffmpeg: FfmpegPaths;
   logger: Logger;
+  /** Seals each snapshot as it is written (and the session's violations once it is finished). */
+  signer: EvidenceSigner;
 }
 
 export interface SnapshotOutcome {
@@ -59,6 +63,9 @@ async function durationMsOf(recording: RecordingListItem, file: string, ffprobe:
 export async function snapshotViolations(deps: SnapshotDeps, payload: ViolationSnapshotsPayload): Promise<SnapshotOutcome> {
   const { db, logger } = deps;
   const log = logger.child({ sessionId: payload.sessionId, job: 'snapshots' });
+  // Deleted under retention or erasure: never grabbed again from whatever is left.
+  if (await isDataRemoved(db, payload.sessionId, 'snapshots')) return { taken: 0, skipped: 0 };
+  await sealSessionViolations(deps, payload.sessionId);
   const [violations, recordings] = await Promise.all([listPhotoViolations(db, payload.sessionId), listRecordings(db, payload.sessionId)]);
   const usable = recordings.filter((r) => r.kind === 'video' && r.status !== 'failed' && r.status !== 'recording');
   let taken = 0;
@@ -99,6 +106,7 @@ export async function snapshotViolations(deps: SnapshotDeps, payload: ViolationS
       }
       await rename(tmp, target);
       await setViolationSnapshot(db, violation.id, relative);
+      await sealFileEvidence(deps, { sessionId: payload.sessionId, kind: 'snapshot', itemId: violation.id, relativePath: relative });
       taken++;
       grabbed = true;
       break;
@@ -115,6 +123,7 @@ export async function snapshotViolations(deps: SnapshotDeps, payload: ViolationS
  * unsettled) and when a photo report is opened.
  */
 export async function enqueueMissingSnapshots(db: Db, queue: JobQueue, sessionId: string): Promise<number> {
+  if (await isDataRemoved(db, sessionId, 'snapshots')) return 0;
   const [violations, recordings] = await Promise.all([listPhotoViolations(db, sessionId), listRecordings(db, sessionId)]);
   const missing = violations.filter((v) => !v.snapshotPath).map((v) => v.id);
   if (missing.length > 0) {

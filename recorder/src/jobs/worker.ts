@@ -18,6 +18,9 @@ import { reportsDirFromEnv } from '../reports/reports-dir.ts';
 import { QUEUES, finaliseJobId } from './types.ts';
 import { enqueueFaceSamplingAfterFinalise, sampleFaces } from './sample-faces.ts';
 import { runHonestyRecompute } from './recompute-honesty.ts';
+import { countUnsettledRecordings } from '@proctor/db';
+import { type EvidenceSigner, evidenceSignerFromEnv, sealRecordingEvidence, sealSessionViolations } from '../evidence/index.ts';
+import { startRetentionSchedule } from './retention.ts';
 
 export interface StartJobWorkersOptions {
   db: Db;
@@ -44,6 +47,13 @@ export interface StartJobWorkersOptions {
   overdueSweep?: boolean;
   /** Candidates' reference photos (compared with the camera when no verification photo exists); default none. */
   photosDir?: string | null;
+  /** Signs this process's evidence entries; default the key under DATA_DIR (EVIDENCE_SIGNING_KEY overrides). */
+  evidenceSigner?: EvidenceSigner;
+  /**
+   * Run the retention job (deletes what exams keep no longer) at start and then daily. Off
+   * unless asked, like the overdue sweep: the process entry points turn it on.
+   */
+  retentionSchedule?: boolean;
 }
 
 export interface JobWorkers {
@@ -62,14 +72,21 @@ export async function requeueStoppedRecordings(db: Db, queue: JobQueue): Promise
 export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<JobWorkers> {
   const ffmpeg = opts.ffmpeg ?? resolveFfmpeg();
   const logger = opts.logger.child({ component: 'jobs' });
-  const deps = { db: opts.db, recordingsDir: opts.recordingsDir, ffmpeg, logger };
+  const signer = await (opts.evidenceSigner ?? evidenceSignerFromEnv()).register(opts.db);
+  const deps = { db: opts.db, recordingsDir: opts.recordingsDir, ffmpeg, logger, signer };
 
   const faceSampling = opts.faceSampling ?? true;
   const finalise = opts.queue.process(
     QUEUES.finaliseRecording,
     async (data, ctx) => {
       const outcome = await finaliseRecording(deps, data, ctx);
-      // The session's last recording settled: its violations can get their snapshots.
+      // The file is final now: seal it (idempotent, so a retried job that skipped the remux still seals).
+      await sealRecordingEvidence(deps, data.recordingId);
+      // The session's last recording settled: its violations can get their snapshots, and
+      // a finished session's violations are final.
+      if (outcome.sessionId && (await countUnsettledRecordings(opts.db, outcome.sessionId)) === 0) {
+        await sealSessionViolations(deps, outcome.sessionId);
+      }
       if (outcome.sessionId) await enqueueSnapshotsAfterFinalise(opts.db, opts.queue, outcome.sessionId);
       if (faceSampling) await enqueueFaceSamplingAfterFinalise(opts.db, opts.queue, data.recordingId);
     },
@@ -105,7 +122,10 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     await runHonestyRecompute({ db: opts.db, logger }, data);
   });
 
-  const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger) : () => {};
+  const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger, signer) : () => {};
+  const stopRetention = opts.retentionSchedule
+    ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger })
+    : () => {};
 
   if (opts.requeueStopped ?? true) {
     const n = await requeueStoppedRecordings(opts.db, opts.queue);
@@ -115,6 +135,7 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
   return {
     close: async () => {
       stopSweep();
+      stopRetention();
       await Promise.all([faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
     },
   };

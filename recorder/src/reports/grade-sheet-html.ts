@@ -53,7 +53,7 @@ export function gradeSheetHtml({ header, rows }: GradeSheet, locale: Locale, gen
       (r, i) => `<tr>
 <td class="n">${i + 1}</td>
 <td class="name">${escapeHtml(r.candidateName)}</td>
-<td class="num">${escapeHtml(r.iin)}</td>
+<td class="num">${escapeHtml(r.iin ?? "")}</td>
 <td>${escapeHtml(r.groupName ?? '')}</td>
 <td class="time">${time(r.startedAt)}</td>
 <td class="time">${time(r.endedAt)}</td>
