@@ -22,6 +22,9 @@ export interface NodeConfig {
   /** Outgoing mail (password reset); unset = demo inbox in memory at /dev/mail. */
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
+  // --- trusted proxies (issue 16) ---
+  /** Addresses/CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES); empty = none. */
+  trustedProxies: string[];
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -59,5 +62,20 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
     webBuildDir: path.resolve(env.WEB_BUILD_DIR ?? path.join(repoRoot, 'web/build')),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || undefined,
+    trustedProxies: trustedProxiesFromEnv(env.TRUSTED_PROXIES),
   };
+}
+
+// --- trusted proxies (issue 16) ---
+// X-Forwarded-For decides the client address that per-address limits and the audit log
+// use, so it is believed only from the reverse proxies named here (comma-separated
+// addresses or CIDRs, e.g. "127.0.0.1,10.0.0.0/8"); from anyone else it is ignored.
+const PROXY_ENTRY = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+
+export function trustedProxiesFromEnv(value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!PROXY_ENTRY.test(entry)) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR`);
+  }
+  return entries;
 }

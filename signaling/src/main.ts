@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     smtpUrl: cfg.smtpUrl,
     mailFrom: cfg.mailFrom,
     redisUrl: cfg.redisUrl,
+    demo,
+    trustedProxies: cfg.trustedProxies,
   });
   // Started after the node so e-mail jobs (photo reports) send through its mailer (SMTP_URL or /dev/mail).
   const jobs = inlineJobs
@@ -64,8 +66,13 @@ async function main(): Promise<void> {
 
   log.info({ url: cfg.publicUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs }, 'media node ready');
   if (!cfg.smtpUrl) {
-    log.warn(`SMTP_URL is not set: e-mails are not delivered but shown at ${cfg.publicUrl}${DEV_MAIL_PATH} to anyone who opens it; set SMTP_URL outside a demo`);
+    log.warn(
+      demo
+        ? `SMTP_URL is not set: e-mails are not delivered but shown to admins at ${cfg.publicUrl}${DEV_MAIL_PATH} (demo mode)`
+        : 'SMTP_URL is not set: e-mails (password resets, photo reports) are not delivered; set SMTP_URL',
+    );
   }
+  log.info({ keyId: node.evidenceSigner.keyId }, 'evidence signing key');
   // The seed is idempotent: a restart reuses the demo rows and moves the exam window to now.
   if (demo) printDemo(await seedDemo(db), cfg);
 

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { RoomRegistry, WorkerPool, type MediaConfig } from '@proctor/sfu';
 import { endOpenAttemptsOnNode, type DB } from '@proctor/db';
-import { RecordingService, resolveFfmpeg, type JobQueue } from '@proctor/recorder';
+import { evidenceSignerFromEnv, RecordingService, resolveFfmpeg, type EvidenceSigner, type JobQueue } from '@proctor/recorder';
 import { buildApp } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
@@ -47,6 +47,12 @@ export interface MediaNodeOptions {
   redisUrl?: string;
   /** Pub/sub channel prefix of that relay (tests isolate themselves with it). */
   socketAdapterKey?: string;
+  /** Demo mode (`--demo`): the in-process inbox is shown to admins at /dev/mail. Off = never shown. */
+  demo?: boolean;
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies?: string[];
+  /** Signs this node's evidence-chain entries; default the key under DATA_DIR (EVIDENCE_SIGNING_KEY overrides). */
+  evidenceSigner?: EvidenceSigner;
 }
 
 export interface MediaNode {
@@ -60,6 +66,8 @@ export interface MediaNode {
   recordings: RecordingService;
   /** This node's outgoing mail (SMTP_URL or the demo inbox): job workers run in-process use it too. */
   mailer: Mailer;
+  /** This node's evidence key (registered): job workers run in-process sign with it too. */
+  evidenceSigner: EvidenceSigner;
   close(): Promise<void>;
 }
 
@@ -90,6 +98,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     log: log.child({ mod: 'mail' }),
   });
   const auth = new AuthService({ db, mailer: mail.mailer, publicUrl, log: log.child({ mod: 'auth' }) });
+  const evidenceSigner = await (opts.evidenceSigner ?? evidenceSignerFromEnv(undefined, opts.nodeId)).register(db);
   // Recordings this node left open when it last died: close their rows, finalise the files.
   await recordings.recoverInterrupted(opts.nodeId);
 
@@ -102,12 +111,15 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     pool,
     webBuildDir: opts.webBuildDir,
     auth,
-    devMailbox: mail.devMailbox,
+    // Caught mail holds reset links: readable only in a demo (and there by admins only).
+    devMailbox: opts.demo ? mail.devMailbox : null,
     emitSessionChanged,
     recordingsDir: opts.recordingsDir,
     tokenSecret: opts.tokenSecret,
     jobQueue: opts.queue,
     faceChecker: new ServerFaceChecker(ffmpeg.ffmpeg),
+    trustedProxies: opts.trustedProxies,
+    evidenceSigner,
   });
   io = createSocketServer(app.server, opts.tokenSecret, auth);
   const relay = opts.redisUrl ? await attachRedisAdapter(io, opts.redisUrl, log.child({ mod: 'socket-relay' }), opts.socketAdapterKey) : undefined;
@@ -145,6 +157,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     media,
     recordings,
     mailer: mail.mailer,
+    evidenceSigner,
     close() {
       closing ??= (async () => {
         await media.shutdown();

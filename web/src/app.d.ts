@@ -9,6 +9,8 @@ declare global {
 			locale: Locale;
 			/** The signed-in proctor or admin (from the session cookie), else null. */
 			user: AuthUser | null;
+			/** Extra CSP sources for this response (directive → sources), merged by hooks.server.ts. */
+			csp?: Record<string, string[]>;
 		}
 		// interface Error {}
 		// interface PageData {}

@@ -1,6 +1,7 @@
 import type { Handle, HandleFetch } from '@sveltejs/kit';
 import { LOCALE_COOKIE, negotiateLocale } from '$lib/i18n/locales';
 import { backendOrigin, fetchCurrentUser, forwardedHeaders } from '$lib/server/backend';
+import { withRouteCsp } from '$lib/server/csp';
 
 /**
  * Every request: the signed-in user (only when the session cookie is present), then the
@@ -18,7 +19,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	});
 	if (!response.headers.has('referrer-policy')) response.headers.set('referrer-policy', 'no-referrer');
 	if (!response.headers.has('x-content-type-options')) response.headers.set('x-content-type-options', 'nosniff');
+	// No other site may frame any of our pages (CSP frame-ancestors; X-Frame-Options for old browsers).
+	response.headers.set('x-frame-options', 'SAMEORIGIN');
 	if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
+		withRouteCsp(response, event.url.pathname, event.locals.csp);
 		response.headers.set('permissions-policy', 'camera=(self), microphone=(self), display-capture=(self)');
 		response.headers.set('vary', 'Cookie, Accept-Language');
 		response.headers.set('cache-control', 'no-store');

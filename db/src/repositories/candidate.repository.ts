@@ -35,6 +35,7 @@ export interface CandidateListItem {
   fullName: string;
   /** null once erased. */
   iin: string | null;
+  erasedAt: Date | null;
   groupId: string | null;
   groupName: string | null;
   email: string | null;
@@ -57,6 +58,7 @@ const candidateColumns = [
   'c.referencePhotoPath',
   'c.archivedAt',
   'c.createdAt',
+  'c.erasedAt',
 ] as const;
 
 /**

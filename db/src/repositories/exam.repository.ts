@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ProctoringMode } from '../enums.ts';
 import type { DB, Exam } from '../schema.ts';
 import type { ViolationWeights } from '../violation-types.ts';
+import type { RetainedKind } from '../data-protection.ts';
 import { archivedOperator, containsPattern, type AdminListOptions, type AdminListPage } from './admin-list.ts';
 
 export function getExam(db: Kysely<DB>, id: string): Promise<Exam | undefined> {
@@ -64,13 +65,37 @@ export interface CreateExamInput {
   violationWeights?: ViolationWeights;
   honestyThreshold?: number;
   countTechnical?: boolean;
+  /** Days each kind is kept after the exam's end (null = until erased); omitted kinds keep the default. */
+  retention?: Partial<ExamRetention>;
+}
+
+/** An exam's retention per kind (migration 0016): days after its end, null = until erased. */
+export type ExamRetention = Record<RetainedKind, number | null>;
+
+function retentionColumns(r: Partial<ExamRetention> | undefined) {
+  if (!r) return {};
+  return {
+    ...(r.recordings !== undefined ? { retentionRecordingsDays: r.recordings } : {}),
+    ...(r.snapshots !== undefined ? { retentionSnapshotsDays: r.snapshots } : {}),
+    ...(r.photos !== undefined ? { retentionPhotosDays: r.photos } : {}),
+    ...(r.violations !== undefined ? { retentionViolationsDays: r.violations } : {}),
+  };
+}
+
+export function examRetention(exam: Pick<Exam, 'retentionRecordingsDays' | 'retentionSnapshotsDays' | 'retentionPhotosDays' | 'retentionViolationsDays'>): ExamRetention {
+  return {
+    recordings: exam.retentionRecordingsDays,
+    snapshots: exam.retentionSnapshotsDays,
+    photos: exam.retentionPhotosDays,
+    violations: exam.retentionViolationsDays,
+  };
 }
 
 export async function createExam(db: Kysely<DB>, input: CreateExamInput): Promise<string> {
-  const { violationWeights, ...rest } = input;
+  const { violationWeights, retention, ...rest } = input;
   const row = await db
     .insertInto('exams')
-    .values({ ...rest, violationWeights: violationWeights && JSON.stringify(violationWeights) })
+    .values({ ...rest, ...retentionColumns(retention), violationWeights: violationWeights && JSON.stringify(violationWeights) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -159,10 +184,10 @@ export async function listExamsForAdmin(
 
 /** Changes the given fields; false when there is no such exam. */
 export async function updateExam(db: Kysely<DB>, id: string, input: Partial<CreateExamInput>): Promise<boolean> {
-  const { violationWeights, ...rest } = input;
+  const { violationWeights, retention, ...rest } = input;
   const result = await db
     .updateTable('exams')
-    .set({ ...rest, ...(violationWeights ? { violationWeights: JSON.stringify(violationWeights) } : {}) })
+    .set({ ...rest, ...retentionColumns(retention), ...(violationWeights ? { violationWeights: JSON.stringify(violationWeights) } : {}) })
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;

@@ -12,3 +12,5 @@ export * from './api/journey.ts';
 export * from './api/photo-report.ts';
 export * from './api/exports.ts';
 export * from './api/live.ts';
+export * from './api/evidence.ts';
+export * from './api/privacy.ts';

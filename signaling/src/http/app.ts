@@ -13,7 +13,9 @@ import type { DB } from '@proctor/db';
 import type { WorkerPool } from '@proctor/sfu';
 import type { AuthService } from '../services/auth.service.ts';
 import type { DevMailbox } from '../services/mail.service.ts';
-import { installApiErrors } from './errors.ts';
+import { installApiErrors, refuseNulBytes } from './errors.ts';
+import { postgresRateLimitStore } from './rate-limit-store.ts';
+import { securityHeaders } from './security-headers.ts';
 import { authPlugin } from './auth.plugin.ts';
 import { DEV_MAIL_PATH } from './routes/dev-mail.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
@@ -32,7 +34,10 @@ import type { FaceChecker } from '../services/face-check.service.ts';
 import { PhotoStore, photosDirFromEnv } from '../services/admin-photo.service.ts';
 import { photoReportRoutes } from './routes/photo-report.routes.ts';
 import { PhotoReportService } from '../services/photo-report.service.ts';
-import { reportsDirFromEnv, type JobQueue } from '@proctor/recorder';
+import { reportsDirFromEnv, type EvidenceSigner, type JobQueue } from '@proctor/recorder';
+import { privacyRoutes } from './routes/privacy.routes.ts';
+import { PrivacyService } from '../services/privacy.service.ts';
+import { EvidenceService } from '../services/evidence.service.ts';
 import { exportsRoutes } from './routes/exports.routes.ts';
 import { ExportsService } from '../services/exports.service.ts';
 
@@ -63,6 +68,12 @@ export interface AppDeps {
   jobQueue?: JobQueue | null;
   /** Where report export files are written and read; default REPORTS_DIR or DATA_DIR/reports. */
   reportsDir?: string;
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES); default none. */
+  trustedProxies?: string[];
+  /** Signs the evidence-chain entries this node writes (erasure); without it erasure is off. */
+  evidenceSigner?: EvidenceSigner;
+  /** Key prefix of the shared rate-limit counters (tests isolate themselves with it). */
+  rateLimitPrefix?: string;
 }
 
 async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHandler | undefined> {
@@ -76,19 +87,31 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
   return mod.handler;
 }
 
-export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true });
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker } = deps;
+  const proxies = deps.trustedProxies ?? [];
+  // req.ip (limits, audit) comes from X-Forwarded-For only when the peer is a configured proxy.
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: proxies.length ? proxies : false });
   installApiErrors(app);
-  await app.register(authPlugin, { auth, devMailbox });
+  refuseNulBytes(app);
+  securityHeaders(app);
+  await app.register(authPlugin, { auth, devMailbox, rateLimitStore: postgresRateLimitStore(db, deps.rateLimitPrefix) });
   await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null });
   const results = new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}) });
   await app.register(resultsRoutes, { results });
   await app.register(liveRoutes, { live: new LiveService(db) });
   await app.register(statisticsRoutes, { statistics: new StatisticsService({ db }) });
-  await app.register(reportRoutes, { results, report: new ReportService({ db, recordingsDir: recordingsDir ?? null }) });
+  await app.register(reportRoutes, {
+    results,
+    report: new ReportService({ db, recordingsDir: recordingsDir ?? null }),
+    evidence: new EvidenceService({ db, recordingsDir: recordingsDir ?? null }),
+  });
   await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir: reportsDir ?? reportsDirFromEnv() }) });
   await app.register(photoReportRoutes, {
     photoReport: new PhotoReportService({ db, recordingsDir: recordingsDir ?? null, queue: jobQueue ?? null, log: log.child({ mod: 'photo-report' }) }),
+  });
+  await app.register(privacyRoutes, {
+    privacy: new PrivacyService({ db, recordingsDir: recordingsDir ?? null, photos: new PhotoStore(photosDirFromEnv()), signer: deps.evidenceSigner ?? null, log }),
   });
   if (tokenSecret && recordingsDir) {
     await app.register(journeyRoutes, {
@@ -112,6 +135,8 @@ export async function buildApp({ log, db, pool, webBuildDir, auth, devMailbox, e
       const url = req.raw.url ?? '/';
       if (url === '/healthz' || url.startsWith('/api/') || url.startsWith(DEV_MAIL_PATH)) return;
       reply.hijack();
+      // Static files and pages alike: never framed by another site (pages also get a CSP from SvelteKit).
+      reply.raw.setHeader('x-frame-options', 'SAMEORIGIN');
       web(req.raw, reply.raw, () => {
         reply.raw.statusCode = 404;
         reply.raw.end('Not found');

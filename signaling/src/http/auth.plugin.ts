@@ -9,11 +9,11 @@
  *   refused) and carry a JSON body or none. SameSite=Lax already keeps the cookie off
  *   cross-site POSTs in current browsers; this check also covers same-site subdomains and
  *   older browsers, and needs no token in the UI.
- * - the sign-in routes and, without SMTP, the demo inbox at /dev/mail.
+ * - the sign-in routes and, in demo mode without SMTP, the demo inbox at /dev/mail (admins only).
  */
 import fp from 'fastify-plugin';
 import { fastifyCookie } from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../contract/api/auth.ts';
 import { checkOrigin } from '../auth/origin.ts';
@@ -21,7 +21,7 @@ import type { AuthService, SessionUser } from '../services/auth.service.ts';
 import type { DevMailbox } from '../services/mail.service.ts';
 import { HttpError } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
-import { devMailRoutes } from './routes/dev-mail.routes.ts';
+import { DEV_MAIL_PATH, devMailRoutes } from './routes/dev-mail.routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +37,8 @@ declare module 'fastify' {
 export interface AuthPluginOptions {
   auth: AuthService;
   devMailbox: DevMailbox | null;
+  /** Where per-address counters live: shared by all nodes (PostgreSQL), not per process. */
+  rateLimitStore: FastifyRateLimitStoreCtor;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -62,19 +64,21 @@ function assertSameOriginJson(req: FastifyRequest, publicOrigin: string): void {
 }
 
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { auth, devMailbox }) => {
+  async (app, { auth, devMailbox, rateLimitStore }) => {
     await app.register(fastifyCookie);
     // Per-route limits only (the login and reset routes set theirs).
     await app.register(rateLimit, {
       global: false,
+      store: rateLimitStore,
       errorResponseBuilder: (_req, ctx) =>
         new HttpError(429, 'rate_limited', `Too many requests from this address; try again in ${ctx.after}.`),
     });
     app.decorateRequest('user', null);
 
     app.addHook('onRequest', async (req) => {
-      if (!req.url.startsWith('/api/')) return;
-      if (STATE_CHANGING.has(req.method)) assertSameOriginJson(req, auth.publicOrigin);
+      const api = req.url.startsWith('/api/');
+      if (!api && !(devMailbox && req.url.startsWith(DEV_MAIL_PATH))) return;
+      if (api && STATE_CHANGING.has(req.method)) assertSameOriginJson(req, auth.publicOrigin);
       req.user = await auth.authenticate(req.cookies[SESSION_COOKIE]);
     });
 

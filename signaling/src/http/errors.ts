@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { ApiError, ApiErrorCode } from '../contract/api/error.ts';
+import { findNul, urlHasNul } from '../validation/nul-bytes.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -21,8 +22,12 @@ function apiError(code: ApiErrorCode, message: string): ApiError {
   return { error: { code, message } };
 }
 
+const nulError = (where: string) => new HttpError(400, 'bad_request', `${where}: contains a NUL character`);
+
 /** Validates a request body against its contract schema; 400 naming the first bad field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const nul = findNul(body);
+  if (nul !== null) throw nulError(nul);
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -39,6 +44,21 @@ const codeByStatus: Record<number, ApiErrorCode> = {
   415: 'unsupported_media_type',
   429: 'rate_limited',
 };
+
+/**
+ * 400 for a NUL anywhere in an API request's path, query or JSON body, before any route
+ * sees it (parseBody checks again for values routes assemble themselves).
+ */
+export function refuseNulBytes(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/api/') && urlHasNul(req.url)) throw nulError('the address');
+  });
+  app.addHook('preValidation', async (req) => {
+    if (!req.url.startsWith('/api/') || req.body === undefined || Buffer.isBuffer(req.body)) return;
+    const nul = findNul(req.body);
+    if (nul !== null) throw nulError(nul);
+  });
+}
 
 export function installApiErrors(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {

@@ -8,7 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { getExam, isProctorAssigned, type DB, type UserRole } from '@proctor/db';
+import { getExam, getSessionExamId, isProctorAssigned, type DB, type UserRole } from '@proctor/db';
 import type { SessionUser } from '../services/auth.service.ts';
 import { HttpError } from './errors.ts';
 
@@ -44,4 +44,15 @@ export async function assertExamAccess(db: Kysely<DB>, user: Pick<SessionUser, '
   if (!examIdSchema.safeParse(examId).success || !(await isProctorAssigned(db, user.id, examId))) {
     throw new HttpError(403, 'forbidden', 'You are not assigned to this exam.');
   }
+}
+
+/**
+ * Access to one exam session (report, recordings, photo report, decision): admins reach
+ * every session, proctors those of their exams. A session a proctor may not see answers
+ * exactly like one that does not exist (404), so ids cannot be probed for existence.
+ */
+export async function assertSessionAccess(db: Kysely<DB>, user: Pick<SessionUser, 'id' | 'role'>, sessionId: string): Promise<void> {
+  const examId = await getSessionExamId(db, sessionId);
+  if (examId && (user.role === 'admin' || (await isProctorAssigned(db, user.id, examId)))) return;
+  throw new HttpError(404, 'not_found', 'There is no such exam session.');
 }

@@ -20,6 +20,7 @@ import {
   getCandidateWithGroup,
   getDiscipline,
   getExam,
+  examRetention,
   getGroup,
   getUserById,
   getUserListItem,
@@ -165,6 +166,9 @@ function toExamListItem(r: DbExamListItem): AdminExamListItem {
   };
 }
 
+/** An erased record stays a pseudonym: it is never given personal data again (add the person anew). */
+const erased = () => new HttpError(409, 'conflict', "This candidate's personal data was erased; the record cannot be edited. Add the person as a new candidate.");
+
 function toCandidate(r: CandidateListItem): AdminCandidate {
   return {
     id: r.id,
@@ -176,6 +180,7 @@ function toCandidate(r: CandidateListItem): AdminCandidate {
     photoUrl: r.referencePhotoPath ? `${adminPath(adminApi.getCandidatePhoto.path, r.id)}?v=${photoVersion(r.referencePhotoPath)}` : null,
     archivedAt: iso(r.archivedAt),
     createdAt: r.createdAt.toISOString(),
+    erasedAt: iso(r.erasedAt),
   };
 }
 
@@ -353,6 +358,7 @@ export class AdminService {
       violationWeights: toWeights(exam.violationWeights),
       honestyThreshold: exam.honestyThreshold,
       countTechnical: exam.countTechnical,
+      retention: examRetention(exam),
       proctors: proctors.map((p) => ({ id: p.id, fullName: p.fullName, email: p.email, archived: p.archivedAt !== null })),
     };
   }
@@ -389,7 +395,7 @@ export class AdminService {
       const before = await getExam(trx, id);
       if (!before) throw notFound('exam');
       await this.#checkDiscipline(trx, input.disciplineId, before.disciplineId);
-      const diff = changes({ ...before, violationWeights: toWeights(before.violationWeights) }, input);
+      const diff = changes({ ...before, violationWeights: toWeights(before.violationWeights), retention: examRetention(before) }, input);
       if (Object.keys(diff).length > 0) {
         await updateExam(trx, id, input);
         await this.#log(trx, actor, 'admin.exam.updated', { examId: id, name: input.name, changes: diff });
@@ -480,6 +486,7 @@ export class AdminService {
       return await inTransaction(this.#deps.db, async (trx) => {
         const before = await getCandidateWithGroup(trx, id);
         if (!before) throw notFound('candidate');
+        if (before.erasedAt) throw erased();
         await this.#checkGroup(trx, input.groupId, before.groupId);
         const diff = changes(before, input);
         if (Object.keys(diff).length > 0) {
@@ -514,7 +521,9 @@ export class AdminService {
     if (data.length > ADMIN_UPLOAD_LIMITS.photoBytes) throw new HttpError(413, 'payload_too_large', 'The photo is too large.');
     const type = sniffImage(data);
     if (!type) throw new AdminFieldError(415, 'unsupported_media_type', 'The photo must be a JPEG or PNG image.', 'photo', 'invalid');
-    if (!(await getCandidateWithGroup(db, id))) throw notFound('candidate');
+    const existing = await getCandidateWithGroup(db, id);
+    if (!existing) throw notFound('candidate');
+    if (existing.erasedAt) throw erased();
     const path = await photos.save(id, data, type);
     try {
       const { previous, candidate } = await inTransaction(db, async (trx) => {

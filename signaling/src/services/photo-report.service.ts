@@ -12,7 +12,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { appendAction, getSessionExamId, listRecordings, type DB, type RecordingListItem } from '@proctor/db';
+import { appendAction, listRecordings, type DB, type RecordingListItem } from '@proctor/db';
 import {
   type JobQueue,
   type PhotoCardEvent,
@@ -25,7 +25,7 @@ import {
 import type { PhotoReport, PhotoReportEmailRequest, PhotoReportEvent, PhotoReportLocale } from '../contract/api/photo-report.ts';
 import { photoReportApi } from '../contract/api/photo-report.ts';
 import { HttpError } from '../http/errors.ts';
-import { assertExamAccess } from '../http/guards.ts';
+import { assertSessionAccess } from '../http/guards.ts';
 import type { StaffUser } from './results.service.ts';
 
 export interface PhotoReportServiceDeps {
@@ -63,7 +63,7 @@ export class PhotoReportService {
   constructor(private readonly deps: PhotoReportServiceDeps) {}
 
   async card(user: StaffUser, sessionId: string): Promise<PhotoReport> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     const { db, queue } = this.deps;
     const [card, recordings] = await Promise.all([loadPhotoCard(db, sessionId), listRecordings(db, sessionId)]);
     if (!card) throw noSuchSession();
@@ -111,7 +111,7 @@ export class PhotoReportService {
 
   /** The picture of one event of the session (404 when it has none or the file is gone). */
   async picture(user: StaffUser, sessionId: string, eventId: string): Promise<PictureFile> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     const card = await loadPhotoCard(this.deps.db, sessionId);
     const event = card?.events.find((e) => e.id === eventId);
     const relative = event?.picturePath;
@@ -123,7 +123,7 @@ export class PhotoReportService {
 
   /** The card as an A4 PDF in `locale`; the download is written to the action archive. */
   async pdf(user: StaffUser, sessionId: string, locale: PhotoReportLocale): Promise<{ pdf: Buffer; fileName: string }> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     const { db } = this.deps;
     // Without a recordings root the card renders with placeholders rather than failing.
     const report = await renderPhotoReportPdf(db, this.deps.recordingsDir ?? '/nonexistent', sessionId, locale);
@@ -141,7 +141,7 @@ export class PhotoReportService {
 
   /** Queues the e-mail job; it logs "photo_report.emailed" once the mail is accepted by the server. */
   async email(user: StaffUser, sessionId: string, request: PhotoReportEmailRequest): Promise<{ queued: true }> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     if (!this.deps.queue) throw new HttpError(503, 'internal', 'E-mail is not available on this server (no job queue).');
     await this.deps.queue.add(QUEUES.photoReportEmail, {
       sessionId,
@@ -150,12 +150,6 @@ export class PhotoReportService {
       requestedBy: { userId: user.id, fullName: user.fullName, iin: user.iin },
     });
     return { queued: true };
-  }
-
-  private async assertSessionAccess(user: StaffUser, sessionId: string): Promise<void> {
-    const examId = await getSessionExamId(this.deps.db, sessionId);
-    if (!examId) throw noSuchSession();
-    await assertExamAccess(this.deps.db, user, examId);
   }
 
   private async fileOf(relative: string): Promise<string | null> {

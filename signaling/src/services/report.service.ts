@@ -14,10 +14,10 @@ import {
   appendAction,
   getRecording,
   getResultRow,
-  getSessionExamId,
   listActionsForSession,
   listAttempts,
   listRecordings,
+  listSessionRemovals,
   listSessionViolations,
   sessionHonestyBreakdown,
   type DB,
@@ -26,7 +26,7 @@ import {
 import { resolveRecordingPath } from '@proctor/recorder';
 import type { ReportRecording, SessionReport } from '../contract/api/report.ts';
 import { HttpError } from '../http/errors.ts';
-import { assertExamAccess } from '../http/guards.ts';
+import { assertSessionAccess } from '../http/guards.ts';
 import { toRow, type StaffUser } from './results.service.ts';
 
 export interface ReportServiceDeps {
@@ -56,19 +56,21 @@ export class ReportService {
   constructor(private readonly deps: ReportServiceDeps) {}
 
   async report(user: StaffUser, sessionId: string): Promise<SessionReport> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     const { db } = this.deps;
-    const [row, attempts, recordings, violations, actions, honesty] = await Promise.all([
+    const [row, attempts, recordings, violations, actions, honesty, removals] = await Promise.all([
       getResultRow(db, sessionId),
       listAttempts(db, sessionId),
       listRecordings(db, sessionId),
       listSessionViolations(db, sessionId),
       listActionsForSession(db, sessionId),
       sessionHonestyBreakdown(db, sessionId),
+      listSessionRemovals(db, sessionId),
     ]);
     if (!row) throw noSuchSession();
     const threshold = honesty ? ((await getExam(db, row.examId))?.honestyThreshold ?? 0) : 0;
-    const tracks = await Promise.all(recordings.map((r) => this.describe(r)));
+    const recordingsDeleted = removals.some((r) => r.kind === 'recordings');
+    const tracks = await Promise.all(recordings.map((r) => this.describe(r, recordingsDeleted)));
     return {
       session: toRow(row),
       attempts: attempts.map((a) => ({
@@ -97,18 +99,19 @@ export class ReportService {
         at: iso(a.at),
       })),
       honesty: honesty ? { ...honesty, threshold } : null,
+      removals: removals.map((r) => ({ kind: r.kind, reason: r.reason, items: r.items, removedAt: iso(r.removedAt) })),
     };
   }
 
   /**
-   * A recording the user may read (403 for a proctor of another exam, 404 for an unknown id
-   * or a file that is not on disk). `download` appends "downloaded" to the audit log.
+   * A recording the user may read (404 for an unknown id, a recording of an exam the proctor
+   * is not assigned to, or a file that is not on disk). `download` appends "downloaded" to the audit log.
    */
   async openRecording(user: StaffUser, recordingId: string, opts: { download: boolean }): Promise<RecordingFile> {
     const { db } = this.deps;
     const recording = await getRecording(db, recordingId);
     if (!recording) throw new HttpError(404, 'not_found', 'There is no such recording.');
-    await this.assertSessionAccess(user, recording.sessionId);
+    await assertSessionAccess(this.deps.db, user, recording.sessionId);
 
     const file = await this.fileOf(recording.path);
     const size = file ? await stat(file).then((s) => (s.isFile() ? s.size : null), () => null) : null;
@@ -130,17 +133,10 @@ export class ReportService {
     return { file, size, contentType, fileName: `attempt-${attemptNumber}-${recording.source}${ext}` };
   }
 
-  /** 404 for an unknown session; 403 when a proctor is not assigned to its exam. */
-  private async assertSessionAccess(user: StaffUser, sessionId: string): Promise<void> {
-    const examId = await getSessionExamId(this.deps.db, sessionId);
-    if (!examId) throw noSuchSession();
-    await assertExamAccess(this.deps.db, user, examId);
-  }
-
-  private async describe(r: RecordingListItem): Promise<ReportRecording> {
+  private async describe(r: RecordingListItem, deleted: boolean): Promise<ReportRecording> {
     const file = await this.fileOf(r.path);
     const onDisk = file ? await stat(file).then((s) => s.isFile() && s.size > 0, () => false) : false;
-    const problem = r.status === 'failed' ? 'failed' : onDisk ? null : 'file_missing';
+    const problem = r.status === 'failed' ? 'failed' : onDisk ? null : deleted ? 'deleted' : 'file_missing';
     return {
       id: r.id,
       source: r.source,

@@ -11,7 +11,6 @@
 import type { Kysely } from 'kysely';
 import {
   getResultRow,
-  getSessionExamId,
   listCandidateResults,
   listResults,
   listResultsByCandidate,
@@ -35,7 +34,7 @@ import type {
   SessionRowResponse,
 } from '../contract/api/results.ts';
 import { HttpError } from '../http/errors.ts';
-import { assertExamAccess } from '../http/guards.ts';
+import { assertSessionAccess } from '../http/guards.ts';
 import type { SessionUser } from './auth.service.ts';
 
 /** Who acts: the signed-in user (its name and IIN are copied into audit entries). */
@@ -103,7 +102,7 @@ export class ResultsService {
 
   /** The reviewer's decision (manual §2.1.1, §2.4.4); audit-logged, pushed to the exam's proctors. */
   async setDecision(user: StaffUser, sessionId: string, decision: Decision): Promise<SessionRowResponse> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     const change = await setDecision(this.deps.db, { sessionId, decision, actor: actorOf(user) });
     if (!change) throw noSuchSession();
     const row = await this.row(sessionId);
@@ -113,7 +112,7 @@ export class ResultsService {
 
   /** A staff member opened the session's report: logged each time; "Viewed" from the first. */
   async markViewed(user: StaffUser, sessionId: string): Promise<SessionRowResponse> {
-    await this.assertSessionAccess(user, sessionId);
+    await assertSessionAccess(this.deps.db, user, sessionId);
     const view = await markViewed(this.deps.db, { sessionId, actor: actorOf(user) });
     if (!view) throw noSuchSession();
     const row = await this.row(sessionId);
@@ -131,13 +130,6 @@ export class ResultsService {
     const row = await getResultRow(this.deps.db, sessionId);
     if (!row) throw noSuchSession();
     return toRow(row);
-  }
-
-  /** 404 for an unknown session; 403 when a proctor is not assigned to its exam. */
-  private async assertSessionAccess(user: StaffUser, sessionId: string): Promise<void> {
-    const examId = await getSessionExamId(this.deps.db, sessionId);
-    if (!examId) throw noSuchSession();
-    await assertExamAccess(this.deps.db, user, examId);
   }
 
   /**

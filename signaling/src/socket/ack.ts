@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { MediaError } from '@proctor/sfu';
 import { requests, type Ack, type ErrorCode, type RequestName, type ResponseOf } from '../contract/events.ts';
 import type { z } from 'zod';
+import { findNul } from '../validation/nul-bytes.ts';
 
 export class RequestError extends Error {
   constructor(
@@ -63,6 +64,8 @@ export function register<E extends RequestName>(
     // A client that sends no callback can't be answered; it is still validated and refused.
     const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : () => undefined;
     if (!limiter.take()) return reply(fail('rate_limited', 'too many requests; slow down'));
+    const nul = findNul(payload);
+    if (nul !== null) return reply(fail('bad_request', `invalid ${name} payload at ${nul}: contains a NUL character`));
     const parsed = requests[name].req.safeParse(payload ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -276,6 +276,14 @@ export const weightsInput = z
   .strict();
 export type AdminViolationWeights = Record<AdminViolationType, number>;
 
+/** Days after the exam's end; null = kept until erased (see the privacy routes). */
+const retentionDays = z.number().int().min(1).max(3650).nullable();
+/** What the exam keeps and for how long; the consent page states it, the retention job enforces it. */
+export const retentionInput = z
+  .object({ recordings: retentionDays, snapshots: retentionDays, photos: retentionDays, violations: retentionDays })
+  .strict();
+export type ExamRetentionInput = z.infer<typeof retentionInput>;
+
 export const examInput = z
   .object({
     name,
@@ -287,6 +295,8 @@ export const examInput = z
     violationWeights: weightsInput,
     honestyThreshold: percent,
     countTechnical: z.boolean(),
+    /** Omitted: unchanged (new exams get the defaults). */
+    retention: retentionInput.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -320,6 +330,7 @@ export interface AdminExam extends AdminExamListItem {
   violationWeights: AdminViolationWeights;
   honestyThreshold: number;
   countTechnical: boolean;
+  retention: ExamRetentionInput;
   proctors: AdminProctorRef[];
 }
 export interface AdminExamResponse {
@@ -339,8 +350,10 @@ export type CandidateInput = z.input<typeof candidateInput>;
 
 export interface AdminCandidate {
   id: string;
+  /** A pseudonym once erased. */
   fullName: string;
-  iin: string;
+  /** null once erased. */
+  iin: string | null;
   groupId: string | null;
   groupName: string | null;
   email: string | null;
@@ -348,6 +361,8 @@ export interface AdminCandidate {
   photoUrl: string | null;
   archivedAt: string | null;
   createdAt: string;
+  /** When the candidate's personal data was erased (see privacy routes); null otherwise. */
+  erasedAt: string | null;
 }
 export type AdminCandidatePage = AdminPage<AdminCandidate>;
 export interface AdminCandidateResponse {

@@ -1,8 +1,8 @@
 /**
  * Detailed report HTTP API (manual §2.4): one session's attempts, recordings, violations,
  * action archive and honesty breakdown; marking it viewed; streaming a recording.
- * Every route needs a signed-in proctor assigned to the session's exam, or an admin
- * (403 otherwise; 404 for an unknown session or recording).
+ * Every route needs a signed-in proctor assigned to the session's exam, or an admin; a
+ * session or recording the user may not see answers 404, exactly like an unknown one.
  */
 import { z } from 'zod';
 import { resultRow } from './results.ts';
@@ -16,7 +16,8 @@ export type ReportRecordingSource = z.infer<typeof reportRecordingSource>;
 /**
  * One recorded track of an attempt. `status` 'recording'/'stopped' files play too (they
  * are not yet made seekable by the finalise job); `available` is false when the file is not
- * on disk or the recording failed, and `problem` says which.
+ * on disk or the recording failed, and `problem` says which ('deleted': removed under the
+ * exam's retention policy or an erasure, see `removals`).
  */
 export const reportRecording = z.object({
   id: z.uuid(),
@@ -28,7 +29,7 @@ export const reportRecording = z.object({
   durationMs: z.number().int().nonnegative().nullable(),
   bytes: z.number().int().nonnegative(),
   available: z.boolean(),
-  problem: z.enum(['file_missing', 'failed']).nullable(),
+  problem: z.enum(['file_missing', 'failed', 'deleted']).nullable(),
 });
 export type ReportRecording = z.infer<typeof reportRecording>;
 
@@ -86,6 +87,14 @@ export const reportHonesty = z.object({
 });
 export type ReportHonesty = z.infer<typeof reportHonesty>;
 
+export const reportRemoval = z.object({
+  kind: z.enum(['recordings', 'snapshots', 'photos', 'violations']),
+  reason: z.enum(['retention', 'erasure']),
+  items: z.number().int().nonnegative(),
+  removedAt: timestamp,
+});
+export type ReportRemoval = z.infer<typeof reportRemoval>;
+
 export const sessionReport = z.object({
   session: resultRow,
   attempts: z.array(reportAttempt),
@@ -93,8 +102,10 @@ export const sessionReport = z.object({
   violations: z.array(reportViolation),
   /** The action archive, newest first. */
   actions: z.array(reportAction),
-  /** null before the session has started. */
+  /** null before the session has started, and once its violations were deleted (the stored honesty stands). */
   honesty: reportHonesty.nullable(),
+  /** What was deleted from this session, when and why (retention policy, erasure). */
+  removals: z.array(reportRemoval),
 });
 export type SessionReport = z.infer<typeof sessionReport>;
 

@@ -1,9 +1,10 @@
 /**
  * The demo inbox: e-mails caught by the in-process SMTP server (no SMTP_URL), newest first.
- * Only registered without SMTP_URL. Anyone who can open it can read reset links, which is
- * why a real installation sets SMTP_URL (main.ts warns at start-up).
+ * Registered only in demo mode (`--demo`) without SMTP_URL, and shown only to signed-in
+ * admins: whoever reads it can follow anyone's password-reset link. Signed out → the
+ * sign-in page (back here after it); a proctor → 403.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CaughtMail, DevMailbox } from '../../services/mail.service.ts';
 
 export const DEV_MAIL_PATH = '/dev/mail';
@@ -36,11 +37,24 @@ ${messages.length ? messages.map(renderMail).join('\n') : '<p><em>No e-mail yet.
 </body></html>`;
 }
 
+async function adminsOnly(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!req.user) {
+    await reply.redirect(`/login?next=${encodeURIComponent(DEV_MAIL_PATH)}`, 302);
+    return;
+  }
+  if (req.user.role !== 'admin') {
+    await reply
+      .code(403)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send('403: only administrators may read the demo mail.');
+  }
+}
+
 export const devMailRoutes: FastifyPluginAsync<{ mailbox: DevMailbox }> = async (app, { mailbox }) => {
-  app.get(DEV_MAIL_PATH, async (_req, reply) =>
+  app.get(DEV_MAIL_PATH, { preHandler: adminsOnly }, async (_req, reply) =>
     reply
       .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'")
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
       .send(renderInbox(mailbox.messages)),

@@ -11,6 +11,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { reportApi } from '../../contract/api/report.ts';
 import type { ReportService } from '../../services/report.service.ts';
+import type { EvidenceService } from '../../services/evidence.service.ts';
+import { evidenceApi } from '../../contract/api/evidence.ts';
 import type { ResultsService } from '../../services/results.service.ts';
 import { contentRange, parseByteRange, unsatisfiedRange } from '../byte-range.ts';
 import { parseBody } from '../errors.ts';
@@ -25,10 +27,17 @@ function attachment(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-export const reportRoutes: FastifyPluginAsync<{ report: ReportService; results: ResultsService }> = async (app, { report, results }) => {
+export const reportRoutes: FastifyPluginAsync<{ report: ReportService; results: ResultsService; evidence: EvidenceService }> = async (app, { report, results, evidence }) => {
   app.get(reportApi.get.path, { preHandler: staff }, async (req) => {
     const { id } = parseBody(idParams, req.params);
     return report.report(signedInUser(req), id);
+  });
+
+  // Separate from the report: it re-reads every recording (about a second per GB).
+  app.get(evidenceApi.verify.path, { preHandler: staff }, async (req, reply) => {
+    const { id } = parseBody(idParams, req.params);
+    reply.header('cache-control', 'private, no-store');
+    return evidence.verify(signedInUser(req), id);
   });
 
   // An explicit POST when the page opens, so prefetches and reloads of the data do not log views.

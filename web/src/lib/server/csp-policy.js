@@ -1,0 +1,36 @@
+// The Content-Security-Policy of every page, in one place. SvelteKit sends it (nonce mode:
+// its own inline scripts get a fresh nonce per response; svelte.config.js reads this file),
+// and hooks.server.ts widens it for the few routes that need more (ROUTE_CSP below).
+//
+// - scripts: our own files and nonce'd inline ones only; 'wasm-unsafe-eval' lets the face
+//   detector compile its WebAssembly (no JavaScript eval is allowed).
+// - styles: 'unsafe-inline' because Svelte renders style attributes; styles cannot run code.
+// - frame-ancestors 'self': no other site may frame our pages (clickjacking).
+
+/** @typedef {Record<string, string[]>} CspDirectives */
+
+/** @type {CspDirectives} */
+export const BASE_CSP = {
+	'default-src': ['self'],
+	'script-src': ['self', 'wasm-unsafe-eval'],
+	'style-src': ['self', 'unsafe-inline'],
+	'img-src': ['self', 'data:', 'blob:'],
+	'media-src': ['self', 'blob:'],
+	'font-src': ['self', 'data:'],
+	'connect-src': ['self'],
+	'worker-src': ['self', 'blob:'],
+	'frame-src': ['self'],
+	'object-src': ['none'],
+	'base-uri': ['self'],
+	'form-action': ['self'],
+	'frame-ancestors': ['self'],
+};
+
+/**
+ * Sources added per route (first matching path prefix), merged into BASE_CSP by the server
+ * hook. The candidate's exam page frames the exam's assessment, which may be any http(s)
+ * site and is only known to the page after it reads the candidate's token: allow framing
+ * http(s) there (what the page frames is what the server tells it), nowhere else.
+ * @type {{ prefix: string; add: CspDirectives }[]}
+ */
+export const ROUTE_CSP = [{ prefix: '/exam', add: { 'frame-src': ['https:', 'http:'] } }];
