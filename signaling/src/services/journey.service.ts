@@ -16,6 +16,8 @@ import type { Logger } from 'pino';
 import {
   CONSENT_ACTION,
   appendAction,
+  examRetention,
+  getExam,
   getSessionForJoin,
   hasConsent,
   insertConnectionEvent,
@@ -78,7 +80,11 @@ export class JourneyService {
 
   async state(sessionId: string): Promise<JourneyState> {
     const s = await this.#session(sessionId);
-    const [consentGiven, verification] = await Promise.all([hasConsent(this.deps.db, sessionId), latestVerification(this.deps.db, sessionId)]);
+    const [consentGiven, verification, exam] = await Promise.all([
+      hasConsent(this.deps.db, sessionId),
+      latestVerification(this.deps.db, sessionId),
+      getExam(this.deps.db, s.examId),
+    ]);
     return {
       sessionId: s.sessionId,
       examId: s.examId,
@@ -89,6 +95,7 @@ export class JourneyService {
       consentGiven,
       hasReferencePhoto: this.deps.photos.resolve(s.referencePhotoPath) !== undefined,
       verification: verification ? view(verification) : null,
+      retention: exam ? examRetention(exam) : { recordings: null, snapshots: null, photos: null, violations: null },
     };
   }
 

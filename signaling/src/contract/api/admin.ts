@@ -30,8 +30,12 @@ export const ADMIN_UPLOAD_LIMITS = {
   importRows: 10_000,
   /** Entries of the photo zip (files and folders). */
   zipEntries: 20_000,
-  /** Everything inside the photo zip or the XLSX (zip bombs are refused before inflating). */
+  /** Everything inside the photo zip (zip bombs are refused before inflating). */
   unzippedBytes: 300 * MiB,
+  /** Parts of an XLSX workbook (a real one has a few dozen). */
+  sheetEntries: 1000,
+  /** Everything inside an XLSX, inflated (far above what 10 000 rows of four columns need). */
+  sheetUnzippedBytes: 64 * MiB,
 } as const;
 
 export const ADMIN_DEFAULT_PAGE_SIZE = 25;

@@ -60,6 +60,13 @@ export const journeyState = z.object({
   consentGiven: z.boolean(),
   hasReferencePhoto: z.boolean(),
   verification: verificationView.nullable(),
+  /** How long the exam keeps each kind after `examEndsAt`, in days (null = until erased on request): stated on the consent page. */
+  retention: z.object({
+    recordings: z.number().int().positive().nullable(),
+    snapshots: z.number().int().positive().nullable(),
+    photos: z.number().int().positive().nullable(),
+    violations: z.number().int().positive().nullable(),
+  }),
 });
 export type JourneyState = z.infer<typeof journeyState>;
 
