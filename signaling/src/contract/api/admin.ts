@@ -287,6 +287,9 @@ export const retentionInput = z
   .object({ recordings: retentionDays, snapshots: retentionDays, photos: retentionDays, violations: retentionDays })
   .strict();
 export type ExamRetentionInput = z.infer<typeof retentionInput>;
+export const RETENTION_KINDS = ['recordings', 'snapshots', 'photos', 'violations'] as const;
+/** What a new exam keeps (the database's column defaults, migration 0016; a test keeps them equal). */
+export const ADMIN_DEFAULT_RETENTION: ExamRetentionInput = { recordings: 180, snapshots: 180, photos: 180, violations: 365 };
 
 export const examInput = z
   .object({

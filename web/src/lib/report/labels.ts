@@ -1,8 +1,10 @@
 /** Localised names the report shows for stored codes (violation types, tracks, audit actions). */
-import { ADMIN_VIOLATION_TYPES, decision, type AdminViolationType, type ReportAction, type ReportRecordingSource } from '@proctor/signaling/contract';
+import { ADMIN_VIOLATION_TYPES, decision, RETENTION_KINDS, type AdminViolationType, type ReportAction, type ReportRecordingSource } from '@proctor/signaling/contract';
 import { t } from '$lib/i18n';
 
 const KNOWN_TYPES = new Set<string>(ADMIN_VIOLATION_TYPES);
+type Retained = (typeof RETENTION_KINDS)[number];
+const RETAINED = new Set<string>(RETENTION_KINDS);
 
 /** A violation type in the current language; a type this UI does not know shows as stored. */
 export function violationLabel(type: string): string {
@@ -42,6 +44,10 @@ export function actionText(action: ReportAction): string {
 			return t('report.action.finished');
 		case 'proctor.warning_sent':
 			return t('report.action.warned', { message: String(d.message ?? '') });
+		case 'data.deleted': {
+			const kind = RETAINED.has(String(d.kind)) ? t(`report.removed.kind.${d.kind as Retained}`) : String(d.kind);
+			return t(d.reason === 'erasure' ? 'report.action.erased' : 'report.action.retentionDeleted', { what: kind, n: String(d.items ?? 0) });
+		}
 		default:
 			return t('report.action.other', { code: action.action });
 	}

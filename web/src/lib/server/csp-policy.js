@@ -7,9 +7,7 @@
 // - styles: 'unsafe-inline' because Svelte renders style attributes; styles cannot run code.
 // - frame-ancestors 'self': no other site may frame our pages (clickjacking).
 
-/** @typedef {Record<string, string[]>} CspDirectives */
-
-/** @type {CspDirectives} */
+/** @type {Record<string, string[]>} */
 export const BASE_CSP = {
 	'default-src': ['self'],
 	'script-src': ['self', 'wasm-unsafe-eval'],
@@ -31,6 +29,6 @@ export const BASE_CSP = {
  * hook. The candidate's exam page frames the exam's assessment, which may be any http(s)
  * site and is only known to the page after it reads the candidate's token: allow framing
  * http(s) there (what the page frames is what the server tells it), nowhere else.
- * @type {{ prefix: string; add: CspDirectives }[]}
+ * @type {{ prefix: string; add: Record<string, string[]> }[]}
  */
 export const ROUTE_CSP = [{ prefix: '/exam', add: { 'frame-src': ['https:', 'http:'] } }];
