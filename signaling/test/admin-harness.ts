@@ -36,7 +36,7 @@ export async function startAdminHarness(): Promise<AdminHarness> {
   const proctorCookie = await login(h.app, MEDIA_DEMO_PROCTOR_EMAIL, DEMO_PASSWORDS.proctor);
 
   const headersFor = (opts: { cookie?: string; origin?: string | null }) => {
-    const headers: Record<string, string> = { cookie: opts.cookie ?? adminCookie, 'x-forwarded-for': '10.200.0.1' };
+    const headers: Record<string, string> = { cookie: opts.cookie ?? adminCookie };
     const origin = opts.origin === undefined ? ORIGIN : opts.origin;
     if (origin !== null) headers.origin = origin;
     return headers;
@@ -72,8 +72,11 @@ export async function multipartBody(files: Record<string, FilePart>): Promise<{ 
   return { payload: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
 }
 
-/** A zip file (deflated entries) of name → content. */
-export function makeZip(entries: Record<string, Uint8Array | string>): Buffer {
+/**
+ * A zip file (deflated entries) of name → content. `declaredSizes` writes another
+ * uncompressed size than the real one into both headers (a zip bomb that lies).
+ */
+export function makeZip(entries: Record<string, Uint8Array | string>, opts: { declaredSizes?: Record<string, number> } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -89,7 +92,8 @@ export function makeZip(entries: Record<string, Uint8Array | string>): Buffer {
     local.writeUInt16LE(8, 8); // deflate
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    const declared = opts.declaredSizes?.[name] ?? data.length;
+    local.writeUInt32LE(declared, 22);
     local.writeUInt16LE(fileName.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -99,7 +103,7 @@ export function makeZip(entries: Record<string, Uint8Array | string>): Buffer {
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(declared, 24);
     central.writeUInt16LE(fileName.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, fileName, packed);

@@ -66,7 +66,8 @@ describe('CSRF protection', () => {
       const res = await h.app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        headers: { origin: ORIGIN, 'content-type': type, 'x-forwarded-for': nextIp() },
+        headers: { origin: ORIGIN, 'content-type': type },
+        remoteAddress: nextIp(),
         payload,
       });
       assert.equal(res.statusCode, 415, type);

@@ -89,16 +89,17 @@ export interface SendOptions {
 
 export function send(
   app: FastifyInstance,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   url: string,
   body?: unknown,
   opts: SendOptions = {},
 ): Promise<LightMyRequestResponse> {
-  const headers: Record<string, string> = { 'x-forwarded-for': opts.ip ?? '10.255.0.1', ...opts.headers };
+  const headers: Record<string, string> = { ...opts.headers };
   const origin = opts.origin === undefined ? ORIGIN : opts.origin;
   if (origin !== null) headers.origin = origin;
   if (opts.cookie) headers.cookie = opts.cookie;
-  return app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+  // The client's own address (X-Forwarded-For is believed only from TRUSTED_PROXIES).
+  return app.inject({ method, url, headers, remoteAddress: opts.ip ?? '10.255.0.1', ...(body === undefined ? {} : { payload: body as object }) });
 }
 
 /** `name=value` of the session cookie a response set, for the next request's Cookie header. */

@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL } from '@proctor/db';
-import { DEFAULT_AUTH_LIMITS } from '../src/services/auth.service.ts';
+import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL, upsertUserByEmail } from '@proctor/db';
+import { DEFAULT_AUTH_LIMITS, hashPassword } from '../src/services/auth.service.ts';
 import { DEMO_PASSWORDS, PUBLIC_URL, login, nextIp, send, startAuthHarness, type AuthHarness } from './auth-harness.ts';
 
 const LINK = new RegExp(`${PUBLIC_URL}/reset-password\\?token=([\\w-]+)`);
@@ -114,9 +114,17 @@ describe('password reset', () => {
     assert.equal(h.mailbox.received, since + 1, 'only the admin’s e-mail arrived');
   });
 
-  it('shows the caught e-mails at /dev/mail with clickable links', async () => {
-    const res = await h.app.inject({ method: 'GET', url: '/dev/mail' });
+  it('shows the caught e-mails at /dev/mail to admins only, with clickable links', async () => {
+    const signedOut = await h.app.inject({ method: 'GET', url: '/dev/mail' });
+    assert.equal(signedOut.statusCode, 302, 'signed out: to the sign-in page');
+    assert.equal(signedOut.headers.location, '/login?next=%2Fdev%2Fmail');
+    assert.doesNotMatch(signedOut.body, /reset-password/);
+    // The demo admin is locked out and reset by now: a second admin reads the inbox.
+    await upsertUserByEmail(h.db, { email: 'second.admin@proctor.test', fullName: 'Admin Two', role: 'admin', passwordHash: await hashPassword('second-admin-2026') });
+    const adminCookie = await login(h.app, 'second.admin@proctor.test', 'second-admin-2026');
+    const res = await h.app.inject({ method: 'GET', url: '/dev/mail', headers: { cookie: adminCookie } });
     assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-security-policy']), /frame-ancestors 'self'/);
     assert.match(String(res.headers['content-type']), /^text\/html/);
     assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
     assert.match(res.body, /<a href="http:\/\/proctor\.test\/reset-password\?token=[\w-]+">/);
