@@ -119,6 +119,8 @@ export async function removeSessionData(
       }
     }
     await markDataRemoved(trx, { sessionId, kind, reason, items, at });
+    // Marked either way (not looked at again); only a deletion of something is worth an archive line.
+    if (items === 0) return { kind, items, bytes };
     await appendAction(trx, {
       actorUserId: actor.userId,
       actorName: actor.name,

@@ -35,7 +35,7 @@ export async function runRetention(deps: RemovalDeps & { logger: Logger }, now: 
           details: { examId: d.examId, retentionDays: d.retentionDays },
           at: now,
         });
-        if (!outcome) continue;
+        if (!outcome || outcome.items === 0) continue;
         counts[kind].sessions++;
         counts[kind].items += outcome.items;
         counts[kind].bytes += outcome.bytes;
