@@ -12,7 +12,7 @@ describe('migrations', () => {
   after(() => t?.drop());
 
   it('apply on a fresh database, then are a no-op', async () => {
-    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics']);
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0016_data_protection']);
     assert.deepEqual(await migrateToLatest(t.db), []);
   });
 
@@ -23,8 +23,8 @@ describe('migrations', () => {
     assert.deepEqual(
       rows.map((r) => r.tableName),
       [
-        'action_log', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'disciplines', 'exam_proctors',
-        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'recordings', 'report_exports', 'session_statistics', 'user_sessions', 'users', 'verifications', 'violations',
+        'action_log', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'disciplines', 'evidence_items', 'evidence_keys', 'exam_proctors',
+        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'session_data_removals', 'session_statistics', 'user_sessions', 'users', 'verifications', 'violation_tallies', 'violations',
       ],
     );
   });

@@ -40,8 +40,12 @@ describe('admin CRUD', () => {
     assert.equal(empty.statusCode, 400);
     assert.equal(empty.json().error.reason, 'required');
     assert.equal(empty.json().error.field, 'name');
-    const control = await h.api('POST', adminApi.createDiscipline.path, { name: 'a\u0000b' });
+    const control = await h.api('POST', adminApi.createDiscipline.path, { name: 'a\u0001b' });
     assert.equal(control.json().error.reason, 'control_chars');
+    // A NUL is refused before any route sees it (every text input), naming the field.
+    const nul = await h.api('POST', adminApi.createDiscipline.path, { name: 'a\u0000b' });
+    assert.equal(nul.statusCode, 400);
+    assert.match(nul.json().error.message, /^name: contains a NUL character/);
 
     const found = await h.api('GET', `${adminApi.listDisciplines.path}?search=ХИМИ`);
     assert.deepEqual(found.json().items.map((d: { id: string }) => d.id), [discipline.id]);

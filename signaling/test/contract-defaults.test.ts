@@ -4,12 +4,33 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_VIOLATION_WEIGHTS, VIOLATION_TYPES } from '@proctor/db';
-import { ADMIN_DEFAULT_WEIGHTS, ADMIN_VIOLATION_TYPES } from '../src/contract/api/admin.ts';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_VIOLATION_WEIGHTS, RETAINED_KINDS, VIOLATION_TYPES } from '@proctor/db';
+import { createTestDatabase } from '@proctor/db/testing';
+import { ADMIN_DEFAULT_RETENTION, ADMIN_DEFAULT_WEIGHTS, ADMIN_VIOLATION_TYPES, RETENTION_KINDS } from '../src/contract/api/admin.ts';
 
 describe('contract copies of database value sets', () => {
   it('has the same violation types and default weights', () => {
     assert.deepEqual([...ADMIN_VIOLATION_TYPES].sort(), [...VIOLATION_TYPES].sort());
     assert.deepEqual(ADMIN_DEFAULT_WEIGHTS, DEFAULT_VIOLATION_WEIGHTS);
+  });
+
+  it('has the same retention kinds and defaults, which are what a new exam gets', async () => {
+    assert.deepEqual([...RETENTION_KINDS], [...RETAINED_KINDS]);
+    assert.deepEqual(ADMIN_DEFAULT_RETENTION, DEFAULT_RETENTION_DAYS);
+    const t = await createTestDatabase();
+    try {
+      const discipline = await t.db.insertInto('disciplines').values({ name: 'D' }).returning('id').executeTakeFirstOrThrow();
+      const exam = await t.db
+        .insertInto('exams')
+        .values({ name: 'E', disciplineId: discipline.id, startsAt: new Date('2026-01-01T08:00:00Z'), endsAt: new Date('2026-01-01T10:00:00Z') })
+        .returning(['retentionRecordingsDays', 'retentionSnapshotsDays', 'retentionPhotosDays', 'retentionViolationsDays'])
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        { recordings: exam.retentionRecordingsDays, snapshots: exam.retentionSnapshotsDays, photos: exam.retentionPhotosDays, violations: exam.retentionViolationsDays },
+        DEFAULT_RETENTION_DAYS,
+      );
+    } finally {
+      await t.drop();
+    }
   });
 });

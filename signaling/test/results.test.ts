@@ -226,7 +226,8 @@ describe('Results API', () => {
   it('refuses a decision on another proctor’s session and changes nothing', async () => {
     pushes.length = 0;
     const res = await patch(s.e2c1, { decision: 'admitted' }, cookie.a);
-    assert.deepEqual(error(res), [403, { code: 'forbidden', message: 'You are not assigned to this exam.' }]);
+    // The same answer as for a session that does not exist: ids of other exams reveal nothing.
+    assert.deepEqual(error(res), [404, { code: 'not_found', message: 'There is no such exam session.' }]);
     assert.equal(await decisionOf(s.e2c1), 'not_admitted');
     assert.deepEqual(await listActionsForSession(t.db, s.e2c1), []);
     assert.deepEqual(pushes, []);
@@ -258,7 +259,8 @@ describe('Results API', () => {
     await service.markViewed(proctorA, s.e1c2);
     assert.deepEqual(seen, [{ examId: ids.e1, row: first.row }], 'only the first view changes the row');
     assert.deepEqual((await listActionsForSession(t.db, s.e1c2)).map((e) => e.action), ['session.viewed', 'session.viewed']);
-    await assert.rejects(service.markViewed(proctorA, s.e2c1), (e: unknown) => e instanceof HttpError && e.statusCode === 403);
+    // Another exam's session answers like an unknown one.
+    await assert.rejects(service.markViewed(proctorA, s.e2c1), (e: unknown) => e instanceof HttpError && e.statusCode === 404);
 
     // e.g. the media path finished the session
     await t.db.updateTable('examSessions').set({ status: 'finished', endedAt: new Date('2025-03-01T09:50:00Z') }).where('id', '=', s.e1c2).execute();
@@ -286,7 +288,8 @@ describe('Results API', () => {
       ['status=paused', /^status\.0: /],
       ['examId=1;DROP', /^examId\.0: /],
       ['archived=yes', /^archived: /],
-      ['search=%00', /^search: control characters are not allowed/],
+      ['search=%00', /contains a NUL character/],
+      ['search=%01', /^search: control characters are not allowed/],
       [`search=${'я'.repeat(201)}`, /^search: /],
       ['colour=red', /colour/],
     ];

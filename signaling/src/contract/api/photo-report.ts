@@ -2,7 +2,7 @@
  * Photo report ("Short report", manual §2.4.3) HTTP API: the candidate card of one session
  * (header + events with pictures), its pictures, the PDF, and e-mailing the PDF.
  * Every route needs a signed-in proctor assigned to the session's exam, or an admin
- * (403 otherwise; 404 for an unknown session or event).
+ * (404 otherwise, exactly as for an unknown session or event).
  */
 import { z } from 'zod';
 import { locale } from './auth.ts';

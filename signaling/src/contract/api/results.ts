@@ -220,6 +220,6 @@ export const resultsApi = {
     body: null,
     response: candidateSessionsResponse,
   },
-  /** Returns the updated row; 404 unknown session, 403 a proctor not assigned to its exam. */
+  /** Returns the updated row; 404 for an unknown session and for one of an exam the proctor is not assigned to. */
   setDecision: { method: 'PATCH', path: '/api/sessions/:id/decision', query: null, body: setDecisionRequest, response: sessionRowResponse },
 } as const;
