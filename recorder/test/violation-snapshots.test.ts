@@ -18,6 +18,7 @@ import { resolveFfmpeg } from '../src/ffmpeg.ts';
 import { enqueueMissingSnapshots, snapshotRelativePath, snapshotViolations } from '../src/jobs/snapshot-violations.ts';
 import { startJobWorkers } from '../src/jobs/worker.ts';
 import { EvidenceSigner } from '../src/evidence/signer.ts';
+import { verifySessionEvidence } from '../src/evidence/verify.ts';
 import { createJobQueue } from '../src/queue.ts';
 
 const run = promisify(execFile);
@@ -62,7 +63,7 @@ describe('violation snapshots', () => {
     review = await seedReviewSession(tdb.db, dir, { recordingStatus: 'stopped' });
     const queue = createJobQueue({ redisUrl: REDIS_URL, namespace: `snap_${randomBytes(4).toString('hex')}`, logger });
     // Face sampling (its own test) would add server findings to the planned violations.
-    const workers = await startJobWorkers({ db: tdb.db, queue, recordingsDir: dir, logger, ffmpeg, faceSampling: false });
+    const workers = await startJobWorkers({ db: tdb.db, queue, recordingsDir: dir, logger, ffmpeg, faceSampling: false, evidenceSigner: EvidenceSigner.generate('jobs') });
     try {
       const deadline = Date.now() + 60_000;
       let rows = await listPhotoViolations(tdb.db, review.sessionId);
@@ -89,6 +90,11 @@ describe('violation snapshots', () => {
         assert.ok(later > atOffset + 1, `${planned.type}: a frame 1.5 s away differs (${later} vs ${atOffset})`);
         assert.ok(otherSource > atOffset, `${planned.type}: not the ${other} frame (${otherSource} vs ${atOffset})`);
       }
+      // Each item was sealed when it became final: the remuxed recordings by the finalise
+      // job, the finished session's violations and every snapshot by the snapshot job.
+      const evidence = await verifySessionEvidence({ db: tdb.db, recordingsDir: dir }, review.sessionId);
+      assert.equal(evidence.status, 'verified', JSON.stringify(evidence));
+      assert.equal(evidence.sealed, 6 + 2 * review.violations.length);
     } finally {
       await workers.close();
       await queue.close();
