@@ -32,7 +32,7 @@ describe('password reset by e-mail', () => {
     await page.getByTestId('forgot-sent').waitFor();
 
     const link = await waitFor('reset e-mail in the inbox', async () => {
-      const inbox = await fetch(`${stack.node.url}/dev/mail`).then((r) => r.text());
+      const inbox = await stack.devMail();
       const m = inbox.match(/https?:\/\/[^\s"'<>]+\/reset-password\?token=[A-Za-z0-9_-]+/);
       return m?.[0];
     });

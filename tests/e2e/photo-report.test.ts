@@ -102,7 +102,7 @@ describe('photo report', () => {
     const deadline = Date.now() + 30_000;
     let inbox = '';
     while (Date.now() < deadline) {
-      inbox = await (await fetch(`${stack.node.url}/dev/mail`)).text();
+      inbox = await stack.devMail();
       if (inbox.includes('dean.office@university.kz') && inbox.includes('.pdf')) break;
       await new Promise((r) => setTimeout(r, 300));
     }

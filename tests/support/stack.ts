@@ -9,11 +9,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createTestDatabase } from '@proctor/db/testing';
-import { seedMediaDemo } from '@proctor/db';
+import { seedMediaDemo, upsertUserByEmail } from '@proctor/db';
 import { createJobQueue, startJobWorkers } from '@proctor/recorder';
 import { startMediaNode, type MediaNode } from '@proctor/signaling';
 import { mintToken, type ClaimsInput } from '@proctor/signaling/token';
 import { mediaConfigFromEnv } from '@proctor/sfu';
+// Not exported by @proctor/signaling; the same hashing the sign-in route verifies against.
+import { hashPassword } from '../../signaling/src/services/auth.service.ts';
 
 export type Seed = Awaited<ReturnType<typeof seedMediaDemo>>;
 
@@ -25,8 +27,12 @@ export interface Stack {
   token(claims: ClaimsInput, ttlSeconds?: number): string;
   candidateUrl(sessionId: string): string;
   proctorUrl(examId?: string): string;
+  /** The demo inbox page (/dev/mail), read as a signed-in admin (only admins may, in demo mode). */
+  devMail(): Promise<string>;
   close(): Promise<void>;
 }
+
+const INBOX_ADMIN = { email: 'inbox.admin@proctor.test', password: 'inbox-admin-2026' };
 
 /**
  * `faceSampling`: run the server-side face checks on finalised camera recordings. Off by
@@ -59,10 +65,28 @@ export async function startStack({ candidates = 3, workers = 2, faceSampling = f
     media: { ...mediaConfigFromEnv(), numWorkers: workers, listenIp: '127.0.0.1' },
     webBuildDir: process.env.WEB_BUILD_DIR ?? path.resolve(import.meta.dirname, '../../web/build'),
     log,
+    // As `npm start` runs it: the demo inbox at /dev/mail (no SMTP server here).
+    demo: true,
   });
   // After the node: e-mail jobs send through its mailer (the in-process demo inbox).
   const jobs = await startJobWorkers({ db: testDb.db, queue, recordingsDir, logger: log, mailer: node.mailer, faceSampling });
   const token = (claims: ClaimsInput, ttl = 3600) => mintToken(claims, tokenSecret, ttl);
+  let inboxCookie: string | undefined;
+  const devMail = async () => {
+    if (!inboxCookie) {
+      await upsertUserByEmail(testDb.db, { email: INBOX_ADMIN.email, fullName: 'Inbox Admin', role: 'admin', passwordHash: await hashPassword(INBOX_ADMIN.password) });
+      const res = await fetch(`${node.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: node.url },
+        body: JSON.stringify(INBOX_ADMIN),
+      });
+      if (!res.ok) throw new Error(`inbox admin sign-in failed: ${res.status} ${await res.text()}`);
+      inboxCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    }
+    const page = await fetch(`${node.url}/dev/mail`, { headers: { cookie: inboxCookie }, redirect: 'manual' });
+    if (page.status !== 200) throw new Error(`/dev/mail answered ${page.status}`);
+    return page.text();
+  };
   return {
     node,
     db: testDb.db,
@@ -70,6 +94,7 @@ export async function startStack({ candidates = 3, workers = 2, faceSampling = f
     recordingsDir,
     token,
     candidateUrl: (sessionId) => `${node.url}/exam?token=${token({ role: 'candidate', sessionId })}`,
+    devMail,
     proctorUrl: (examId = seed.examId) =>
       `${node.url}/proctor/exams/${examId}/live?token=${token({ role: 'proctor', userId: seed.proctorUserId })}`,
     async close() {
