@@ -43,6 +43,10 @@ describe('socket bad input', () => {
       assert.match(bad.error.message, /direction/);
       assert.equal((await ask(s, 'produce', 'not an object')).error.code, 'bad_request');
       assert.equal((await ask(s, 'transport:connect', { transportId: "x'; drop table users; --", dtlsParameters: {} })).error.code, 'bad_request');
+      // A NUL in any text is refused at the boundary, naming where it was.
+      const nul = await ask(s, 'transport:create', { direction: 'send\u0000' });
+      assert.equal(nul.error.code, 'bad_request');
+      assert.match(nul.error.message, /at direction: contains a NUL/);
       // Valid shape but nothing joined yet.
       assert.equal((await ask(s, 'transport:create', { direction: 'send' })).error.message, 'join first');
     } finally {
