@@ -46,7 +46,9 @@ export type AttemptEndReason =
   | 'node_restarted'
   | 'node_shutdown'
   | 'replaced'
-  | 'kicked';
+  | 'kicked'
+  /** Another media node took the exam's room over (room lease, several nodes). */
+  | 'room_moved';
 
 export type ConnectionEventKind =
   | 'joined'

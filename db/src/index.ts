@@ -32,6 +32,7 @@ export * from './repositories/recording.repository.ts';
 export * from './repositories/report.repository.ts';
 export * from './repositories/report-export.repository.ts';
 export * from './repositories/results.repository.ts';
+export * from './repositories/room-lease.repository.ts';
 export * from './repositories/live.repository.ts';
 export * from './repositories/statistics.repository.ts';
 export * from './repositories/user.repository.ts';

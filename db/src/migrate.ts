@@ -10,6 +10,10 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Migrations are numbered by the issue that adds them and merged in any order, so a
+    // database may already have a higher number than one merged later (e.g. 0016 before
+    // 0015). They touch separate tables; apply whichever is missing.
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {

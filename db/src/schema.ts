@@ -342,6 +342,18 @@ export interface RateLimitHitsTable {
   resetsAt: Timestamp;
 }
 
+// ── Room leases (#15: several media nodes) ───────────────────────────────────
+/** Which media node holds an exam's live room, until when (migration 0015). */
+export interface RoomLeasesTable {
+  examId: string;
+  nodeId: string;
+  /** The node's own public address (NODE_URL): where links and sockets for this exam go. */
+  nodeUrl: string;
+  acquiredAt: DefaultTimestamp;
+  expiresAt: Timestamp;
+}
+// ── end room leases ──────────────────────────────────────────────────────────
+
 export interface DB {
   users: UsersTable;
   passwordResets: PasswordResetsTable;
@@ -368,6 +380,8 @@ export interface DB {
   evidenceKeys: EvidenceKeysTable;
   evidenceItems: EvidenceItemsTable;
   rateLimitHits: RateLimitHitsTable;
+  // Room leases (migration 0015)
+  roomLeases: RoomLeasesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -24,6 +24,7 @@ export {
   type JobConsumer,
   type JobContext,
   type JobHandler,
+  type JobObserver,
   type JobQueue,
   type QueueBackendKind,
 } from './queue.ts';
@@ -64,3 +65,6 @@ export { runHonestyRecompute } from './jobs/recompute-honesty.ts';
 export * from './evidence/index.ts';
 export { DATA_DELETED, type RemovalActor, type RemovalDeps, type RemovalOutcome, removeSessionData, SYSTEM_ACTOR } from './data-protection/remove-session-data.ts';
 export { type RetentionCounts, runRetention, startRetentionSchedule } from './jobs/retention.ts';
+export { jobObserverFor, registerQueueDepths } from './metrics/job-metrics.ts';
+export { type MetricsServer, serveMetrics } from './metrics/metrics-server.ts';
+export { createProcessLogger, type LogFormat } from './process-logger.ts';

@@ -46,6 +46,9 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
+/** Told about every job run this process finishes (metrics: recorder/src/metrics/job-metrics.ts). */
+export type JobObserver = (name: QueueName, outcome: 'completed' | 'failed', seconds: number) => void;
+
 export interface CreateJobQueueOptions {
   /** Redis wins when both are given. */
   redisUrl?: string | undefined;
@@ -57,6 +60,7 @@ export interface CreateJobQueueOptions {
    */
   namespace?: string | undefined;
   logger: Logger;
+  observe?: JobObserver;
 }
 
 /** Defaults for every job: 3 attempts, 5 s → 10 s → 20 s backoff, bounded history. */
@@ -157,12 +161,19 @@ export function createJobQueue(opts: CreateJobQueueOptions): JobQueue {
           if (!parsed.success) throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.message}`);
           const maxAttempts = job.opts.attempts ?? 1;
           const attempt = job.attemptsMade + 1;
-          await handler(parsed.data as JobPayload<typeof name>, {
-            id: job.id ?? '',
-            attempt,
-            maxAttempts,
-            isFinalAttempt: attempt >= maxAttempts,
-          });
+          const started = performance.now();
+          let outcome: 'completed' | 'failed' = 'failed';
+          try {
+            await handler(parsed.data as JobPayload<typeof name>, {
+              id: job.id ?? '',
+              attempt,
+              maxAttempts,
+              isFinalAttempt: attempt >= maxAttempts,
+            });
+            outcome = 'completed';
+          } finally {
+            opts.observe?.(name, outcome, (performance.now() - started) / 1000);
+          }
         },
         processOpts.concurrency ?? 1,
       );

@@ -25,6 +25,50 @@ export interface NodeConfig {
   // --- trusted proxies (issue 16) ---
   /** Addresses/CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES); empty = none. */
   trustedProxies: string[];
+  /** Several media nodes, TURN, metrics, logs: see the blocks below. */
+  cluster: ClusterConfig;
+  ice: IceConfig;
+  metrics: MetricsConfig;
+  log: LogConfig;
+}
+
+// ── Several media nodes (infra/README.md, "Several media nodes") ─────────────
+export interface ClusterConfig {
+  /**
+   * This node's own address (NODE_URL). Links open at PUBLIC_URL (any node); a node that
+   * does not own the exam's room redirects there. Default PUBLIC_URL (a single node).
+   */
+  nodeUrl: string;
+  /** How long a room stays with a node that stopped renewing it (ROOM_LEASE_SECONDS). */
+  leaseSeconds: number;
+}
+
+// ── TURN and ICE (infra/README.md, "TURN") ───────────────────────────────────
+export interface IceConfig {
+  /** TURN_URLS: comma-separated `turn:`/`turns:` URLs handed to browsers; empty = no TURN. */
+  turnUrls: string[];
+  /** TURN_SECRET: coturn's `static-auth-secret` (use-auth-secret REST credentials). */
+  turnSecret: string | undefined;
+  /** TURN_CREDENTIAL_TTL_SECONDS: lifetime of one credential; must outlast the longest exam. */
+  turnCredentialTtlSeconds: number;
+  /** ICE_TRANSPORT_POLICY: 'relay' sends every browser's media through TURN. */
+  transportPolicy: 'all' | 'relay';
+}
+
+// ── Metrics (infra/README.md, "Metrics") ─────────────────────────────────────
+export interface MetricsConfig {
+  /** METRICS_PORT: Prometheus `/metrics` on its own port; unset = off. Never expose it publicly. */
+  port: number | undefined;
+  /** METRICS_HOST: where that port listens (default 127.0.0.1). */
+  host: string;
+}
+
+// ── Logs ─────────────────────────────────────────────────────────────────────
+export interface LogConfig {
+  /** LOG_LEVEL (default info). */
+  level: string;
+  /** LOG_FORMAT: 'pretty' (readable), 'json'; default pretty on a terminal, JSON otherwise. */
+  format: 'pretty' | 'json';
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -42,6 +86,65 @@ function localSecret(dataDir: string): string {
   }
 }
 
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be a URL like https://proctor.example.edu, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must start with http:// or https://`);
+  return url.origin;
+}
+
+function clusterFromEnv(env: NodeJS.ProcessEnv, publicUrl: string): ClusterConfig {
+  const leaseSeconds = positiveInt(env, 'ROOM_LEASE_SECONDS', 20);
+  if (leaseSeconds < 3) throw new Error('ROOM_LEASE_SECONDS must be at least 3 (renewed every third of it)');
+  return { nodeUrl: env.NODE_URL ? httpUrl('NODE_URL', env.NODE_URL) : publicUrl, leaseSeconds };
+}
+
+function iceFromEnv(env: NodeJS.ProcessEnv): IceConfig {
+  const turnUrls = (env.TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  for (const u of turnUrls) {
+    if (!/^turns?:[^\s]+$/.test(u)) throw new Error(`TURN_URLS: "${u}" is not a turn: or turns: URL`);
+  }
+  const turnSecret = env.TURN_SECRET || undefined;
+  if (turnUrls.length > 0 && !turnSecret) throw new Error('TURN_URLS is set but TURN_SECRET is not (coturn static-auth-secret)');
+  if (turnSecret && turnSecret.length < 16) throw new Error('TURN_SECRET must be at least 16 characters');
+  const policy = env.ICE_TRANSPORT_POLICY || 'all';
+  if (policy !== 'all' && policy !== 'relay') throw new Error(`ICE_TRANSPORT_POLICY must be "all" or "relay", got "${policy}"`);
+  if (policy === 'relay' && turnUrls.length === 0) throw new Error('ICE_TRANSPORT_POLICY=relay needs TURN_URLS');
+  return {
+    turnUrls,
+    turnSecret,
+    turnCredentialTtlSeconds: positiveInt(env, 'TURN_CREDENTIAL_TTL_SECONDS', 12 * 3600),
+    transportPolicy: policy,
+  };
+}
+
+function metricsFromEnv(env: NodeJS.ProcessEnv): MetricsConfig {
+  const raw = env.METRICS_PORT;
+  const port = raw === undefined || raw === '' ? undefined : Number(raw);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new Error(`METRICS_PORT must be a port number, got "${raw}"`);
+  }
+  return { port, host: env.METRICS_HOST || '127.0.0.1' };
+}
+
+function logFromEnv(env: NodeJS.ProcessEnv): LogConfig {
+  const format = env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format !== 'pretty' && format !== 'json') throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${format}"`);
+  return { level: env.LOG_LEVEL || 'info', format };
+}
+
 export function nodeConfigFromEnv(env = process.env): NodeConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -49,10 +152,11 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
   const dataDir = path.resolve(env.DATA_DIR ?? path.join(repoRoot, '.data'));
   const secret = env.TOKEN_SECRET ?? localSecret(dataDir);
   if (secret.length < 32) throw new Error('TOKEN_SECRET must be at least 32 characters');
+  const publicUrl = env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : `http://localhost:${port}`;
   return {
     host,
     port,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    publicUrl,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     dataDir,
@@ -63,6 +167,10 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || undefined,
     trustedProxies: trustedProxiesFromEnv(env.TRUSTED_PROXIES),
+    cluster: clusterFromEnv(env, publicUrl),
+    ice: iceFromEnv(env),
+    metrics: metricsFromEnv(env),
+    log: logFromEnv(env),
   };
 }
 

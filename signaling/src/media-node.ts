@@ -22,6 +22,14 @@ import { ServerFaceChecker } from './services/face-check.service.ts';
 import { ViolationService } from './services/violation.service.ts';
 import { attachViolationHandlers, violationPushFor } from './socket/violation-handlers.ts';
 import { startMail, type Mailer } from './services/mail.service.ts';
+import { Registry } from 'prom-client';
+import { serveMetrics, type MetricsServer } from '@proctor/recorder';
+import type { IceConfig } from './config.ts';
+import { RoomOwnership } from './cluster/room-ownership.ts';
+import { RoomLinks } from './cluster/room-links.ts';
+import type { RoomGate } from './media/media-service.ts';
+import { registerNodeMetrics } from './metrics/node-metrics.ts';
+import { installSocketMetrics } from './metrics/socket-metrics.ts';
 
 export interface MediaNodeOptions {
   host: string;
@@ -53,6 +61,16 @@ export interface MediaNodeOptions {
   trustedProxies?: string[];
   /** Signs this node's evidence-chain entries; default the key under DATA_DIR (EVIDENCE_SIGNING_KEY overrides). */
   evidenceSigner?: EvidenceSigner;
+  /** TURN servers and ICE policy handed to browsers (config.ts `ice`); omitted = none. */
+  ice?: IceConfig;
+  /**
+   * Several media nodes (config.ts `cluster`): exam rooms are leased in PostgreSQL and links
+   * opened here for a room held elsewhere are redirected there. `nodeUrl` defaults to the
+   * address this node listens on. Omitted = a single node, no leases.
+   */
+  cluster?: { nodeUrl?: string; leaseSeconds: number };
+  /** Prometheus `/metrics` on its own port (config.ts `metrics`); omitted = off. */
+  metrics?: { host: string; port: number; registry?: Registry };
 }
 
 export interface MediaNode {
@@ -68,6 +86,8 @@ export interface MediaNode {
   mailer: Mailer;
   /** This node's evidence key (registered): job workers run in-process sign with it too. */
   evidenceSigner: EvidenceSigner;
+  /** Where `/metrics` answers, when enabled. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -103,6 +123,16 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   await recordings.recoverInterrupted(opts.nodeId);
 
   let io: Server | undefined;
+  // Created once the listening address (the default node URL) is known; no request arrives before.
+  let ownership: RoomOwnership | undefined;
+  const gate: RoomGate | undefined = opts.cluster && {
+    claim: (examId) => ownership!.claim(examId),
+    release: (examId) => ownership!.release(examId),
+    get home() {
+      return ownership?.home;
+    },
+  };
+  const metricsRegistry = opts.metrics ? (opts.metrics.registry ?? new Registry()) : undefined;
   const emitSessionChanged = resultsEmitter(() => io);
   const sessionRows = new ResultsService({ db, emitSessionChanged });
   const app = await buildApp({
@@ -120,6 +150,16 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     faceChecker: new ServerFaceChecker(ffmpeg.ffmpeg),
     trustedProxies: opts.trustedProxies,
     evidenceSigner,
+    metrics: metricsRegistry,
+    roomLinks:
+      gate &&
+      new RoomLinks({
+        db,
+        tokenSecret: opts.tokenSecret,
+        claim: gate.claim,
+        sessionClaims: (headers) => auth.socketClaims(headers),
+        log: log.child({ mod: 'cluster' }),
+      }),
   });
   io = createSocketServer(app.server, opts.tokenSecret, auth);
   const relay = opts.redisUrl ? await attachRedisAdapter(io, opts.redisUrl, log.child({ mod: 'socket-relay' }), opts.socketAdapterKey) : undefined;
@@ -133,6 +173,8 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     log: log.child({ mod: 'media' }),
     onSessionChanged: (sessionId) => sessionRows.publishSession(sessionId),
     onSessionFinished: (sessionId) => violations.candidateGone(sessionId),
+    ice: opts.ice,
+    ownership: gate,
   });
   attachMediaHandlers(io, media, db, log.child({ mod: 'socket' }));
   const violations: ViolationService = new ViolationService({
@@ -142,13 +184,34 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     log: log.child({ mod: 'violations' }),
   });
   attachViolationHandlers(io, violations, log.child({ mod: 'socket' }));
+  if (metricsRegistry) {
+    registerNodeMetrics({ registry: metricsRegistry, pool, live: () => media.liveCounts(), recordings, queue: opts.queue });
+    installSocketMetrics(io, metricsRegistry);
+  }
   await app.listen({ host: opts.host, port: opts.port });
   const port = (app.server.address() as AddressInfo).port;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  const url = `http://${shownHost}:${port}`;
+
+  if (opts.cluster) {
+    ownership = new RoomOwnership({
+      db,
+      nodeId: opts.nodeId,
+      nodeUrl: opts.cluster.nodeUrl ?? url,
+      // Without a PUBLIC_URL of its own there is no shared entry address to come back to.
+      entryUrl: opts.publicUrl ? new URL(opts.publicUrl).origin : (opts.cluster.nodeUrl ?? url),
+      leaseSeconds: opts.cluster.leaseSeconds,
+      log: log.child({ mod: 'cluster' }),
+      liveRooms: () => media.liveExamIds(),
+      onLost: (examIds) => void media.roomsMoved(examIds).catch((err: unknown) => log.error({ err }, 'moving rooms failed')),
+    });
+    ownership.start();
+  }
+  const metricsServer: MetricsServer | undefined = opts.metrics && metricsRegistry ? await serveMetrics(metricsRegistry, opts.metrics) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}`,
+    url,
     port,
     app,
     io,
@@ -158,15 +221,19 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     recordings,
     mailer: mail.mailer,
     evidenceSigner,
+    metricsUrl: metricsServer?.url,
     close() {
       closing ??= (async () => {
         await media.shutdown();
+        // Rooms go back at once, so their browsers' next node takes them without waiting for the lease.
+        await ownership?.close();
         await recordings.stopAll();
         // Closing the sockets runs their disconnect handlers; wait for what they started.
         io.close();
         await violations.close();
         await relay?.close();
         await app.close();
+        await metricsServer?.close();
         await mail.close();
         rooms.closeAll();
         await pool.close();

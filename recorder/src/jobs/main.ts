@@ -12,19 +12,36 @@
  *   SMTP_URL        mail server for e-mailed photo reports (MAIL_FROM sets the sender);
  *                   unset → those jobs fail saying so (a media node running the jobs inline
  *                   passes its own mailer, /dev/mail in the demo).
+ *   METRICS_PORT    Prometheus /metrics (queue depths, job outcomes and durations) on this
+ *                   port of METRICS_HOST (default 127.0.0.1); unset = off.
+ *   LOG_LEVEL, LOG_FORMAT  as for the media node (pretty on a terminal, JSON otherwise).
  *
  * It does not migrate the database: the media nodes do that on start.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@proctor/db';
-import { pino } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { resolveFfmpeg } from '../ffmpeg.ts';
+import { jobObserverFor, registerQueueDepths } from '../metrics/job-metrics.ts';
+import { serveMetrics } from '../metrics/metrics-server.ts';
+import { createProcessLogger } from '../process-logger.ts';
 import { createJobQueue } from '../queue.ts';
 import { smtpAttachmentMailer } from '../photo-report/smtp-mailer.ts';
 import { startJobWorkers } from './worker.ts';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const log = createProcessLogger({
+  level: process.env.LOG_LEVEL || 'info',
+  format: process.env.LOG_FORMAT === 'json' || (process.env.LOG_FORMAT !== 'pretty' && !process.stdout.isTTY) ? 'json' : 'pretty',
+});
+
+function metricsPort(): number | undefined {
+  const raw = process.env.METRICS_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`METRICS_PORT must be a port number, got "${raw}"`);
+  return port;
+}
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -34,12 +51,21 @@ async function main(): Promise<void> {
   const recordingsDir = path.resolve(process.env.RECORDINGS_DIR ?? path.join(dataDir, 'recordings'));
   const ffmpeg = resolveFfmpeg(); // fails here, once, with the install hint
 
+  const port = metricsPort();
+  const registry = port === undefined ? undefined : new Registry();
   const db = createDb(databaseUrl, { applicationName: 'proctor-jobs' });
   const queue = createJobQueue({
     redisUrl: process.env.REDIS_URL || undefined,
     postgresUrl: process.env.REDIS_URL ? undefined : databaseUrl,
     logger: log,
+    ...(registry ? { observe: jobObserverFor(registry) } : {}),
   });
+  let metrics: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  if (registry && port !== undefined) {
+    collectDefaultMetrics({ register: registry, prefix: 'proctor_jobs_process_' });
+    registerQueueDepths(registry, queue);
+    metrics = await serveMetrics(registry, { host: process.env.METRICS_HOST || '127.0.0.1', port });
+  }
   const workers = await startJobWorkers({
     db,
     queue,
@@ -51,7 +77,7 @@ async function main(): Promise<void> {
     overdueSweep: true,
     retentionSchedule: true,
   });
-  log.info({ backend: queue.backend, recordingsDir }, 'jobs process ready');
+  log.info({ backend: queue.backend, recordingsDir, metrics: metrics?.url }, 'jobs process ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -60,6 +86,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     // Lets running jobs finish; an interrupted remux is retried (the original is untouched until rename).
     await workers.close();
+    await metrics?.close();
     await queue.close();
     await db.destroy();
     process.exit(0);

@@ -46,6 +46,14 @@ export type CandidatePeer = z.infer<typeof candidatePeer>;
 
 const empty = z.object({}).strict();
 
+/**
+ * Several media nodes: the address every node answers (PUBLIC_URL). A page whose node has
+ * been unreachable for longer than `leaseSeconds` reopens its link there, and whichever
+ * node now holds the room serves it. Absent on a single node.
+ */
+export const clusterHome = z.object({ entryUrl: z.url(), leaseSeconds: z.number().int().positive() });
+export type ClusterHome = z.infer<typeof clusterHome>;
+
 /** Requests from the browser. `req` is validated; `res` documents the ack payload. */
 export const requests = {
   /** Candidate joins the room of their own exam session (identity comes from the token). */
@@ -56,6 +64,7 @@ export const requests = {
       examId: uuid,
       attempt: z.number().int().positive(),
       routerRtpCapabilities: rtpCapabilities,
+      cluster: clusterHome.optional(),
     }),
   },
   /**
@@ -73,6 +82,7 @@ export const requests = {
       examId: uuid,
       routerRtpCapabilities: rtpCapabilities,
       candidates: z.array(candidatePeer),
+      cluster: clusterHome.optional(),
     }),
   },
   /**
@@ -160,6 +170,7 @@ export const errorCode = z.enum([
   'conflict', // e.g. a second producer of the same source
   'rate_limited',
   'unavailable', // worker restarting, room moving
+  'moved', // another media node holds this exam's room: reopen the link (it redirects there)
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;

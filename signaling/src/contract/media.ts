@@ -47,15 +47,27 @@ export const rtpCapabilities = z.looseObject({
   headerExtensions: z.array(z.looseObject({})).max(64).optional(),
 });
 
+/** A TURN server with time-limited credentials (signaling/src/media/ice-servers.ts). */
+export const iceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+/** 'relay': the browser sends media only through TURN (ICE_TRANSPORT_POLICY on the node). */
+export const iceTransportPolicy = z.enum(['all', 'relay']);
+
 export const transportOptions = z.object({
   id: z.string(),
   iceParameters: z.looseObject({}),
   iceCandidates: z.array(z.looseObject({})),
   dtlsParameters: z.looseObject({}),
-  iceServers: z.array(z.looseObject({ urls: z.union([z.string(), z.array(z.string())]) })).optional(),
+  iceServers: z.array(iceServer).optional(),
+  iceTransportPolicy: iceTransportPolicy.optional(),
 });
 
 export type DtlsParameters = z.infer<typeof dtlsParameters>;
 export type RtpParameters = z.infer<typeof rtpParameters>;
 export type RtpCapabilities = z.infer<typeof rtpCapabilities>;
 export type TransportOptions = z.infer<typeof transportOptions>;
+export type IceServer = z.infer<typeof iceServer>;
+export type IceTransportPolicy = z.infer<typeof iceTransportPolicy>;

@@ -40,6 +40,11 @@ import { PrivacyService } from '../services/privacy.service.ts';
 import { EvidenceService } from '../services/evidence.service.ts';
 import { exportsRoutes } from './routes/exports.routes.ts';
 import { ExportsService } from '../services/exports.service.ts';
+import type { Registry } from 'prom-client';
+import type { RoomLinks } from '../cluster/room-links.ts';
+import { installRequestLog } from './request-log.ts';
+import { installHttpMetrics } from '../metrics/http-metrics.ts';
+import { installRoomRedirect } from './room-redirect.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -74,6 +79,10 @@ export interface AppDeps {
   evidenceSigner?: EvidenceSigner;
   /** Key prefix of the shared rate-limit counters (tests isolate themselves with it). */
   rateLimitPrefix?: string;
+  /** Prometheus registry of this node: HTTP latency is recorded into it; omitted = not measured. */
+  metrics?: Registry;
+  /** Several media nodes: redirects candidate/proctor links to the node holding the exam's room. */
+  roomLinks?: RoomLinks;
 }
 
 async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHandler | undefined> {
@@ -88,10 +97,18 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker } = deps;
+  const { log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker, metrics, roomLinks } = deps;
   const proxies = deps.trustedProxies ?? [];
   // req.ip (limits, audit) comes from X-Forwarded-For only when the peer is a configured proxy.
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: proxies.length ? proxies : false });
+  // Our own request log (request-log.ts) replaces fastify's: one line, static files at debug.
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: proxies.length ? proxies : false,
+    disableRequestLogging: true,
+  });
+  installRequestLog(app);
+  if (metrics) installHttpMetrics(app, metrics);
   installApiErrors(app);
   refuseNulBytes(app);
   securityHeaders(app);
@@ -128,6 +145,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ ok, db: dbOk, workers, expectedWorkers: pool.size });
   });
 
+  // Before the UI: a link for a room held by another node must not be served here.
+  if (roomLinks) installRoomRedirect(app, roomLinks);
   const web = await loadWebHandler(webBuildDir, log);
   if (web) {
     // Hand everything that is not ours to SvelteKit before fastify parses a body.

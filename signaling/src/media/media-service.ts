@@ -25,7 +25,9 @@ import {
   type DB,
 } from '@proctor/db';
 import type { RecordingService } from '@proctor/recorder';
-import type { PushName, PushOf, RequestOf, ResponseOf } from '../contract/events.ts';
+import type { ClusterHome, PushName, PushOf, RequestOf, ResponseOf } from '../contract/events.ts';
+import type { IceConfig } from '../config.ts';
+import { iceOptionsFor } from './ice-servers.ts';
 import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
 import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
@@ -58,6 +60,18 @@ export interface MediaServiceDeps {
   onSessionChanged?: (sessionId: string) => Promise<void>;
   /** The candidate finished: close open findings and settle honesty before the row is pushed. */
   onSessionFinished?: (sessionId: string) => Promise<void>;
+  /** TURN servers and ICE policy for browsers' transports; omitted = none. */
+  ice?: IceConfig;
+  /** Several media nodes: who holds each exam's room (cluster/room-ownership.ts); omitted = always this node. */
+  ownership?: RoomGate;
+}
+
+/** The part of RoomOwnership the media flow needs. */
+export interface RoomGate {
+  claim(examId: string): Promise<{ mine: boolean; nodeUrl: string }>;
+  release(examId: string): Promise<void>;
+  /** Given to joined clients when nodes share one entry address. */
+  readonly home: ClusterHome | undefined;
 }
 
 export class MediaService {
@@ -79,6 +93,7 @@ export class MediaService {
     if (session.archived || session.status === 'finished') {
       throw new RequestError('forbidden', 'this exam session is closed');
     }
+    await this.#assertRoomHere(session.examId);
 
     const exam = this.#exam(session.examId);
     const previous = exam.candidates.get(session.sessionId);
@@ -121,6 +136,7 @@ export class MediaService {
       examId: session.examId,
       attempt: attempt.number,
       routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'candidate:join'>['routerRtpCapabilities'],
+      ...this.#home(),
     };
   }
 
@@ -153,6 +169,7 @@ export class MediaService {
     if (claims.role === 'proctor' && !(await isProctorAssigned(this.deps.db, claims.userId, examId))) {
       throw new RequestError('forbidden', 'you are not assigned to this exam');
     }
+    await this.#assertRoomHere(examId);
     const room = await this.deps.rooms.getOrCreate(examId);
     const exam = this.#exam(examId);
     exam.proctorSockets.add(caller.socketId);
@@ -175,6 +192,7 @@ export class MediaService {
       examId,
       routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'proctor:join'>['routerRtpCapabilities'],
       candidates: [...exam.candidates.values()].map(peerView),
+      ...this.#home(),
     };
   }
 
@@ -212,11 +230,14 @@ export class MediaService {
       const live = this.#exams.get(caller.examId!)?.candidates.get(caller.claims.sessionId);
       this.#connections.watchSendTransport(t, caller.claims.sessionId, live?.attemptId ?? null);
     }
+    // The TURN username names who allocated, so coturn's log can be matched to a session or user.
+    const label = caller.claims.role === 'candidate' ? `candidate-${caller.claims.sessionId}` : `${caller.claims.role}-${caller.claims.userId}`;
     return {
       id: t.id,
       iceParameters: t.iceParameters,
       iceCandidates: t.iceCandidates as unknown as Record<string, unknown>[],
       dtlsParameters: t.dtlsParameters,
+      ...(this.deps.ice ? iceOptionsFor(this.deps.ice, label) : {}),
     };
   }
 
@@ -330,6 +351,43 @@ export class MediaService {
     if (exam.empty) {
       this.#exams.delete(examId);
       await this.deps.rooms.release(examId);
+      await this.deps.ownership?.release(examId);
+    }
+  }
+
+  /** Exams with a live room on this node (their leases are renewed). */
+  liveExamIds(): string[] {
+    return [...this.#exams.keys()];
+  }
+
+  /** Who is in the live rooms here right now (metrics). */
+  liveCounts(): { candidates: number; proctors: number; rooms: number } {
+    let candidates = 0;
+    let proctors = 0;
+    for (const exam of this.#exams.values()) {
+      for (const c of exam.candidates.values()) if (c.peer) candidates++;
+      proctors += exam.proctorSockets.size;
+    }
+    return { candidates, proctors, rooms: this.#exams.size };
+  }
+
+  /**
+   * Another node took these rooms over (this node stalled past its lease): end the attempts
+   * here and tell every client to rejoin; their join is refused as `moved`, and the pages
+   * reopen their links, which lead to the new holder.
+   */
+  async roomsMoved(examIds: string[]): Promise<void> {
+    for (const examId of examIds) {
+      const exam = this.#exams.get(examId);
+      if (!exam) continue;
+      this.#exams.delete(examId);
+      for (const live of exam.candidates.values()) {
+        if (!live.peer) continue;
+        await this.#dropCandidate(exam, live, 'room_moved');
+        this.deps.push.toSocket(live.socketId, 'media:rejoin', { reason: 'the exam moved to another server' });
+      }
+      this.deps.push.toProctors(examId, 'media:rejoin', { reason: 'the exam moved to another server' });
+      await this.deps.rooms.release(examId);
     }
   }
 
@@ -372,6 +430,16 @@ export class MediaService {
     this.deps.push.toProctors(examId, 'media:rejoin', { reason: 'media server restarted' });
     // Callers still hold their closed peers; `peer.closed` lets them join again.
     this.#exams.delete(examId);
+  }
+
+  async #assertRoomHere(examId: string): Promise<void> {
+    const owner = await this.deps.ownership?.claim(examId);
+    if (owner && !owner.mine) throw new RequestError('moved', `this exam is served by ${owner.nodeUrl}; open the link again`);
+  }
+
+  #home(): { cluster?: ClusterHome } {
+    const home = this.deps.ownership?.home;
+    return home ? { cluster: home } : {};
   }
 
   #exam(examId: string): LiveExam {

@@ -114,6 +114,7 @@ export const en = {
 	'error.conflict': 'This exam is already open in another tab or device. Close the other one.',
 	'error.rate_limited': 'Too many requests. Please wait a moment.',
 	'error.unavailable': 'The media server is temporarily unavailable; reconnecting…',
+	'error.moved': 'This exam has moved to another server; opening it there…',
 	'error.internal': 'Internal server error.',
 	'error.timeout': 'The server did not respond in time.',
 	'error.network': 'No connection to the server.',

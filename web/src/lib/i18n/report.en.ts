@@ -26,6 +26,7 @@ export const reportEn = {
 	'report.endReason.worker_died': 'server media process restarted',
 	'report.endReason.node_restarted': 'server restarted',
 	'report.endReason.node_shutdown': 'server shut down',
+	'report.endReason.room_moved': 'another server took over the exam',
 	'report.endReason.replaced': 'opened in another tab',
 	'report.endReason.kicked': 'removed by a proctor',
 

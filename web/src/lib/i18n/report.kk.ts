@@ -27,6 +27,7 @@ export const reportKk: ReportMessages = {
 	'report.endReason.worker_died': 'сервердің медиа үдерісі қайта қосылды',
 	'report.endReason.node_restarted': 'сервер қайта қосылды',
 	'report.endReason.node_shutdown': 'сервер тоқтатылды',
+	'report.endReason.room_moved': 'емтихан басқа серверге ауысты',
 	'report.endReason.replaced': 'басқа қойындыда ашылды',
 	'report.endReason.kicked': 'проктор ажыратты',
 

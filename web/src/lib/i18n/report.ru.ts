@@ -27,6 +27,7 @@ export const reportRu: ReportMessages = {
 	'report.endReason.worker_died': 'перезапуск медиапроцесса сервера',
 	'report.endReason.node_restarted': 'перезапуск сервера',
 	'report.endReason.node_shutdown': 'остановка сервера',
+	'report.endReason.room_moved': 'экзамен перешёл на другой сервер',
 	'report.endReason.replaced': 'открыт в другой вкладке',
 	'report.endReason.kicked': 'отключён проктором',
 

@@ -2,7 +2,8 @@
  * `window.__media`: a harmless, always-present hook for end-to-end tests and debugging.
  *
  *   candidate page: state() → 'connecting'|'connected'|'reconnecting'|'failed'
- *                   stats() → { state, attempt, producers: [{ source, producerId, since }] }
+ *                   stats() → { state, attempt, producers: [{ source, producerId, since }],
+ *                               iceCandidateType: 'host'|'srflx'|'relay'|null }
  *   proctor page:   state() → same union
  *                   stats() → [{ sessionId, source, kind, framesDecoded }] (one per active consumer)
  */
@@ -14,6 +15,8 @@ export interface CandidateStats {
 	state: ConnectionState;
 	attempt: number;
 	producers: Array<{ source: MediaSource; producerId: string; since: number }>;
+	/** The send transport's selected local ICE candidate type ('relay' = through TURN). */
+	iceCandidateType: string | null;
 }
 
 export interface MediaDebugHook {

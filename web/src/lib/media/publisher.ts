@@ -17,6 +17,7 @@ import type {
 } from 'mediasoup-client/types';
 import type { MediaSource, RequestOf } from '@proctor/signaling/contract';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
+import type { NodeMove } from './node-move.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /** Camera simulcast: low / medium / high (the proctor grid uses 0, the focused tile 2). */
@@ -115,6 +116,8 @@ export class Publisher {
 	constructor(
 		private readonly signal: Signal,
 		tracks: PublisherTracks,
+		/** Several media nodes: follows the exam's room to the node that holds it. */
+		private readonly move?: NodeMove,
 	) {
 		for (const source of SOURCES) {
 			const track = tracks[source];
@@ -167,8 +170,25 @@ export class Publisher {
 		this.loop.retryNow();
 	}
 
+	/**
+	 * How the send transport reaches the server right now: 'host' (directly), 'srflx' (through
+	 * NAT), 'relay' (through TURN), or null while not connected. For diagnostics and tests.
+	 */
+	async iceCandidateType(): Promise<string | null> {
+		const transport = this.live?.transport;
+		if (!transport || transport.closed) return null;
+		const stats = [...(await transport.getStats()).values()] as Array<Record<string, unknown>>;
+		const selectedId = stats.find((s) => s.type === 'transport')?.selectedCandidatePairId;
+		const pair =
+			stats.find((s) => s.type === 'candidate-pair' && s.id === selectedId) ??
+			stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+		const local = stats.find((s) => s.type === 'local-candidate' && s.id === pair?.localCandidateId);
+		return typeof local?.candidateType === 'string' ? local.candidateType : null;
+	}
+
 	/** Stop publishing for good (page closing). Stops the local tracks too. */
 	close(): void {
+		this.move?.stop();
 		this.loop.stop();
 		for (const cleanup of this.trackCleanups.values()) cleanup();
 		this.trackCleanups.clear();
@@ -235,12 +255,17 @@ export class Publisher {
 		try {
 			join = await signal.request('candidate:join', {});
 		} catch (error) {
+			if (error instanceof SignalError && error.code === 'moved') {
+				error.fatal = true;
+				this.move?.moved();
+			}
 			if (error instanceof SignalError && ['unauthenticated', 'forbidden', 'not_found'].includes(error.code)) {
 				error.fatal = true;
 			}
 			throw error;
 		}
 		session.check();
+		this.move?.remember(join.cluster);
 		this.update({ attempt: join.attempt, sessionId: join.sessionId, examId: join.examId });
 
 		const device = new Device();
@@ -256,6 +281,7 @@ export class Publisher {
 			iceCandidates: options.iceCandidates as unknown as IceCandidate[],
 			dtlsParameters: options.dtlsParameters as unknown as DtlsParameters,
 			iceServers: options.iceServers as RTCIceServer[] | undefined,
+			iceTransportPolicy: options.iceTransportPolicy,
 		});
 		const live: LiveSession = { session, device, transport, producers: new Map() };
 		session.watchTransport(transport);

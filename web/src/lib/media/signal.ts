@@ -27,6 +27,7 @@ const contractCodes = [
 	'conflict',
 	'rate_limited',
 	'unavailable',
+	'moved',
 	'internal',
 ] as const satisfies readonly ErrorCode[];
 // Fails to compile if the contract gains a code this list lacks.

@@ -22,6 +22,7 @@ import type {
 	RequestOf,
 } from '@proctor/signaling/contract';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
+import type { NodeMove } from './node-move.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /** Simulcast layer for grid tiles and for the focused (enlarged) candidate. */
@@ -102,6 +103,8 @@ export class Viewer {
 	constructor(
 		private readonly signal: Signal,
 		readonly examId: string,
+		/** Several media nodes: follows the exam's room to the node that holds it. */
+		private readonly move?: NodeMove,
 	) {
 		this.snap = { ...this.status, examId, candidates: [], focused: null };
 		this.loop = new ReconnectLoop(signal, {
@@ -236,6 +239,7 @@ export class Viewer {
 	close(): void {
 		clearTimeout(this.reconcileTimer);
 		for (const off of this.offs.splice(0)) off();
+		this.move?.stop();
 		this.loop.stop();
 		this.signal.close();
 		this.listeners.clear();
@@ -393,6 +397,10 @@ export class Viewer {
 		try {
 			join = await signal.request('proctor:join', { examId: this.examId });
 		} catch (error) {
+			if (error instanceof SignalError && error.code === 'moved') {
+				error.fatal = true;
+				this.move?.moved();
+			}
 			if (
 				error instanceof SignalError &&
 				['unauthenticated', 'forbidden', 'not_found', 'bad_request'].includes(error.code)
@@ -402,6 +410,7 @@ export class Viewer {
 			throw error;
 		}
 		session.check();
+		this.move?.remember(join.cluster);
 
 		// The server's list is authoritative; candidates we knew but it no longer lists left.
 		const listed = new Set(join.candidates.map((c) => c.sessionId));
@@ -422,6 +431,7 @@ export class Viewer {
 			iceCandidates: options.iceCandidates as unknown as IceCandidate[],
 			dtlsParameters: options.dtlsParameters as unknown as DtlsParameters,
 			iceServers: options.iceServers as RTCIceServer[] | undefined,
+			iceTransportPolicy: options.iceTransportPolicy,
 		});
 		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
 			signal
