@@ -18,7 +18,14 @@ export function createProcessLogger(opts: { level: string; format: LogFormat }):
       sync: true,
       colorize: process.stdout.isTTY === true,
       translateTime: 'SYS:dd.mm.yyyy HH:MM:ss',
-      ignore: 'pid,hostname',
+      // A request is one line, "GET /login 200 12 ms"; other lines are "[module] message".
+      messageFormat: (line, messageKey) => {
+        const mod = line.mod ? `[${String(line.mod)}] ` : '';
+        if (line.method) return `${mod}${String(line.method)} ${String(line.url)} ${String(line.statusCode)} ${String(line.responseTime)} ms`;
+        return `${mod}${String(line[messageKey] ?? '')}`;
+      },
+      ignore: 'pid,hostname,mod,method,url,statusCode,responseTime,reqId',
+      singleLine: true,
     }),
   );
 }

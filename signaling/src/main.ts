@@ -11,20 +11,31 @@
  * as the separate jobs process (see infra/README.md).
  */
 import path from 'node:path';
-import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { createDb, migrateToLatest } from '@proctor/db';
 import { startEmbeddedPostgres } from '@proctor/db/embedded';
-import { createJobQueue, startJobWorkers } from '@proctor/recorder';
+import { createJobQueue, createProcessLogger, jobObserverFor, startJobWorkers } from '@proctor/recorder';
 import { mediaConfigFromEnv } from '@proctor/sfu';
-import { nodeConfigFromEnv } from './config.ts';
+import { nodeConfigFromEnv, type NodeConfig } from './config.ts';
 import { startMediaNode } from './media-node.ts';
 import { printDemo, seedDemo } from './cli/demo.ts';
+import { listenForHelpKey } from './cli/demo-keys.ts';
 import { DEV_MAIL_PATH } from './http/routes/dev-mail.routes.ts';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+function configOrExit(): NodeConfig {
+  try {
+    return nodeConfigFromEnv();
+  } catch (err) {
+    // A wrong setting is the admin's to fix: say which, without a stack trace.
+    process.stderr.write(`proctor: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+const cfg = configOrExit();
+const log = createProcessLogger(cfg.log);
 
 async function main(): Promise<void> {
-  const cfg = nodeConfigFromEnv();
   const media = mediaConfigFromEnv();
   const demo = process.argv.includes('--demo');
 
@@ -36,8 +47,15 @@ async function main(): Promise<void> {
   const db = createDb(databaseUrl);
   await migrateToLatest(db);
 
+  const metrics = cfg.metrics.port === undefined ? undefined : { host: cfg.metrics.host, port: cfg.metrics.port, registry: new Registry() };
   // No Redis: BullMQ's PostgreSQL backend keeps the same queue code on the one database.
-  const queue = createJobQueue({ redisUrl: cfg.redisUrl, postgresUrl: cfg.redisUrl ? undefined : databaseUrl, logger: log.child({ mod: 'queue' }) });
+  const queue = createJobQueue({
+    redisUrl: cfg.redisUrl,
+    postgresUrl: cfg.redisUrl ? undefined : databaseUrl,
+    logger: log.child({ mod: 'queue' }),
+    // Jobs run by this process (inline) are counted on the node's own /metrics.
+    ...(metrics ? { observe: jobObserverFor(metrics.registry) } : {}),
+  });
   // Without Redis there is no separate jobs process to reach: run the workers here.
   const inlineJobs = !cfg.redisUrl || process.env.RUN_JOBS === '1';
 
@@ -58,13 +76,15 @@ async function main(): Promise<void> {
     redisUrl: cfg.redisUrl,
     demo,
     trustedProxies: cfg.trustedProxies,
+    ice: cfg.ice,
+    cluster: cfg.cluster,
+    metrics,
   });
   // Started after the node so e-mail jobs (photo reports) send through its mailer (SMTP_URL or /dev/mail).
   const jobs = inlineJobs
     ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, logger: log.child({ mod: 'jobs' }), mailer: node.mailer, overdueSweep: true, retentionSchedule: true, evidenceSigner: node.evidenceSigner })
     : undefined;
 
-  log.info({ url: cfg.publicUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs }, 'media node ready');
   if (!cfg.smtpUrl) {
     log.warn(
       demo
@@ -73,11 +93,24 @@ async function main(): Promise<void> {
     );
   }
   log.info({ keyId: node.evidenceSigner.keyId }, 'evidence signing key');
+  if (cfg.ice.turnUrls.length === 0) log.info('TURN_URLS is not set: candidates behind strict firewalls may not connect (infra/README.md, TURN)');
   // The seed is idempotent: a restart reuses the demo rows and moves the exam window to now.
-  if (demo) printDemo(await seedDemo(db), cfg);
+  const seeded = demo ? await seedDemo(db) : undefined;
+  log.info(
+    { url: cfg.publicUrl, node: cfg.cluster.nodeUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs, metrics: node.metricsUrl },
+    'media node ready',
+  );
+  // Last, after every start-up line, so the links are what the terminal shows.
+  if (seeded) {
+    printDemo(seeded, cfg);
+    listenForHelpKey(
+      () => printDemo(seeded, cfg),
+      () => void stop('SIGINT'),
+    );
+  }
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  async function stop(signal: string): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -88,7 +121,7 @@ async function main(): Promise<void> {
     await db.destroy();
     await embedded?.stop();
     process.exit(0);
-  };
+  }
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

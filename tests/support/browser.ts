@@ -3,10 +3,12 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+/** `env` replaces parts of the browser's environment (e.g. HOME, whose NSS database holds trusted CAs). */
+export async function launchBrowser(extraArgs: string[] = [], env?: Record<string, string>): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ...(env ? { env: { ...process.env, ...env } as Record<string, string> } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',

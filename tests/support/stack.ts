@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { createTestDatabase } from '@proctor/db/testing';
 import { seedMediaDemo, upsertUserByEmail } from '@proctor/db';
 import { createJobQueue, startJobWorkers } from '@proctor/recorder';
-import { startMediaNode, type MediaNode } from '@proctor/signaling';
+import { startMediaNode, type MediaNode, type MediaNodeOptions } from '@proctor/signaling';
 import { mintToken, type ClaimsInput } from '@proctor/signaling/token';
 import { mediaConfigFromEnv } from '@proctor/sfu';
 // Not exported by @proctor/signaling; the same hashing the sign-in route verifies against.
@@ -40,7 +40,13 @@ const INBOX_ADMIN = { email: 'inbox.admin@proctor.test', password: 'inbox-admin-
  * (~0.2 s of CPU per sampled frame) would compete with the browsers; the checks have their
  * own tests (recorder/test/face-sampling.test.ts).
  */
-export async function startStack({ candidates = 3, workers = 2, faceSampling = false } = {}): Promise<Stack> {
+/** `node`: extra media node options (public URL behind a front, TURN, metrics). */
+export async function startStack({
+  candidates = 3,
+  workers = 2,
+  faceSampling = false,
+  node: nodeOptions = {},
+}: { candidates?: number; workers?: number; faceSampling?: boolean; node?: Partial<MediaNodeOptions> } = {}): Promise<Stack> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   const testDb = await createTestDatabase();
   const seed = await seedMediaDemo(testDb.db, { candidates });
@@ -67,6 +73,7 @@ export async function startStack({ candidates = 3, workers = 2, faceSampling = f
     log,
     // As `npm start` runs it: the demo inbox at /dev/mail (no SMTP server here).
     demo: true,
+    ...nodeOptions,
   });
   // After the node: e-mail jobs send through its mailer (the in-process demo inbox).
   const jobs = await startJobWorkers({ db: testDb.db, queue, recordingsDir, logger: log, mailer: node.mailer, faceSampling });

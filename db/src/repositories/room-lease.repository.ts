@@ -80,13 +80,3 @@ export async function releaseRoomLeases(db: Kysely<DB>, nodeId: string, examIds?
   if (examIds) query = query.where('examId', 'in', examIds);
   await query.execute();
 }
-
-/** The current, unexpired holder of a room, or undefined. */
-export async function roomLeaseHolder(db: Kysely<DB>, examId: string): Promise<RoomLeaseHolder | undefined> {
-  return db
-    .selectFrom('roomLeases')
-    .select(['nodeId', 'nodeUrl'])
-    .where('examId', '=', examId)
-    .where('expiresAt', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-}

@@ -47,7 +47,7 @@ export function printDemo(demo: MediaDemo, cfg: NodeConfig): void {
       (s) => `  Candidate ${s.candidateName}:\n    ${cfg.publicUrl}/exam?token=${mintToken({ role: 'candidate', sessionId: s.sessionId }, cfg.tokenSecret, day)}`,
     ),
     '',
-    '  Links are valid for 24 hours; restart for fresh ones. Stop with Ctrl+C.',
+    '  Links are valid for 24 hours; restart for fresh ones. Type ? to show them again, Ctrl+C to stop.',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

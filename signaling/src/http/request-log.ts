@@ -15,9 +15,12 @@ export function installRequestLog(app: FastifyInstance): void {
       const level = isStaticAsset(pathname) ? 'debug' : 'info';
       req.log[level](
         {
-          req: { method: req.method, url: redactTokens(url), remoteAddress: req.ip },
-          res: { statusCode: reply.raw.statusCode },
+          // Flat keys: fastify's `req`/`res` serializers would reshape nested objects.
+          method: req.method,
+          url: redactTokens(url),
+          statusCode: reply.raw.statusCode,
           responseTime: Math.round(performance.now() - started),
+          ip: req.ip,
           ...(reply.raw.writableFinished ? {} : { aborted: true }),
         },
         'request completed',
