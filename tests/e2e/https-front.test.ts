@@ -65,7 +65,9 @@ describe('HTTPS through Caddy with its internal CA', () => {
     const candidate = await openCandidate(browser, candidateLink(sessionId));
     const origin = await candidate.evaluate(() => ({ protocol: location.protocol, host: location.hostname, secure: isSecureContext }));
     assert.deepEqual(origin, { protocol: 'https:', host: HOST, secure: true });
-    await waitPublishing(candidate, 1, 60_000);
+    const published = await waitPublishing(candidate, 1, 60_000);
+    // Without TURN the browser reaches the node directly (turn-relay.test.ts is the relay case).
+    assert.equal(published.iceCandidateType, 'host');
     await proctor.locator(`[data-testid="tile"][data-session-id="${sessionId}"]`).waitFor({ timeout: 30_000 });
     await proctor.locator(`[data-testid="tile"][data-session-id="${sessionId}"]`).getByTestId('toggle-screen').click();
     await waitFramesIncreasing(proctor, [

@@ -45,7 +45,7 @@ export async function startCoturn(): Promise<Coturn> {
     `--db=${path.join(dir, 'turndb')}`,
     '--verbose',
   ]);
-  await child.waitFor(/UDP listener opened on : 127\.0\.0\.1:\d+/);
+  await child.waitFor(/UDP listener opened on ?: 127\.0\.0\.1:\d+/);
   return {
     urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`],
     secret,

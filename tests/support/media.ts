@@ -42,6 +42,8 @@ export interface CandidateState {
   attempt: number;
   /** `since`: epoch ms when the server accepted each producer (the page's clock = ours). */
   producers: { source: string; producerId: string; since: number }[];
+  /** How the send transport reaches the node: 'host', 'srflx', 'relay' (TURN), or null. */
+  iceCandidateType: string | null;
 }
 
 export async function candidateState(page: Page): Promise<CandidateState | undefined> {
