@@ -351,7 +351,8 @@ export class MediaService {
     if (exam.empty) {
       this.#exams.delete(examId);
       await this.deps.rooms.release(examId);
-      await this.deps.ownership?.release(examId);
+      // Someone may have joined meanwhile; a release racing a join is healed by the next renewal.
+      if (!this.#exams.has(examId)) await this.deps.ownership?.release(examId);
     }
   }
 
