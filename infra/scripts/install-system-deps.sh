@@ -2,10 +2,13 @@
 # Installs the Debian packages the platform needs on a fresh Debian 12 / Ubuntu machine:
 # media tools, the browser used by tests and PDF rendering, fonts with Kazakh letters,
 # and the toolchain for building mediasoup's worker from source (its prebuilt download
-# is not always reachable). Idempotent: skips apt entirely when everything is present.
+# is not always reachable), and the production front the tests run for real: Caddy (HTTPS),
+# coturn (TURN) and certutil (to make the test browser trust Caddy's CA).
+# Idempotent: skips apt entirely when everything is present.
 set -euo pipefail
 
-pkgs=(chromium ffmpeg poppler-utils fonts-dejavu-core
+pkgs=(chromium ffmpeg poppler-utils fonts-dejavu-core caddy coturn libnss3-tools
+      rsync postgresql-client
       g++ make pkg-config ninja-build python3
       libuv1-dev libssl-dev libsrtp2-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
@@ -28,6 +31,14 @@ if [ $meson_ok -eq 0 ] && [ "$codename" = "bookworm" ] && ! grep -rqs bookworm-b
 fi
 $SUDO apt-get update -qq
 [ ${#missing[@]} -gt 0 ] && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The tests start their own Caddy and coturn on free ports; the packages' services (just
+# enabled by apt on a systemd machine, with default configs on ports 80 and 3478) are not
+# wanted on a development or CI machine. A production server sets them up by infra/README.md.
+for svc in caddy coturn; do
+  if printf '%s\n' "${missing[@]}" | grep -qx "$svc" && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
+  fi
+done
 if [ $meson_ok -eq 0 ]; then
   if [ "$codename" = "bookworm" ]; then $SUDO apt-get install -y -qq -t bookworm-backports meson
   else $SUDO apt-get install -y -qq meson; fi
