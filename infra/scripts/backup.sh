@@ -26,11 +26,14 @@ mv "$dump.partial" "$dump"
 # 2. Files: today's snapshot hard-links every file unchanged since the previous one.
 previous="$(find "$BACKUP_DIR/files" -mindepth 1 -maxdepth 1 -type d -name '20*' | sort | tail -n 1)"
 target="$BACKUP_DIR/files/$stamp"
-link=()
-[ -n "$previous" ] && link=(--link-dest="$previous")
 mkdir -p "$target"
-rsync -a --delete "${link[@]}" "$RECORDINGS_DIR/" "$target/recordings/"
-if [ -n "${REPORTS_DIR:-}" ] && [ -d "$REPORTS_DIR" ]; then rsync -a --delete "${link[@]}" "$REPORTS_DIR/" "$target/reports/"; fi
+snapshot() { # <source dir> <name>: copy into $target/<name>, hard-linking from $previous/<name>
+  local link=()
+  [ -n "$previous" ] && [ -d "$previous/$2" ] && link=(--link-dest="$previous/$2")
+  rsync -a --delete "${link[@]}" "$1/" "$target/$2/"
+}
+snapshot "$RECORDINGS_DIR" recordings
+if [ -n "${REPORTS_DIR:-}" ] && [ -d "$REPORTS_DIR" ]; then snapshot "$REPORTS_DIR" reports; fi
 
 # 3. Retention.
 find "$BACKUP_DIR/db" -name 'proctor-*.dump' -mtime +"$KEEP_DAYS" -delete
