@@ -5,7 +5,9 @@
  *   REDIS_URL unset    → the job workers run inside this process; the queue lives in
  *                        PostgreSQL (BullMQ's PostgreSQL backend), so nothing else is needed.
  *   SMTP_URL unset     → e-mails (password reset) stay in memory, readable at /dev/mail.
- *   --demo             → seed demo data once and print sign-in links and passwords.
+ *   --demo             → seed demo data once and print sign-in links and passwords
+ *                        (last, after every start-up line; again when `?` is typed).
+ *   TURN_URLS, NODE_URL, METRICS_PORT, LOG_FORMAT, … → config.ts and infra/README.md.
  *
  * With both URLs set this is one media node of many; run `recorder/src/jobs/main.ts`
  * as the separate jobs process (see infra/README.md).
