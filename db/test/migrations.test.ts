@@ -12,8 +12,15 @@ describe('migrations', () => {
   after(() => t?.drop());
 
   it('apply on a fresh database, then are a no-op', async () => {
-    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0016_data_protection']);
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0015_room_leases', '0016_data_protection']);
     assert.deepEqual(await migrateToLatest(t.db), []);
+  });
+
+  it('apply a lower number merged after a higher one was applied (numbered by issue)', async () => {
+    // As on a database that ran 0016 before 0015 existed in the code.
+    await sql`DROP TABLE room_leases`.execute(t.db);
+    await sql`DELETE FROM kysely_migration WHERE name = '0015_room_leases'`.execute(t.db);
+    assert.deepEqual(await migrateToLatest(t.db), ['0015_room_leases']);
   });
 
   it('create every table of the data model', async () => {
@@ -24,7 +31,7 @@ describe('migrations', () => {
       rows.map((r) => r.tableName),
       [
         'action_log', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'disciplines', 'evidence_items', 'evidence_keys', 'exam_proctors',
-        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'session_data_removals', 'session_statistics', 'user_sessions', 'users', 'verifications', 'violation_tallies', 'violations',
+        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'room_leases', 'session_data_removals', 'session_statistics', 'user_sessions', 'users', 'verifications', 'violation_tallies', 'violations',
       ],
     );
   });
