@@ -43,7 +43,8 @@ export const VIOLATION_CATEGORY: Record<ViolationType, ViolationCategory> = {
 
 /**
  * Per-type multiplier of the share of session time a violation lasted (see honesty.ts):
- * deduction = weight × 100 × share, each event counting at least MIN_EVENT_MS. Weight 2 on a
+ * deduction = weight × 100 × share, each event counting at least MIN_EVENT_MS (at most 1 % of a
+ * short session, so the stretch alone takes at most the weight in points). Weight 2 on a
  * 10-minute absence in a 90-minute exam takes 22 points. Exams store their own copy.
  */
 export type ViolationWeights = Partial<Record<ViolationType, number>>;

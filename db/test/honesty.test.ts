@@ -2,8 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_VIOLATION_WEIGHTS,
+  MIN_EVENT_MAX_SHARE,
   MIN_EVENT_MS,
   computeHonesty,
+  minEventMsFor,
+  singleEventCost,
   mergeIntervals,
   recomputeSessionHonesty,
   seedMediaDemo,
@@ -12,6 +15,7 @@ import {
 } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 import * as m0006 from '../src/migrations/0006_honesty_weights.ts';
+import * as m0018 from '../src/migrations/0018_honesty_short_sessions.ts';
 
 const T0 = new Date('2026-03-02T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -121,6 +125,73 @@ describe('computeHonesty', () => {
   });
 });
 
+describe('short sessions: the minimum event length is bounded', () => {
+  const session = (seconds: number) => ({ startedAt: T0, endedAt: sec(seconds), weights: DEFAULT_VIOLATION_WEIGHTS, countTechnical: false });
+
+  it('shrinks the 10 s minimum to 1 % of a session shorter than 16 min 40 s', () => {
+    assert.equal(minEventMsFor(90 * 60_000), MIN_EVENT_MS);
+    assert.equal(minEventMsFor(1000_000), MIN_EVENT_MS, 'the break-even length');
+    assert.equal(minEventMsFor(10 * 60_000), 6000);
+    assert.equal(minEventMsFor(54_000), 540);
+    assert.equal(minEventMsFor(0), 0);
+    assert.equal(computeHonesty({ ...session(600), violations: [] }).minEventMs, 6000, 'the breakdown names the minimum it used');
+  });
+
+  it('charges a 4 s "tab hidden" in a 54 s session its real share, not a 10 s one (was 28 points)', () => {
+    const r = computeHonesty({ ...session(54), violations: [behaviour('tab_hidden', sec(20), sec(24))] });
+    assert.equal(r.lines[0]!.totalMs, 4000);
+    assert.equal(r.lines[0]!.deduction, 11.1); // 1.5 × 100 × 4 / 54
+    assert.equal(r.honesty, 89);
+  });
+
+  it('never lets the stretch of one instant event take more than its weight in points', () => {
+    for (const seconds of [1, 30, 54, 120, 300, 600, 999, 1000, 2700, 5400, 4 * 3600]) {
+      for (const [type, weight] of [['paste', 3], ['head_turned', 1], ['focus_lost', 1.5]] as const) {
+        const cost = singleEventCost({ type, category: 'behaviour', sessionMs: seconds * 1000, weights: DEFAULT_VIOLATION_WEIGHTS, countTechnical: false });
+        assert.ok(cost <= weight * 100 * MIN_EVENT_MAX_SHARE + 0.05, `${type} in ${seconds} s costs ${cost} > ${weight}`);
+        const uncapped = (weight * 100 * MIN_EVENT_MS) / (seconds * 1000);
+        assert.equal(cost, Math.round(Math.min(uncapped, weight) * 10) / 10, `${type} in ${seconds} s`);
+      }
+    }
+  });
+
+  it('costs one event of each length the table in the exam settings shows (10 / 45 / 90 minutes)', () => {
+    const cost = (type: string, minutes: number) =>
+      singleEventCost({ type, category: 'behaviour', sessionMs: minutes * 60_000, weights: DEFAULT_VIOLATION_WEIGHTS, countTechnical: false });
+    assert.deepEqual([cost('paste', 10), cost('paste', 45), cost('paste', 90)], [3, 1.1, 0.6]);
+    assert.deepEqual([cost('tab_hidden', 10), cost('tab_hidden', 45), cost('tab_hidden', 90)], [1.5, 0.6, 0.3]);
+    // A technical type the exam does not count costs nothing; counted, it costs its weight's share.
+    const net = (countTechnical: boolean) =>
+      singleEventCost({ type: 'network_lost', category: 'technical', sessionMs: 10 * 60_000, weights: DEFAULT_VIOLATION_WEIGHTS, countTechnical });
+    assert.deepEqual([net(false), net(true)], [0, 1]);
+    // The exam's own weights are used (0 switches a type off).
+    assert.equal(singleEventCost({ type: 'paste', category: 'behaviour', sessionMs: 600_000, weights: { paste: 0 }, countTechnical: false }), 0);
+  });
+
+  it('still counts long events in full: absent for all of a one-minute session is 0 %', () => {
+    const r = computeHonesty({ ...session(60), violations: [behaviour('no_face', sec(0), sec(60))] });
+    assert.equal(r.honesty, 0);
+    assert.equal(r.lines[0]!.totalMs, 60_000);
+  });
+
+  it('grows with the event: a longer event never costs less than a shorter one', () => {
+    let previous = -1;
+    for (const length of [0, 0.2, 0.5, 1, 2, 4, 8, 10, 12, 30]) {
+      const r = computeHonesty({ ...session(120), violations: [behaviour('no_face', sec(30), sec(30 + length))] });
+      const d = r.lines[0]!.deduction;
+      assert.ok(d >= previous, `${length} s costs ${d} < ${previous}`);
+      previous = d;
+    }
+  });
+
+  it('keeps many short events honest: twenty 5 s absences in 2 minutes cost their real time', () => {
+    const violations = Array.from({ length: 20 }, (_, i) => behaviour('no_face', sec(i * 6), sec(i * 6 + 5)));
+    const r = computeHonesty({ ...session(120), violations });
+    assert.equal(r.lines[0]!.totalMs, 100_000);
+    assert.equal(r.honesty, 0);
+  });
+});
+
 describe('honesty repository', () => {
   let t: TestDatabase;
   before(async () => {
@@ -179,4 +250,32 @@ describe('honesty repository', () => {
     assert.equal(b.honesty, Math.round(100 - 100 * (10 / 90) - 100 * (10 / 90)));
     assert.equal(b.lines.find((l) => l.type === 'network_lost')!.counted, true);
   });
+
+  it('migration 0018 recomputes the stored honesty of short finished sessions only', async () => {
+    const other = await createTestDatabase();
+    try {
+      await shortSessionsMigration(other);
+    } finally {
+      await other.drop();
+    }
+  });
 });
+
+/** Stale verdicts as the old formula stored them, then migration 0018. */
+async function shortSessionsMigration(t: TestDatabase): Promise<void> {
+  const { sessions } = await seedMediaDemo(t.db, { candidates: 3 });
+  const [short, long, open] = sessions.map((s) => s.sessionId) as [string, string, string];
+  // Stored as the old formula left them: 72 for a 4 s tab hidden in 54 s; a stale value on
+  // a 90-minute session must stay (its minimum did not change); an open session is not touched.
+  await t.db.updateTable('examSessions').set({ status: 'finished', startedAt: sec(0), endedAt: sec(54), honesty: 72 }).where('id', '=', short).execute();
+  await t.db.updateTable('examSessions').set({ status: 'finished', startedAt: at(0), endedAt: at(90), honesty: 55 }).where('id', '=', long).execute();
+  await t.db.updateTable('examSessions').set({ status: 'in_progress', startedAt: sec(0), honesty: 72 }).where('id', '=', open).execute();
+  await t.db
+    .insertInto('violations')
+    .values([short, long, open].map((sessionId) => ({ sessionId, type: 'tab_hidden', category: 'behaviour' as const, startsAt: sec(20), endsAt: sec(24), source: 'client' as const })))
+    .execute();
+  await m0018.up(t.db);
+  const stored = await t.db.selectFrom('examSessions').select(['id', 'honesty']).where('id', 'in', [short, long, open]).execute();
+  assert.deepEqual(Object.fromEntries(stored.map((r) => [r.id, r.honesty])), { [short]: 89, [long]: 55, [open]: 72 });
+  assert.equal((await sessionHonestyBreakdown(t.db, short))!.honesty, 89, 'the stored value is the live breakdown');
+}

@@ -11,6 +11,7 @@ import * as m0007 from './0007_report_exports.ts';
 import * as m0009 from './0009_statistics.ts';
 import * as m0015 from './0015_room_leases.ts';
 import * as m0016 from './0016_data_protection.ts';
+import * as m0018 from './0018_honesty_short_sessions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0009_statistics': m0009,
   '0015_room_leases': m0015,
   '0016_data_protection': m0016,
+  '0018_honesty_short_sessions': m0018,
 };

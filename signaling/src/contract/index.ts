@@ -6,6 +6,7 @@ export * from './api/auth.ts';
 export * from './api/results.ts';
 export * from './api/admin.ts';
 export * from './violations.ts';
+export * from './honesty.ts';
 export * from './api/statistics.ts';
 export * from './api/report.ts';
 export * from './api/journey.ts';
