@@ -113,7 +113,7 @@ export const adminEn = {
 	'admin.exam.endsAt': 'Ends',
 	'admin.exam.mode': 'Proctoring mode',
 	'admin.exam.scoring': 'Honesty score',
-	'admin.exam.scoringHint': 'Honesty starts at 100 %. Each violation type takes off weight × its share of the session time (every event counts at least 10 s): weight 2 on a 10-minute absence in a 90-minute exam takes 22 points. Sessions below the threshold are flagged for review.',
+	'admin.exam.scoringHint': 'Honesty starts at 100 %. Each violation type takes off weight × its share of the session time (every event counts at least 10 s, at most 1 % of a shorter session): weight 2 on a 10-minute absence in a 90-minute exam takes 22 points. Sessions below the threshold are flagged for review.',
 	'admin.exam.threshold': 'Honesty threshold',
 	'admin.exam.thresholdHint': 'Sessions below this are flagged.',
 	'admin.exam.countTechnical': 'Count technical violations',

@@ -12,6 +12,7 @@ import { adminEn } from './admin.en.ts';
 import { photoEn } from './photo.en.ts';
 import { journeyEn } from './journey.en.ts';
 import { exportsEn } from './exports.en.ts';
+import { honestyEn } from './honesty.en.ts';
 
 export const en = {
 	...appEn,
@@ -23,6 +24,7 @@ export const en = {
 	...photoEn,
 	...journeyEn,
 	...exportsEn,
+	...honestyEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

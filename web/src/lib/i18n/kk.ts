@@ -8,6 +8,7 @@ import { adminKk } from './admin.kk.ts';
 import { photoKk } from './photo.kk.ts';
 import { journeyKk } from './journey.kk.ts';
 import { exportsKk } from './exports.kk.ts';
+import { honestyKk } from './honesty.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
@@ -19,6 +20,7 @@ export const kk: Messages = {
 	...photoKk,
 	...journeyKk,
 	...exportsKk,
+	...honestyKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

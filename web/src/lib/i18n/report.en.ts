@@ -108,7 +108,7 @@ export const reportEn = {
 
 	'report.honestyTitle': 'How the honesty is calculated',
 	'report.honestyFormula':
-		'Each violation type takes off weight × its share of the session time (in %). Every event counts for at least {min} s. Technical violations count only if the exam is set to count them.',
+		'Each violation type takes off weight × its share of the session time (in %). Every event counts for at least {min} s here (10 s, at most 1 % of the session). Technical violations count only if the exam is set to count them.',
 	'report.honestySession': 'Session time: {time}',
 	'report.honestyNone': 'Honesty is calculated once the session has started.',
 	'report.honestyChart': 'Points taken off per violation type',

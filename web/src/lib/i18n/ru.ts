@@ -8,6 +8,7 @@ import { adminRu } from './admin.ru.ts';
 import { photoRu } from './photo.ru.ts';
 import { journeyRu } from './journey.ru.ts';
 import { exportsRu } from './exports.ru.ts';
+import { honestyRu } from './honesty.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
@@ -19,6 +20,7 @@ export const ru: Messages = {
 	...photoRu,
 	...journeyRu,
 	...exportsRu,
+	...honestyRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',
