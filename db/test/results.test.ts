@@ -155,25 +155,25 @@ describe('results repository', () => {
   it('filters by each criterion alone', async () => {
     assert.deepEqual(await ids({ search: 'зарина' }), ['s1', 's5']);
     assert.deepEqual(await ids({ search: '  ӘБДІҚ ' }), ['s2'], 'Kazakh letters, any case, trimmed');
-    assert.deepEqual(await ids({ search: 'группа 1' }), ['s4', 's1', 's2', 's5'], 'group name substring: Группа 1 and Группа 10');
+    assert.deepEqual(await ids({ search: 'группа 1' }), ['s1', 's2', 's5', 's4'], 'group name substring: Группа 1 and Группа 10');
     assert.deepEqual(await ids({ search: '%' }), ['s7'], '% is literal');
     assert.deepEqual(await ids({ search: '_' }), ['s7'], '_ is literal');
     assert.deepEqual(await ids({ search: 'нет такого' }), []);
     assert.deepEqual(await ids({ examIds: [E.e2] }), ['s5', 's6', 's7']);
-    assert.deepEqual(await ids({ examIds: [E.e1, E.e2] }), ['s4', 's1', 's2', 's3', 's5', 's6', 's7']);
+    assert.deepEqual(await ids({ examIds: [E.e1, E.e2] }), ['s1', 's2', 's3', 's5', 's6', 's7', 's4']);
     assert.deepEqual(await ids({ startedFrom: new Date('2025-03-05T00:00:00Z'), startedTo: new Date('2025-03-05T23:59:59Z') }), ['s5', 's6', 's7']);
     assert.deepEqual(await ids({ startedFrom: new Date('2025-03-01T09:05:00Z'), startedTo: new Date('2025-03-05T14:00:00Z') }), ['s2', 's3', 's5'], 'bounds inclusive');
     assert.deepEqual(await ids({ startedTo: new Date('2025-03-01T09:05:00Z') }), ['s1', 's2']);
     assert.deepEqual(await ids({ groupIds: [G.g2] }), ['s3', 's6']);
-    assert.deepEqual(await ids({ groupIds: [G.g1, G.g10] }), ['s4', 's1', 's2', 's5']);
+    assert.deepEqual(await ids({ groupIds: [G.g1, G.g10] }), ['s1', 's2', 's5', 's4']);
     assert.deepEqual(await ids({ disciplineIds: [D.kazakh] }), ['s5', 's6', 's7']);
     assert.deepEqual(await ids({ statuses: ['in_progress'] }), ['s3']);
-    assert.deepEqual(await ids({ statuses: ['not_started', 'in_progress'] }), ['s4', 's3']);
+    assert.deepEqual(await ids({ statuses: ['not_started', 'in_progress'] }), ['s3', 's4']);
     assert.deepEqual(await ids({ honestyMin: 60, honestyMax: 88 }), ['s1', 's3', 's7'], 'inclusive, null honesty excluded');
     assert.deepEqual(await ids({ honestyMin: 95 }), ['s2', 's6']);
     assert.deepEqual(await ids({ honestyMax: 40 }), ['s5']);
     assert.deepEqual(await ids({ decisions: ['admitted'] }), ['s2']);
-    assert.deepEqual(await ids({ decisions: ['none'] }), ['s4', 's1', 's3', 's7']);
+    assert.deepEqual(await ids({ decisions: ['none'] }), ['s1', 's3', 's7', 's4']);
     assert.deepEqual(await ids({ archived: true }), ['s8', 's9']);
   });
 
@@ -185,17 +185,19 @@ describe('results repository', () => {
     assert.deepEqual(await ids({ examIds: [E.e2], statuses: ['in_progress'] }), []);
   });
 
-  it('sorts by every column both ways, ties broken by id', async () => {
+  it('sorts by every column both ways, ties broken by id, empty values last both ways', async () => {
     const asc: Record<ResultsSortKey, string[]> = {
       // Kazakh alphabet: А Ә … Ж … Қ … С
       candidate: ['s1', 's5', 's2', 's7', 's4', 's3', 's6'],
-      // Группа 1 < Группа 2 < Группа 10 < no group; then by candidate
+      // Группа 1 < Группа 2 < Группа 10; then by candidate; no group last
       group: ['s1', 's5', 's2', 's3', 's6', 's4', 's7'],
       // not started < in progress < finished, then by start
       status: ['s4', 's3', 's1', 's2', 's5', 's6', 's7'],
-      // not started counts as the earliest
-      startedAt: ['s4', 's1', 's2', 's3', 's5', 's6', 's7'],
+      // not started (no start) last
+      startedAt: ['s1', 's2', 's3', 's5', 's6', 's7', 's4'],
+      // not ended (in progress, not started) last, by id
       endedAt: ['s1', 's2', 's7', 's6', 's5', 's3', 's4'],
+      // no honesty yet last
       honesty: ['s5', 's3', 's1', 's7', 's2', 's6', 's4'],
       // Қазақ тілі… < Экология…
       exam: ['s5', 's6', 's7', 's1', 's2', 's3', 's4'],
@@ -203,16 +205,24 @@ describe('results repository', () => {
       decision: ['s4', 's1', 's3', 's7', 's2', 's5', 's6'],
       reviewStatus: ['s4', 's1', 's3', 's7', 's2', 's5', 's6'],
     };
+    // How many rows at the end of each list have no value for the column.
+    const empty: Partial<Record<ResultsSortKey, number>> = { group: 1, startedAt: 1, endedAt: 2, honesty: 1 };
     for (const key of RESULTS_SORT_KEYS) {
+      const split = asc[key].length - (empty[key] ?? 0);
+      const desc = [...asc[key].slice(0, split).reverse(), ...asc[key].slice(split).reverse()];
       assert.deepEqual(await ids({}, key, 'asc'), asc[key], `${key} asc`);
-      assert.deepEqual(await ids({}, key, 'desc'), [...asc[key]].reverse(), `${key} desc`);
+      assert.deepEqual(await ids({}, key, 'desc'), desc, `${key} desc`);
     }
   });
 
   it('pages with a total, and a page past the end is empty with the same total', async () => {
     const page = (n: number) => listResults(t.db, admin, current, { sort: 'startedAt', direction: 'asc', page: n, pageSize: 3 });
     const pages = await Promise.all([1, 2, 3, 4, 1_000_000].map(page));
-    assert.deepEqual(pages.map((p) => p.rows.map((r) => name(r.sessionId))), [['s4', 's1', 's2'], ['s3', 's5', 's6'], ['s7'], [], []]);
+    assert.deepEqual(pages.map((p) => p.rows.map((r) => name(r.sessionId))), [['s1', 's2', 's3'], ['s5', 's6', 's7'], ['s4'], [], []]);
+    // Pages of a sort with empty values cut across the two parts (with a value, then without).
+    const byEnd = (n: number, direction: 'asc' | 'desc') => listResults(t.db, admin, current, { sort: 'endedAt', direction, page: n, pageSize: 3 });
+    const ends = await Promise.all([1, 2, 3].flatMap((n) => [byEnd(n, 'asc'), byEnd(n, 'desc')]));
+    assert.deepEqual(ends.map((p) => p.rows.map((r) => name(r.sessionId))), [['s1', 's2', 's7'], ['s5', 's6', 's7'], ['s6', 's5', 's3'], ['s2', 's1', 's4'], ['s4'], ['s3']]);
     assert.deepEqual(pages.map((p) => [p.total, p.totalExact]), Array(5).fill([7, true]));
   });
 
@@ -253,9 +263,17 @@ describe('results repository', () => {
       (await listResultsByCandidate(t.db, admin, current, { sort, direction, page: 1, pageSize: 50 })).rows.map((r) => r.candidateId);
     assert.deepEqual(await by('sessions', 'desc'), [C.c3, C.c1, C.c4, C.c5, C.c2]);
     assert.deepEqual(await by('group', 'asc'), [C.c1, C.c2, C.c3, C.c4, C.c5]);
-    assert.deepEqual(await by('group', 'desc'), [C.c5, C.c4, C.c3, C.c2, C.c1]);
+    assert.deepEqual(await by('group', 'desc'), [C.c4, C.c3, C.c2, C.c1, C.c5], 'no group last both ways');
     assert.deepEqual(await by('honesty', 'asc'), [C.c1, C.c3, C.c5, C.c2, C.c4]);
-    assert.deepEqual(await by('startedAt', 'desc'), [C.c4, C.c5, C.c3, C.c1, C.c2]);
+    assert.deepEqual(await by('startedAt', 'desc'), [C.c5, C.c3, C.c1, C.c2, C.c4], 'never started last both ways');
+    assert.deepEqual(await by('honesty', 'desc'), [C.c2, C.c5, C.c3, C.c1, C.c4]);
+    // With a filter the aggregates are computed on the fly: the same rule.
+    const onTheFly = async (sort: 'startedAt' | 'honesty' | 'group', direction: 'asc' | 'desc') =>
+      (await listResultsByCandidate(t.db, admin, { ...current, examIds: [E.e1] }, { sort, direction, page: 1, pageSize: 50 })).rows.map((r) => r.candidateId);
+    assert.deepEqual(await onTheFly('startedAt', 'desc'), [C.c3, C.c2, C.c1, C.c4]);
+    assert.deepEqual(await onTheFly('startedAt', 'asc'), [C.c1, C.c2, C.c3, C.c4]);
+    assert.deepEqual(await onTheFly('honesty', 'desc'), [C.c2, C.c1, C.c3, C.c4]);
+    assert.deepEqual(await onTheFly('group', 'desc'), [C.c4, C.c3, C.c2, C.c1]);
     // Latest end among the sessions that have one; c4 has none.
     assert.deepEqual(await by('endedAt', 'asc'), [C.c2, C.c5, C.c3, C.c1, C.c4]);
 
@@ -280,7 +298,7 @@ describe('results repository', () => {
     const p1: ResultsViewer = { userId: U.p1, role: 'proctor' };
     const p2: ResultsViewer = { userId: U.p2, role: 'proctor' };
     const p3: ResultsViewer = { userId: U.p3, role: 'proctor' };
-    assert.deepEqual(await ids({}, 'startedAt', 'asc', p1), ['s4', 's1', 's2', 's3']);
+    assert.deepEqual(await ids({}, 'startedAt', 'asc', p1), ['s1', 's2', 's3', 's4']);
     assert.deepEqual(await ids({}, 'startedAt', 'asc', p2), ['s5', 's6', 's7']);
     assert.deepEqual(await ids({}, 'startedAt', 'asc', p3), []);
     assert.deepEqual(await ids({ examIds: [E.e2] }, 'startedAt', 'asc', p1), [], 'an exam filter never widens the scope');

@@ -225,37 +225,80 @@ interface OrderItem {
   /** NULL sorts as the smallest value (default: the largest, PostgreSQL's rule). */
   nullsSmallest?: boolean;
 }
+
+/**
+ * A sort: its keys, and whether the leading one can be NULL (no group, not started, not
+ * ended, no honesty yet). Such rows come last in both directions: an empty value is never
+ * what a proctor sorts for.
+ */
+interface SortOrder {
+  items: OrderItem[];
+  nullableLead: boolean;
+}
 const by = (...exprs: Expression<unknown>[]): OrderItem[] => exprs.map((expr) => ({ expr }));
+const sortOf = (items: OrderItem[], nullableLead = false): SortOrder => ({ items, nullableLead });
 
 // Each list must equal the key columns of its index in migration 0003 (after `archived`),
 // NULL placement included, or the planner falls back to sorting every matching row.
-// Not started counts as the earliest start: the default newest-first view opens with
-// sessions that actually ran, not with every no-show on record.
 const startedThenId = (): OrderItem[] => [{ expr: sql.ref('s.startedAt'), nullsSmallest: true }, ...by(sql.ref('s.id'))];
 
-const ORDER: Record<ResultsSortKey, () => OrderItem[]> = {
-  candidate: () => by(sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')),
-  group: () => by(sql.ref('s.groupName'), sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')),
-  status: () => [...by(statusRank()), ...startedThenId()],
-  startedAt: startedThenId,
-  // Not ended (in progress) counts as the latest end.
-  endedAt: () => by(sql.ref('s.endedAt'), sql.ref('s.id')),
-  honesty: () => by(sql.ref('s.honesty'), sql.ref('s.id')),
-  exam: () => by(sql.ref('s.examName'), sql.ref('s.id')),
-  decision: () => [...by(decisionRank()), ...startedThenId()],
-  reviewStatus: () => [...by(sql.ref('s.reviewStatus')), ...startedThenId()],
+const ORDER: Record<ResultsSortKey, () => SortOrder> = {
+  candidate: () => sortOf(by(sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id'))),
+  group: () => sortOf(by(sql.ref('s.groupName'), sql.ref('s.candidateName'), sql.ref('s.candidateId'), sql.ref('s.id')), true),
+  status: () => sortOf([...by(statusRank()), ...startedThenId()]),
+  startedAt: () => sortOf(startedThenId(), true),
+  endedAt: () => sortOf(by(sql.ref('s.endedAt'), sql.ref('s.id')), true),
+  honesty: () => sortOf(by(sql.ref('s.honesty'), sql.ref('s.id')), true),
+  exam: () => sortOf(by(sql.ref('s.examName'), sql.ref('s.id'))),
+  decision: () => sortOf([...by(decisionRank()), ...startedThenId()]),
+  reviewStatus: () => sortOf([...by(sql.ref('s.reviewStatus')), ...startedThenId()]),
 };
 
-function ordered<Q extends { orderBy(expr: Expression<unknown>, modifiers: OrderByModifiers): Q }>(
-  query: Q,
-  items: OrderItem[],
-  direction: SortDirection,
-): Q {
+type Orderable<Q> = { orderBy(expr: Expression<unknown>, modifiers: OrderByModifiers): Q };
+
+function orderedItems<Q extends Orderable<Q>>(query: Q, items: OrderItem[], direction: SortDirection): Q {
   return items.reduce(
     (q, { expr, nullsSmallest }) =>
       q.orderBy(expr, nullsSmallest ? (ob) => (direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()) : direction),
     query,
   );
+}
+
+/** `order` applied to a query whose rows are few (a page, one candidate): NULLs of the lead last. */
+function ordered<Q extends Orderable<Q>>(query: Q, order: SortOrder, direction: SortDirection): Q {
+  if (!order.nullableLead) return orderedItems(query, order.items, direction);
+  const [lead, ...rest] = order.items as [OrderItem, ...OrderItem[]];
+  return orderedItems(query.orderBy(lead.expr, (ob) => (direction === 'asc' ? ob.asc() : ob.desc()).nullsLast()), rest, direction);
+}
+
+/**
+ * One page of `query` in `order`. A btree index yields NULLs last in one direction only, so
+ * for a nullable lead the rows with a value and those without are read as two ordered index
+ * ranges of at most offset + limit rows each, and the page is cut from the two in turn; the
+ * final sort only sees those rows. `query` must select the columns the caller reads.
+ */
+function pageOf<O>(
+  db: Kysely<DB>,
+  query: SelectQueryBuilder<any, any, O>,
+  order: SortOrder,
+  direction: SortDirection,
+  limit: number,
+  offset: number,
+): SelectQueryBuilder<any, any, O> {
+  if (!order.nullableLead) return orderedItems(query, order.items, direction).limit(limit).offset(offset);
+  const [lead, ...rest] = order.items as [OrderItem, ...OrderItem[]];
+  const keyed = (q: SelectQueryBuilder<any, any, O>, part: number) =>
+    q.select([sql.lit(part).as('nullPart'), ...order.items.map(({ expr }, i) => sql`${expr}`.as(`k${i}`))]);
+  const withValue = orderedItems(keyed(query.where(lead.expr, 'is not', null), 0), order.items, direction).limit(offset + limit);
+  const withoutValue = orderedItems(keyed(query.where(lead.expr, 'is', null), 1), rest, direction).limit(offset + limit);
+  const both = db
+    .selectFrom(withValue.as('a'))
+    .selectAll()
+    .unionAll(db.selectFrom(withoutValue.as('b')).selectAll());
+  const keys = order.items.map(({ nullsSmallest }, i): OrderItem => ({ expr: sql.ref(`u.k${i}`), nullsSmallest }));
+  return orderedItems(db.selectFrom(both.as('u')).selectAll().orderBy(sql.ref('u.nullPart')), keys, direction)
+    .limit(limit)
+    .offset(offset) as unknown as SelectQueryBuilder<any, any, O>;
 }
 
 /**
@@ -375,9 +418,7 @@ export async function listResults(
 ): Promise<Counted<ResultRow>> {
   const prepared = await prepare(db, viewer, filters);
   const order = ORDER[page.sort]();
-  const ids = ordered(filtered(db, prepared).select('s.id'), order, page.direction)
-    .limit(page.pageSize)
-    .offset((page.page - 1) * page.pageSize);
+  const ids = pageOf(db, filtered(db, prepared).select('s.id'), order, page.direction, page.pageSize, (page.page - 1) * page.pageSize);
   // Two pool connections: the count and the page run at the same time.
   const [rows, count] = await Promise.all([
     ordered(resultRows(db, ids), order, page.direction).execute(),
@@ -415,13 +456,15 @@ const GROUP_KEYS = {
   group: [sql.ref('s.groupName'), sql.ref('s.candidateName'), sql.ref('s.candidateId')],
 };
 
-const GROUPED_ORDER: Record<ResultsGroupedSortKey, OrderItem[]> = {
-  candidate: by(...GROUP_KEYS.candidate),
-  group: by(...GROUP_KEYS.group),
-  sessions: by(sql.ref('sessionCount'), ...GROUP_KEYS.candidate),
-  startedAt: by(sql.ref('lastStartedAt'), ...GROUP_KEYS.candidate),
-  endedAt: by(sql.ref('lastEndedAt'), ...GROUP_KEYS.candidate),
-  honesty: by(sql.ref('minHonesty'), ...GROUP_KEYS.candidate),
+// The aggregate sorts name the select's output columns; only the group name, a grouping key,
+// can also narrow the rows before grouping (pageOf's split).
+const GROUPED_ORDER: Record<ResultsGroupedSortKey, SortOrder> = {
+  candidate: sortOf(by(...GROUP_KEYS.candidate)),
+  group: sortOf(by(...GROUP_KEYS.group), true),
+  sessions: sortOf(by(sql.ref('sessionCount'), ...GROUP_KEYS.candidate)),
+  startedAt: sortOf(by(sql.ref('lastStartedAt'), ...GROUP_KEYS.candidate), true),
+  endedAt: sortOf(by(sql.ref('lastEndedAt'), ...GROUP_KEYS.candidate), true),
+  honesty: sortOf(by(sql.ref('minHonesty'), ...GROUP_KEYS.candidate), true),
 };
 
 /** What the grouped page's inner query yields per candidate (then joined for display). */
@@ -437,11 +480,11 @@ interface CandidateAggregates {
   undecidedCount: number;
 }
 
-const SUMMARY_ORDER: Record<Exclude<ResultsGroupedSortKey, 'candidate' | 'group'>, OrderItem[]> = {
-  sessions: by(sql.ref('cr.sessionCount'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
-  startedAt: by(sql.ref('cr.lastStartedAt'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
-  endedAt: by(sql.ref('cr.lastEndedAt'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
-  honesty: by(sql.ref('cr.minHonesty'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')),
+const SUMMARY_ORDER: Record<Exclude<ResultsGroupedSortKey, 'candidate' | 'group'>, SortOrder> = {
+  sessions: sortOf(by(sql.ref('cr.sessionCount'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId'))),
+  startedAt: sortOf(by(sql.ref('cr.lastStartedAt'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')), true),
+  endedAt: sortOf(by(sql.ref('cr.lastEndedAt'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')), true),
+  honesty: sortOf(by(sql.ref('cr.minHonesty'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId')), true),
 };
 
 /** True when nothing but the archive toggle narrows the sessions. */
@@ -475,7 +518,8 @@ export async function listResultsByCandidate(
     // An aggregate sort over all sessions: read the trigger-maintained aggregates
     // (migration 0004) in the order of one of their indexes.
     const summary = db.selectFrom('candidateResults as cr').where('cr.archived', '=', filters.archived);
-    groups = ordered(
+    groups = pageOf(
+      db,
       summary.select([
         'cr.candidateId',
         'cr.sessionCount',
@@ -489,30 +533,30 @@ export async function listResultsByCandidate(
       ]),
       SUMMARY_ORDER[page.sort],
       page.direction,
-    )
-      .limit(page.pageSize)
-      .offset(offset);
+      page.pageSize,
+      offset,
+    );
     counted = summary.select('cr.candidateId');
   } else {
-    groups = ordered(
-      filtered(db, prepared)
-        .select((eb) => [
-          's.candidateId',
-          eb.fn.countAll<number>().as('sessionCount'),
-          eb.fn.min('s.startedAt').as('firstStartedAt'),
-          eb.fn.max('s.startedAt').as('lastStartedAt'),
-          eb.fn.max('s.endedAt').as('lastEndedAt'),
-          eb.fn.min('s.honesty').as('minHonesty'),
-          sql<number | null>`round(avg(${eb.ref('s.honesty')}))::integer`.as('avgHonesty'),
-          eb.fn.countAll<number>().filterWhere('s.reviewStatus', '=', 'not_viewed').as('notViewedCount'),
-          eb.fn.countAll<number>().filterWhere('s.decision', '=', 'none').as('undecidedCount'),
-        ])
-        .groupBy(page.sort === 'group' ? GROUP_KEYS.group : GROUP_KEYS.candidate),
-      GROUPED_ORDER[page.sort],
-      page.direction,
-    )
-      .limit(page.pageSize)
-      .offset(offset);
+    const aggregates = filtered(db, prepared)
+      .select((eb) => [
+        's.candidateId',
+        eb.fn.countAll<number>().as('sessionCount'),
+        eb.fn.min('s.startedAt').as('firstStartedAt'),
+        eb.fn.max('s.startedAt').as('lastStartedAt'),
+        eb.fn.max('s.endedAt').as('lastEndedAt'),
+        eb.fn.min('s.honesty').as('minHonesty'),
+        sql<number | null>`round(avg(${eb.ref('s.honesty')}))::integer`.as('avgHonesty'),
+        eb.fn.countAll<number>().filterWhere('s.reviewStatus', '=', 'not_viewed').as('notViewedCount'),
+        eb.fn.countAll<number>().filterWhere('s.decision', '=', 'none').as('undecidedCount'),
+      ])
+      .groupBy(page.sort === 'group' ? GROUP_KEYS.group : GROUP_KEYS.candidate);
+    const order = GROUPED_ORDER[page.sort];
+    // Sorting by an aggregate sorts every group anyway; the name sorts walk an index.
+    groups =
+      page.sort === 'group' || !order.nullableLead
+        ? pageOf(db, aggregates, order, page.direction, page.pageSize, offset)
+        : ordered(aggregates, order, page.direction).limit(page.pageSize).offset(offset);
     counted = filtered(db, prepared).select('s.candidateId').groupBy(GROUP_KEYS.candidate);
   }
 
@@ -556,13 +600,13 @@ export async function listResultsByCandidate(
       'g.undecidedCount',
     ]);
   // The outer query re-sorts the page by the same keys, read from the joined rows.
-  const outerOrder: Record<ResultsGroupedSortKey, OrderItem[]> = {
-    candidate: by(sql.ref('c.fullName'), sql.ref('g.candidateId')),
-    group: by(sql.ref('gr.name'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
-    sessions: by(sql.ref('g.sessionCount'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
-    startedAt: by(sql.ref('g.lastStartedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
-    endedAt: by(sql.ref('g.lastEndedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
-    honesty: by(sql.ref('g.minHonesty'), sql.ref('c.fullName'), sql.ref('g.candidateId')),
+  const outerOrder: Record<ResultsGroupedSortKey, SortOrder> = {
+    candidate: sortOf(by(sql.ref('c.fullName'), sql.ref('g.candidateId'))),
+    group: sortOf(by(sql.ref('gr.name'), sql.ref('c.fullName'), sql.ref('g.candidateId')), true),
+    sessions: sortOf(by(sql.ref('g.sessionCount'), sql.ref('c.fullName'), sql.ref('g.candidateId'))),
+    startedAt: sortOf(by(sql.ref('g.lastStartedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')), true),
+    endedAt: sortOf(by(sql.ref('g.lastEndedAt'), sql.ref('c.fullName'), sql.ref('g.candidateId')), true),
+    honesty: sortOf(by(sql.ref('g.minHonesty'), sql.ref('c.fullName'), sql.ref('g.candidateId')), true),
   };
   const [rows, count] = await Promise.all([
     ordered(rowsQuery, outerOrder[page.sort], page.direction).execute(),
