@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import {
+  candidatePhotoPaths,
   getResultRow,
   listActionsForSession,
   listCandidateResults,
@@ -105,7 +106,15 @@ describe('results repository', () => {
         session(S.s9, E.e3, C.c2, 'finished', '2025-01-10T10:01:00', '2025-01-10T10:40:00', 55, 'none', 'not_viewed', true),
       ])
       .execute();
-    // c2 has no reference photo: the row shows the session's latest snapshot.
+    // c2 has no reference photo but two verifications: rows show the latest, whichever session it was in.
+    await db
+      .insertInto('verifications')
+      .values([
+        { sessionId: S.s9, startedAt: at('2025-01-10T10:01:10'), endedAt: at('2025-01-10T10:01:12'), result: 'successful', facePhotoPath: 's9/verification/old.jpg' },
+        { sessionId: S.s2, startedAt: at('2025-03-01T09:05:10'), endedAt: at('2025-03-01T09:05:12'), result: 'successful', facePhotoPath: 's2/verification/new.jpg' },
+      ])
+      .execute();
+    // Violation snapshots are evidence, not the candidate's photo.
     await db
       .insertInto('violations')
       .values([
@@ -130,7 +139,8 @@ describe('results repository', () => {
       sessionId: S.s1,
       examId: E.e1,
       candidateId: C.c1,
-      photoPath: 'photos/c1.jpg',
+      verificationPhotoPath: null,
+      referencePhotoPath: 'photos/c1.jpg',
       candidateName: 'Абдукаримова Зарина',
       groupId: G.g1,
       groupName: 'Группа 1',
@@ -143,8 +153,13 @@ describe('results repository', () => {
       decision: 'none',
       reviewStatus: 'not_viewed',
     });
-    assert.equal((await getResultRow(t.db, S.s2))?.photoPath, 'snap/s2-b.jpg', 'latest snapshot with a picture');
-    assert.equal((await getResultRow(t.db, S.s7))?.photoPath, null);
+    const photos = async (sessionId: string) => {
+      const row = await getResultRow(t.db, sessionId);
+      return [row?.verificationPhotoPath, row?.referencePhotoPath];
+    };
+    assert.deepEqual(await photos(S.s2), ['s2/verification/new.jpg', null], "the candidate's latest verification");
+    assert.deepEqual(await photos(S.s9), ['s2/verification/new.jpg', null], 'also on the row of an older session');
+    assert.deepEqual(await photos(S.s7), [null, null], 'no verification, no reference, snapshots do not count');
     assert.equal((await getResultRow(t.db, S.s6))?.timeZone, 'Asia/Aqtobe');
   });
 
@@ -244,7 +259,8 @@ describe('results repository', () => {
     );
     assert.deepEqual(grouped.rows[0], {
       candidateId: C.c1,
-      photoPath: 'photos/c1.jpg',
+      verificationPhotoPath: null,
+      referencePhotoPath: 'photos/c1.jpg',
       candidateName: 'Абдукаримова Зарина',
       groupId: G.g1,
       groupName: 'Группа 1',
@@ -257,7 +273,7 @@ describe('results repository', () => {
       notViewedCount: 1,
       undecidedCount: 1,
     });
-    assert.equal(grouped.rows[1]!.photoPath, 'snap/s2-b.jpg');
+    assert.equal(grouped.rows[1]!.verificationPhotoPath, 's2/verification/new.jpg');
 
     const by = async (sort: 'candidate' | 'group' | 'sessions' | 'startedAt' | 'endedAt' | 'honesty', direction: 'asc' | 'desc') =>
       (await listResultsByCandidate(t.db, admin, current, { sort, direction, page: 1, pageSize: 50 })).rows.map((r) => r.candidateId);
@@ -305,6 +321,15 @@ describe('results repository', () => {
     assert.deepEqual(await ids({ archived: true }, 'startedAt', 'asc', p1), []);
     const grouped = await listResultsByCandidate(t.db, p2, current, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 50 });
     assert.deepEqual(grouped.rows.map((r) => r.candidateId), [C.c1, C.c5, C.c3]);
+  });
+
+  it("gives a candidate's photo paths only to who may see the candidate", async () => {
+    const p1: ResultsViewer = { userId: U.p1, role: 'proctor' };
+    assert.deepEqual(await candidatePhotoPaths(t.db, admin, C.c2), { verificationPhotoPath: 's2/verification/new.jpg', referencePhotoPath: null });
+    assert.deepEqual(await candidatePhotoPaths(t.db, p1, C.c1), { verificationPhotoPath: null, referencePhotoPath: 'photos/c1.jpg' });
+    assert.equal(await candidatePhotoPaths(t.db, p1, C.c5), undefined, 'c5 sits only exams of another proctor');
+    assert.equal(await candidatePhotoPaths(t.db, { userId: U.p3, role: 'proctor' }, C.c1), undefined, 'a proctor without exams');
+    assert.equal(await candidatePhotoPaths(t.db, admin, id(9, 9)), undefined);
   });
 
   it('treats SQL-looking search text as text', async () => {

@@ -11,7 +11,7 @@ import type { Server } from 'socket.io';
 import { RoomRegistry, WorkerPool, type MediaConfig } from '@proctor/sfu';
 import { endOpenAttemptsOnNode, type DB } from '@proctor/db';
 import { evidenceSignerFromEnv, RecordingService, resolveFfmpeg, type EvidenceSigner, type JobQueue } from '@proctor/recorder';
-import { buildApp } from './http/app.ts';
+import { buildApp, candidatePhotos } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
 import { resultsEmitter } from './socket/results-channel.ts';
@@ -134,7 +134,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   };
   const metricsRegistry = opts.metrics ? (opts.metrics.registry ?? new Registry()) : undefined;
   const emitSessionChanged = resultsEmitter(() => io);
-  const sessionRows = new ResultsService({ db, emitSessionChanged });
+  const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir) });
   const app = await buildApp({
     log,
     db,

@@ -20,7 +20,7 @@ import {
   upsertUserByEmail,
 } from '@proctor/db';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { buildApp } from '../src/http/app.ts';
+import { buildApp, candidatePhotos } from '../src/http/app.ts';
 import { AuthService, hashPassword } from '../src/services/auth.service.ts';
 import { ResultsService } from '../src/services/results.service.ts';
 import { HttpError } from '../src/http/errors.ts';
@@ -136,7 +136,7 @@ describe('Results API', () => {
       sessionId: s.e2c4,
       examId: ids.e2,
       candidateId: ids.c4,
-      photoPath: null,
+      photoUrl: null,
       candidateName: 'Смирнов Алексей',
       groupId: first.groupId,
       groupName: 'ИС-22-1',
@@ -252,7 +252,7 @@ describe('Results API', () => {
 
   it('marks a report viewed (pushing the first view) and publishes changes made elsewhere', async () => {
     const seen: { examId: string; row: ResultRow }[] = [];
-    const service = new ResultsService({ db: t.db, emitSessionChanged: (examId, row) => seen.push({ examId, row }) });
+    const service = new ResultsService({ db: t.db, emitSessionChanged: (examId, row) => seen.push({ examId, row }), photos: candidatePhotos(null) });
     const proctorA = { id: ids.a, role: 'proctor' as const, fullName: 'Нұрланова Айгүл', iin: null };
     const first = await service.markViewed(proctorA, s.e1c2);
     assert.equal(first.row.reviewStatus, 'viewed');

@@ -7,6 +7,7 @@ import { DECISIONS, SESSION_STATUSES, type Decision, type ReviewStatus, type Ses
 import type { DB, ExamSessionsTable } from '../schema.ts';
 import { inTransaction } from '../transaction.ts';
 import { appendAction } from './action-log.repository.ts';
+import { latestVerificationPhoto, type CandidatePhotoPaths } from './candidate-photo.repository.ts';
 
 export const RESULTS_SORT_KEYS = [
   'candidate',
@@ -76,12 +77,11 @@ export interface ResultsPage<K extends string> {
   exactCountLimit?: number;
 }
 
-export interface ResultRow {
+/** Photo columns are the candidate's latest photo (candidate-photo.repository.ts). */
+export interface ResultRow extends CandidatePhotoPaths {
   sessionId: string;
   examId: string;
   candidateId: string;
-  /** The candidate's reference photo, else the latest snapshot of this session; relative to the recordings root. */
-  photoPath: string | null;
   candidateName: string;
   groupId: string | null;
   groupName: string | null;
@@ -96,10 +96,8 @@ export interface ResultRow {
   reviewStatus: ReviewStatus;
 }
 
-export interface CandidateResultRow {
+export interface CandidateResultRow extends CandidatePhotoPaths {
   candidateId: string;
-  /** Reference photo, else the latest snapshot of the candidate's latest session. */
-  photoPath: string | null;
   candidateName: string;
   groupId: string | null;
   groupName: string | null;
@@ -315,19 +313,8 @@ function resultRows(db: Kysely<DB>, ids: SessionsQuery<{ id: string }>) {
       's.id as sessionId',
       's.examId',
       's.candidateId',
-      // coalesce evaluates the subquery only for candidates without a reference photo.
-      eb.fn
-        .coalesce(
-          'c.referencePhotoPath',
-          eb
-            .selectFrom('violations as v')
-            .select('v.snapshotPath')
-            .whereRef('v.sessionId', '=', 's.id')
-            .where('v.snapshotPath', 'is not', null)
-            .orderBy('v.startsAt', 'desc')
-            .limit(1),
-        )
-        .as('photoPath'),
+      latestVerificationPhoto(eb, sql.ref('s.candidateId')).as('verificationPhotoPath'),
+      'c.referencePhotoPath',
       's.candidateName',
       's.groupId',
       's.groupName',
@@ -566,27 +553,8 @@ export async function listResultsByCandidate(
     .leftJoin('groups as gr', 'gr.id', 'c.groupId')
     .select((eb) => [
       'g.candidateId',
-      // The latest snapshot of the candidate's latest session: two short index lookups,
-      // where "latest over all their sessions" would sort every violation they ever had.
-      eb.fn
-        .coalesce(
-          'c.referencePhotoPath',
-          eb
-            .selectFrom('violations as v')
-            .select('v.snapshotPath')
-            .where('v.sessionId', '=', (sub) =>
-              sub
-                .selectFrom('examSessions as ls')
-                .select('ls.id')
-                .whereRef('ls.candidateId', '=', 'g.candidateId')
-                .orderBy('ls.startedAt', (ob) => ob.desc().nullsLast())
-                .limit(1),
-            )
-            .where('v.snapshotPath', 'is not', null)
-            .orderBy('v.startsAt', 'desc')
-            .limit(1),
-        )
-        .as('photoPath'),
+      latestVerificationPhoto(eb, sql.ref('g.candidateId')).as('verificationPhotoPath'),
+      'c.referencePhotoPath',
       'c.fullName as candidateName',
       'c.groupId',
       'gr.name as groupName',

@@ -32,6 +32,7 @@ import { JourneyService } from '../services/journey.service.ts';
 import { CandidateLinksService } from '../services/candidate-links.service.ts';
 import type { FaceChecker } from '../services/face-check.service.ts';
 import { PhotoStore, photosDirFromEnv } from '../services/admin-photo.service.ts';
+import { CandidatePhotos } from '../services/candidate-photo.service.ts';
 import { photoReportRoutes } from './routes/photo-report.routes.ts';
 import { PhotoReportService } from '../services/photo-report.service.ts';
 import { reportsDirFromEnv, type EvidenceSigner, type JobQueue } from '@proctor/recorder';
@@ -96,6 +97,11 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
   return mod.handler;
 }
 
+/** Results photos: verification photos under the recordings root, reference photos in PHOTOS_DIR. */
+export function candidatePhotos(recordingsDir: string | null): CandidatePhotos {
+  return new CandidatePhotos({ recordingsDir, photos: new PhotoStore(photosDirFromEnv()) });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker, metrics, roomLinks } = deps;
   const proxies = deps.trustedProxies ?? [];
@@ -114,13 +120,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   securityHeaders(app);
   await app.register(authPlugin, { auth, devMailbox, rateLimitStore: postgresRateLimitStore(db, deps.rateLimitPrefix) });
   await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null });
-  const results = new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}) });
+  const results = new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}), photos: candidatePhotos(recordingsDir ?? null) });
   await app.register(resultsRoutes, { results });
   await app.register(liveRoutes, { live: new LiveService(db) });
   await app.register(statisticsRoutes, { statistics: new StatisticsService({ db }) });
   await app.register(reportRoutes, {
     results,
-    report: new ReportService({ db, recordingsDir: recordingsDir ?? null }),
+    report: new ReportService({ db, recordingsDir: recordingsDir ?? null, results }),
     evidence: new EvidenceService({ db, recordingsDir: recordingsDir ?? null }),
   });
   await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir: reportsDir ?? reportsDirFromEnv() }) });

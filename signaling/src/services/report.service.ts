@@ -27,12 +27,14 @@ import { resolveRecordingPath } from '@proctor/recorder';
 import type { ReportRecording, SessionReport } from '../contract/api/report.ts';
 import { HttpError } from '../http/errors.ts';
 import { assertSessionAccess } from '../http/guards.ts';
-import { toRow, type StaffUser } from './results.service.ts';
+import type { ResultsService, StaffUser } from './results.service.ts';
 
 export interface ReportServiceDeps {
   db: Kysely<DB>;
   /** Root of the recording files; null on a node that serves no recordings (API-only tests). */
   recordingsDir: string | null;
+  /** The session's row as Results shows it (photo included). */
+  results: Pick<ResultsService, 'toRow'>;
 }
 
 /** A recording the caller may read, ready to be streamed. */
@@ -72,7 +74,7 @@ export class ReportService {
     const recordingsDeleted = removals.some((r) => r.kind === 'recordings');
     const tracks = await Promise.all(recordings.map((r) => this.describe(r, recordingsDeleted)));
     return {
-      session: toRow(row),
+      session: await this.deps.results.toRow(row),
       attempts: attempts.map((a) => ({
         id: a.id,
         number: a.number,

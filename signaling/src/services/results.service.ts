@@ -10,6 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import {
+  candidatePhotoPaths,
   getResultRow,
   listCandidateResults,
   listResults,
@@ -36,6 +37,7 @@ import type {
 import { HttpError } from '../http/errors.ts';
 import { assertSessionAccess } from '../http/guards.ts';
 import type { SessionUser } from './auth.service.ts';
+import type { CandidatePhotos, PhotoFile } from './candidate-photo.service.ts';
 
 /** Who acts: the signed-in user (its name and IIN are copied into audit entries). */
 export type StaffUser = Pick<SessionUser, 'id' | 'role' | 'fullName' | 'iin'>;
@@ -46,17 +48,10 @@ export type EmitSessionChanged = (examId: string, row: ResultRow) => void;
 export interface ResultsServiceDeps {
   db: Kysely<DB>;
   emitSessionChanged: EmitSessionChanged;
+  photos: CandidatePhotos;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-export function toRow(row: DbResultRow): ResultRow {
-  return { ...row, startedAt: iso(row.startedAt), endedAt: iso(row.endedAt) };
-}
-
-function toCandidateRow(row: DbCandidateRow): CandidateResultRow {
-  return { ...row, firstStartedAt: iso(row.firstStartedAt), lastStartedAt: iso(row.lastStartedAt), lastEndedAt: iso(row.lastEndedAt) };
-}
 
 /** The filter part, which both query schemas share. */
 function toFilters(q: Omit<CandidateSessionsQuery, 'sort' | 'dir'>): ResultsFilters {
@@ -81,23 +76,46 @@ const actorOf = (user: StaffUser) => ({ userId: user.id, fullName: user.fullName
 export class ResultsService {
   constructor(private readonly deps: ResultsServiceDeps) {}
 
+  /** A repository row as the contract's, its photo paths turned into a URL of a file that exists. */
+  async toRow({ verificationPhotoPath, referencePhotoPath, ...row }: DbResultRow): Promise<ResultRow> {
+    const photoUrl = await this.deps.photos.urlOf(row.candidateId, { verificationPhotoPath, referencePhotoPath });
+    return { ...row, photoUrl, startedAt: iso(row.startedAt), endedAt: iso(row.endedAt) };
+  }
+
+  async #candidateRow({ verificationPhotoPath, referencePhotoPath, ...row }: DbCandidateRow): Promise<CandidateResultRow> {
+    const photoUrl = await this.deps.photos.urlOf(row.candidateId, { verificationPhotoPath, referencePhotoPath });
+    return { ...row, photoUrl, firstStartedAt: iso(row.firstStartedAt), lastStartedAt: iso(row.lastStartedAt), lastEndedAt: iso(row.lastEndedAt) };
+  }
+
+  #rows(rows: DbResultRow[]): Promise<ResultRow[]> {
+    return Promise.all(rows.map((row) => this.toRow(row)));
+  }
+
   async list(user: StaffUser, q: ResultsQuery): Promise<ResultsResponse> {
     await this.assertExamFilterAllowed(user, q.examId);
     const filters = toFilters(q);
     const paging = { direction: q.dir, page: q.page, pageSize: q.pageSize };
     if (q.groupBy === 'candidate') {
       const result = await listResultsByCandidate(this.deps.db, viewerOf(user), filters, { ...paging, sort: q.sort });
-      return { groupBy: 'candidate', rows: result.rows.map(toCandidateRow), total: result.total, totalExact: result.totalExact, page: q.page, pageSize: q.pageSize };
+      return { groupBy: 'candidate', rows: await Promise.all(result.rows.map((row) => this.#candidateRow(row))), total: result.total, totalExact: result.totalExact, page: q.page, pageSize: q.pageSize };
     }
     const result = await listResults(this.deps.db, viewerOf(user), filters, { ...paging, sort: q.sort });
-    return { groupBy: 'none', rows: result.rows.map(toRow), total: result.total, totalExact: result.totalExact, page: q.page, pageSize: q.pageSize };
+    return { groupBy: 'none', rows: await this.#rows(result.rows), total: result.total, totalExact: result.totalExact, page: q.page, pageSize: q.pageSize };
   }
 
   /** "Expand": the candidate's sessions visible to the user under the same filters. */
   async candidateSessions(user: StaffUser, candidateId: string, q: CandidateSessionsQuery): Promise<CandidateSessionsResponse> {
     await this.assertExamFilterAllowed(user, q.examId);
     const rows = await listCandidateResults(this.deps.db, viewerOf(user), candidateId, toFilters(q), { sort: q.sort, direction: q.dir });
-    return { rows: rows.map(toRow) };
+    return { rows: await this.#rows(rows) };
+  }
+
+  /** The file of a candidate's row photo; 404 alike for no photo and for a candidate the user may not see. */
+  async candidatePhoto(user: StaffUser, candidateId: string): Promise<PhotoFile> {
+    const paths = await candidatePhotoPaths(this.deps.db, viewerOf(user), candidateId);
+    const photo = paths ? await this.deps.photos.pick(paths) : null;
+    if (!photo) throw new HttpError(404, 'not_found', 'This candidate has no photo.');
+    return photo;
   }
 
   /** The reviewer's decision (manual §2.1.1, §2.4.4); audit-logged, pushed to the exam's proctors. */
@@ -123,13 +141,13 @@ export class ResultsService {
   /** For changes made elsewhere (e.g. the media path starting or finishing a session). */
   async publishSession(sessionId: string): Promise<void> {
     const row = await getResultRow(this.deps.db, sessionId);
-    if (row) this.deps.emitSessionChanged(row.examId, toRow(row));
+    if (row) this.deps.emitSessionChanged(row.examId, await this.toRow(row));
   }
 
   private async row(sessionId: string): Promise<ResultRow> {
     const row = await getResultRow(this.deps.db, sessionId);
     if (!row) throw noSuchSession();
-    return toRow(row);
+    return this.toRow(row);
   }
 
   /**

@@ -140,8 +140,12 @@ export const resultRow = z.object({
   sessionId: z.uuid(),
   examId: z.uuid(),
   candidateId: z.uuid(),
-  /** Reference photo, else the session's latest snapshot; relative to the recordings root. */
-  photoPath: z.string().nullable(),
+  /**
+   * The candidate's latest photo (their latest verification, else the reference photo), as
+   * resultsApi.candidatePhoto's URL with a version; null when no such file exists, so the
+   * page never asks for a photo that is not there.
+   */
+  photoUrl: z.string().nullable(),
   candidateName: z.string(),
   groupId: z.uuid().nullable(),
   groupName: z.string().nullable(),
@@ -160,7 +164,8 @@ export type ResultRow = z.infer<typeof resultRow>;
 /** One row of the grouped view; the aggregates cover the candidate's matching sessions. */
 export const candidateResultRow = z.object({
   candidateId: z.uuid(),
-  photoPath: z.string().nullable(),
+  /** As in resultRow. */
+  photoUrl: z.string().nullable(),
   candidateName: z.string(),
   groupId: z.uuid().nullable(),
   groupName: z.string().nullable(),
@@ -197,6 +202,9 @@ export type SetDecisionRequest = z.infer<typeof setDecisionRequest>;
 export const sessionRowResponse = z.object({ row: resultRow });
 export type SessionRowResponse = z.infer<typeof sessionRowResponse>;
 
+/** `?v=` is the photo's version, there only so a new photo gets a new URL (browsers cache it). */
+export const candidatePhotoQuery = z.object({ v: z.string().regex(/^[0-9a-f]{1,40}$/).optional() }).strict();
+
 /** Builds the query string of a Results request (list filters as repeated keys). */
 export function resultsSearchParams(query: ResultsQueryInput | CandidateSessionsQueryInput): URLSearchParams {
   const params = new URLSearchParams();
@@ -220,6 +228,11 @@ export const resultsApi = {
     body: null,
     response: candidateSessionsResponse,
   },
+  /**
+   * The image a row's photoUrl names (JPEG or PNG). 404 when the candidate has no photo (or a
+   * proctor has no session of theirs in an assigned exam: no existence oracle).
+   */
+  candidatePhoto: { method: 'GET', path: '/api/results/candidates/:candidateId/photo', query: candidatePhotoQuery, body: null, response: null },
   /** Returns the updated row; 404 for an unknown session and for one of an exam the proctor is not assigned to. */
   setDecision: { method: 'PATCH', path: '/api/sessions/:id/decision', query: null, body: setDecisionRequest, response: sessionRowResponse },
 } as const;

@@ -1,4 +1,5 @@
 /** Results page routes: validation only; the logic and access rules are in services/results.service.ts. */
+import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { resultsApi } from '../../contract/api/results.ts';
@@ -18,6 +19,19 @@ export const resultsRoutes: FastifyPluginAsync<{ results: ResultsService }> = as
   app.get(resultsApi.candidateSessions.path, { preHandler: staff }, async (req) => {
     const { candidateId } = parseBody(candidateParams, req.params);
     return results.candidateSessions(signedInUser(req), candidateId, parseBody(resultsApi.candidateSessions.query, req.query));
+  });
+
+  app.get(resultsApi.candidatePhoto.path, { preHandler: staff }, async (req, reply) => {
+    const { candidateId } = parseBody(candidateParams, req.params);
+    parseBody(resultsApi.candidatePhoto.query, req.query);
+    const photo = await results.candidatePhoto(signedInUser(req), candidateId);
+    return reply
+      .type(photo.mime)
+      // The URL carries the photo's version, so a browser may keep it; it is personal data: private.
+      .header('cache-control', 'private, max-age=86400')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'")
+      .send(createReadStream(photo.file));
   });
 
   app.patch(resultsApi.setDecision.path, { preHandler: staff }, async (req) => {
