@@ -154,6 +154,23 @@ describe('photo report API', () => {
     }
   });
 
+  it('gives a picture whose file is gone no URL (a placeholder, like the PDF), and 404s it', async () => {
+    const face = path.join(dir, `verification/${review.sessionId}-face.jpg`);
+    const moved = `${face}.away`;
+    const before = photoReport.parse((await request('GET', base(), 'proctor')).json());
+    const url = before.events[0]!.pictureUrl!;
+    await fs.rename(face, moved);
+    try {
+      const card = photoReport.parse((await request('GET', base(), 'proctor')).json());
+      assert.equal(card.events[0]!.kind, 'verification');
+      assert.equal(card.events[0]!.pictureUrl, null);
+      assert.ok(card.events.slice(1).every((e) => e.pictureUrl), 'the other pictures are still there');
+      assert.equal((await request('GET', url, 'proctor')).statusCode, 404);
+    } finally {
+      await fs.rename(moved, face);
+    }
+  });
+
   it('downloads an A4 PDF whose text has the Cyrillic name, exam, count and every violation; the download is logged', async () => {
     const res = await request('GET', `${base()}/pdf?locale=ru`, 'proctor');
     assert.equal(res.statusCode, 200, res.body);

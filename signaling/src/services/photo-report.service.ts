@@ -81,17 +81,19 @@ export class PhotoReportService {
     }
     const pictureUrl = (eventId: string) =>
       photoReportApi.picture.path.replace(':id', encodeURIComponent(sessionId)).replace(':eventId', encodeURIComponent(eventId));
+    // Like the PDF, a picture whose file is gone is a placeholder, never a broken image.
+    const onDisk = await Promise.all(card.events.map((e) => (e.picturePath ? this.fileOf(e.picturePath).then((f) => f !== null) : false)));
 
-    const events: PhotoReportEvent[] = card.events.map((e) =>
+    const events: PhotoReportEvent[] = card.events.map((e, i) =>
       e.kind === 'verification'
-        ? { kind: 'verification', id: e.id, result: e.result, startsAt: iso(e.startsAt), endsAt: iso(e.endsAt), pictureUrl: pictureUrl(e.id) }
+        ? { kind: 'verification', id: e.id, result: e.result, startsAt: iso(e.startsAt), endsAt: iso(e.endsAt), pictureUrl: onDisk[i] ? pictureUrl(e.id) : null }
         : {
             kind: 'violation',
             id: e.id,
             type: e.type,
             startsAt: iso(e.startsAt),
             endsAt: e.endsAt ? iso(e.endsAt) : null,
-            pictureUrl: e.picturePath ? pictureUrl(e.id) : null,
+            pictureUrl: onDisk[i] ? pictureUrl(e.id) : null,
             pending: !e.picturePath && requested && snapshotExpected(e, recordings),
           },
     );

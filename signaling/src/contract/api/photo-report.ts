@@ -13,7 +13,7 @@ export const photoReportLocale = locale;
 export type PhotoReportLocale = z.infer<typeof photoReportLocale>;
 
 /**
- * One card event. `pictureUrl` is null when there is no picture and none will come (no
+ * One card event. `pictureUrl` is null when there is no picture (or its file is gone) and none will come (no
  * recording covers the moment); `pending` is true while the snapshot job has yet to run.
  */
 export const photoReportEvent = z.discriminatedUnion('kind', [
