@@ -34,6 +34,7 @@ export * from './repositories/report.repository.ts';
 export * from './repositories/report-export.repository.ts';
 export * from './repositories/results.repository.ts';
 export * from './repositories/room-lease.repository.ts';
+export * from './repositories/results-choices.repository.ts';
 export * from './repositories/live.repository.ts';
 export * from './repositories/statistics.repository.ts';
 export * from './repositories/user.repository.ts';

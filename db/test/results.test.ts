@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import {
   candidatePhotoPaths,
+  searchResultsChoices,
   getResultRow,
   listActionsForSession,
   listCandidateResults,
@@ -330,6 +331,33 @@ describe('results repository', () => {
     assert.equal(await candidatePhotoPaths(t.db, p1, C.c5), undefined, 'c5 sits only exams of another proctor');
     assert.equal(await candidatePhotoPaths(t.db, { userId: U.p3, role: 'proctor' }, C.c1), undefined, 'a proctor without exams');
     assert.equal(await candidatePhotoPaths(t.db, admin, id(9, 9)), undefined);
+  });
+
+  it('searches the filter choices over every exam, group and discipline in the viewer’s scope', async () => {
+    const p1: ResultsViewer = { userId: U.p1, role: 'proctor' };
+    const names = async (viewer: ResultsViewer, kind: 'exam' | 'group' | 'discipline', more: { search?: string; ids?: string[]; limit?: number } = {}) =>
+      (await searchResultsChoices(t.db, viewer, { kind, limit: 20, ...more })).items.map((c) => c.name);
+    assert.deepEqual(await names(admin, 'exam', { search: 'ЭКОЛОГ' }), ['Экология test', 'Экология: қысқы сессия']);
+    assert.deepEqual(await names(admin, 'exam', { search: '%' }), [], '% is literal');
+    assert.deepEqual((await names(admin, 'group')).sort(), ['Группа 1', 'Группа 10', 'Группа 2'].sort());
+    assert.deepEqual(await names(admin, 'discipline', { search: 'тіл' }), ['Қазақ тілі']);
+    // A proctor: their exams, the groups that sat them, those exams' disciplines.
+    assert.deepEqual(await names(p1, 'exam'), ['Экология test']);
+    assert.deepEqual((await names(p1, 'group')).sort(), ['Группа 1', 'Группа 10', 'Группа 2'].sort());
+    assert.deepEqual(await names(p1, 'discipline'), ['Экология']);
+    assert.deepEqual((await names({ userId: U.p2, role: 'proctor' }, 'group')).sort(), ['Группа 1', 'Группа 2'].sort(), 'only groups that sat their exam');
+    assert.deepEqual(await names({ userId: U.p3, role: 'proctor' }, 'exam'), []);
+    // Named ids (the chosen values' labels) stay within the scope.
+    assert.deepEqual(await names(admin, 'exam', { ids: [E.e2] }), ['Қазақ тілі: емтихан']);
+    assert.deepEqual(await names(p1, 'exam', { ids: [E.e2] }), []);
+    assert.deepEqual(await names(admin, 'exam', { ids: [] }), []);
+    // Paging by "more": the first `limit`, and whether there are others.
+    const two = await searchResultsChoices(t.db, admin, { kind: 'exam', limit: 2 });
+    assert.deepEqual([two.items.length, two.more], [2, true]);
+    const all = await searchResultsChoices(t.db, admin, { kind: 'exam', limit: 3 });
+    assert.deepEqual([all.items.length, all.more], [3, false]);
+    assert.deepEqual(Object.keys(all.items[0]!).sort(), ['archived', 'id', 'name', 'startsAt', 'timeZone']);
+    assert.equal(all.items.find((c) => c.id === E.e2)!.timeZone, 'Asia/Aqtobe');
   });
 
   it('treats SQL-looking search text as text', async () => {

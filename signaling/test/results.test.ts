@@ -26,6 +26,7 @@ import { ResultsService } from '../src/services/results.service.ts';
 import { HttpError } from '../src/http/errors.ts';
 import {
   candidateSessionsResponse,
+  resultsChoicesResponse,
   resultsResponse,
   resultsSearchParams,
   sessionRowResponse,
@@ -302,6 +303,38 @@ describe('Results API', () => {
     }
     const expand = await get(`/api/results/candidates/not-a-uuid/sessions`, cookie.admin);
     assert.equal(expand.statusCode, 400);
+  });
+
+  it('searches the filter choices as the user types, within the user’s exams; bad input is a 400', async () => {
+    const choices = async (query: string, who = cookie.admin) => {
+      const res = await get(`/api/results/choices?${query}`, who);
+      assert.equal(res.statusCode, 200, res.body);
+      return resultsChoicesResponse.parse(res.json());
+    };
+    const all = await choices('kind=exam&search=%D1%8D%D0%BA%D0%B7%D0%B0%D0%BC%D0%B5%D0%BD'); // "экзамен"
+    assert.deepEqual(all.items.map((c) => [c.id, c.name, c.timeZone]), [[ids.e2, 'Экология: итоговый экзамен', 'Asia/Almaty']]);
+    assert.equal(all.items[0]!.startsAt, '2025-03-01T08:00:00.000Z');
+    assert.deepEqual((await choices('kind=exam', cookie.a)).items.map((c) => c.id), [ids.e1], 'proctor A: their exam only');
+    assert.deepEqual((await choices(`kind=exam&id=${ids.e2}`, cookie.a)).items, [], 'naming another exam does not reveal it');
+    assert.deepEqual((await choices('kind=group', cookie.b)).items.map((c) => c.name), ['ИС-22-1']);
+    assert.deepEqual((await choices('kind=discipline', cookie.b)).items.map((c) => c.name), ['Экология']);
+    const one = await choices('kind=exam&limit=1');
+    assert.deepEqual([one.items.length, one.more], [1, true]);
+
+    assert.equal((await get('/api/results/choices?kind=exam')).statusCode, 401);
+    for (const [query, message] of [
+      ['kind=user', /^kind: /],
+      ['', /^kind: /],
+      ['kind=exam&limit=0', /^limit: /],
+      ['kind=exam&limit=51', /^limit: /],
+      ['kind=exam&search=%00', /^search: control characters/],
+      ['kind=exam&id=1;DROP', /^id\.0: /],
+      ['kind=exam&sort=name', /sort/],
+    ] as const) {
+      const res = await get(`/api/results/choices?${query}`, cookie.admin);
+      assert.equal(res.statusCode, 400, `${query}: ${res.body}`);
+      assert.match((res.json() as { error: { message: string } }).error.message, message, query);
+    }
   });
 
   it('treats SQL-looking search text as text: 200, no rows, table intact', async () => {

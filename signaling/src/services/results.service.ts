@@ -16,6 +16,7 @@ import {
   listResults,
   listResultsByCandidate,
   markViewed,
+  searchResultsChoices,
   setDecision,
   unassignedExamIds,
   type CandidateResultRow as DbCandidateRow,
@@ -30,6 +31,8 @@ import type {
   CandidateSessionsResponse,
   Decision,
   ResultRow,
+  ResultsChoicesResponse,
+  ResultsChoiceKind,
   ResultsQuery,
   ResultsResponse,
   SessionRowResponse,
@@ -108,6 +111,12 @@ export class ResultsService {
     await this.assertExamFilterAllowed(user, q.examId);
     const rows = await listCandidateResults(this.deps.db, viewerOf(user), candidateId, toFilters(q), { sort: q.sort, direction: q.dir });
     return { rows: await this.#rows(rows) };
+  }
+
+  /** Filter choices as the user types (exams newest first), within what the user may see. */
+  async choices(user: StaffUser, q: { kind: ResultsChoiceKind; search?: string; id?: string[]; limit: number }): Promise<ResultsChoicesResponse> {
+    const { items, more } = await searchResultsChoices(this.deps.db, viewerOf(user), { kind: q.kind, search: q.search, ids: q.id, limit: q.limit });
+    return { items: items.map((c) => ({ ...c, startsAt: iso(c.startsAt) })), more };
   }
 
   /** The file of a candidate's row photo; 404 alike for no photo and for a candidate the user may not see. */

@@ -202,6 +202,38 @@ export type SetDecisionRequest = z.infer<typeof setDecisionRequest>;
 export const sessionRowResponse = z.object({ row: resultRow });
 export type SessionRowResponse = z.infer<typeof sessionRowResponse>;
 
+/** Kinds of filter choice that GET /api/results/choices searches. */
+export const resultsChoiceKind = z.enum(['exam', 'group', 'discipline']);
+export type ResultsChoiceKind = z.infer<typeof resultsChoiceKind>;
+export const RESULTS_CHOICES_MAX_LIMIT = 50;
+
+/**
+ * GET /api/results/choices: search-as-you-type over every exam, group or discipline the user
+ * may filter by (older and archived ones included); `id` names chosen values to label them.
+ */
+export const resultsChoicesQuery = z
+  .object({
+    kind: resultsChoiceKind,
+    search: filterFields.search,
+    id: list(z.uuid()).optional(),
+    limit: int(1, RESULTS_CHOICES_MAX_LIMIT).default(20),
+  })
+  .strict();
+export type ResultsChoicesQueryInput = z.input<typeof resultsChoicesQuery>;
+
+export const resultsChoice = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** Exams only: the start, shown in `timeZone` (tells exams of the same name apart). */
+  startsAt: z.iso.datetime().nullable(),
+  timeZone: z.string().nullable(),
+  archived: z.boolean(),
+});
+export type ResultsChoice = z.infer<typeof resultsChoice>;
+/** Newest exams first, groups and disciplines by name; `more` when the list was cut at `limit`. */
+export const resultsChoicesResponse = z.object({ items: z.array(resultsChoice), more: z.boolean() });
+export type ResultsChoicesResponse = z.infer<typeof resultsChoicesResponse>;
+
 /** `?v=` is the photo's version, there only so a new photo gets a new URL (browsers cache it). */
 export const candidatePhotoQuery = z.object({ v: z.string().regex(/^[0-9a-f]{1,40}$/).optional() }).strict();
 
@@ -228,6 +260,7 @@ export const resultsApi = {
     body: null,
     response: candidateSessionsResponse,
   },
+  choices: { method: 'GET', path: '/api/results/choices', query: resultsChoicesQuery, body: null, response: resultsChoicesResponse },
   /**
    * The image a row's photoUrl names (JPEG or PNG). 404 when the candidate has no photo (or a
    * proctor has no session of theirs in an assigned exam: no existence oracle).

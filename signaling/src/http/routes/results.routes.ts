@@ -21,6 +21,10 @@ export const resultsRoutes: FastifyPluginAsync<{ results: ResultsService }> = as
     return results.candidateSessions(signedInUser(req), candidateId, parseBody(resultsApi.candidateSessions.query, req.query));
   });
 
+  app.get(resultsApi.choices.path, { preHandler: staff }, async (req) =>
+    results.choices(signedInUser(req), parseBody(resultsApi.choices.query, req.query)),
+  );
+
   app.get(resultsApi.candidatePhoto.path, { preHandler: staff }, async (req, reply) => {
     const { candidateId } = parseBody(candidateParams, req.params);
     parseBody(resultsApi.candidatePhoto.query, req.query);
