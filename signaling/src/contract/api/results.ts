@@ -238,7 +238,7 @@ export type ResultsChoicesResponse = z.infer<typeof resultsChoicesResponse>;
 export const candidatePhotoQuery = z.object({ v: z.string().regex(/^[0-9a-f]{1,40}$/).optional() }).strict();
 
 /** Builds the query string of a Results request (list filters as repeated keys). */
-export function resultsSearchParams(query: ResultsQueryInput | CandidateSessionsQueryInput): URLSearchParams {
+export function resultsSearchParams(query: ResultsQueryInput | CandidateSessionsQueryInput | ResultsChoicesQueryInput): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;

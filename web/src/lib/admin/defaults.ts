@@ -1,5 +1,5 @@
 /** Defaults of a new exam's window: tomorrow 09:00–12:00 in Almaty time. */
-import { displayDateTime } from './datetime';
+import { displayDateTime } from '$lib/datetime-text';
 
 function tomorrowAt(hour: number, timeZone: string): string {
 	const tomorrow = new Date(Date.now() + 24 * 3600_000);

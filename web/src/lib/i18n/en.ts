@@ -13,6 +13,7 @@ import { photoEn } from './photo.en.ts';
 import { journeyEn } from './journey.en.ts';
 import { exportsEn } from './exports.en.ts';
 import { honestyEn } from './honesty.en.ts';
+import { fieldsEn } from './fields.en.ts';
 
 export const en = {
 	...appEn,
@@ -25,6 +26,7 @@ export const en = {
 	...journeyEn,
 	...exportsEn,
 	...honestyEn,
+	...fieldsEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

@@ -9,6 +9,7 @@ import { photoKk } from './photo.kk.ts';
 import { journeyKk } from './journey.kk.ts';
 import { exportsKk } from './exports.kk.ts';
 import { honestyKk } from './honesty.kk.ts';
+import { fieldsKk } from './fields.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
@@ -21,6 +22,7 @@ export const kk: Messages = {
 	...journeyKk,
 	...exportsKk,
 	...honestyKk,
+	...fieldsKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

@@ -73,7 +73,8 @@ export const resultsRu: ResultsMessages = {
 	'filters.allDecisions': 'Все решения',
 	'filters.archive': 'Архив',
 	'filters.archiveHint': 'Показать архивные (прошедшие) записи',
-	'filters.reset': 'Сбросить',
+	'filters.more': 'Ещё фильтры',
+	'filters.reset': 'Сброс',
 	'filters.active': 'Применено фильтров: {n}',
 
 	'grouping.label': 'Группировка',

@@ -9,6 +9,7 @@ import { photoRu } from './photo.ru.ts';
 import { journeyRu } from './journey.ru.ts';
 import { exportsRu } from './exports.ru.ts';
 import { honestyRu } from './honesty.ru.ts';
+import { fieldsRu } from './fields.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
@@ -21,6 +22,7 @@ export const ru: Messages = {
 	...journeyRu,
 	...exportsRu,
 	...honestyRu,
+	...fieldsRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',

@@ -141,6 +141,17 @@ export function activeFilterCount(view: ResultsView): number {
 	].filter(Boolean).length;
 }
 
+/** How many of the filters in the (collapsible) panel are on: discipline, decision, dates, honesty, archive. */
+export function panelFilterCount(view: ResultsView): number {
+	return [
+		view.disciplineId.length > 0,
+		view.decision.length > 0,
+		view.from !== null || view.to !== null,
+		view.honestyMin !== null || view.honestyMax !== null,
+		view.archived,
+	].filter(Boolean).length;
+}
+
 /** A change of filters starts again at page 1; sorting and grouping are kept. */
 export function withFilters(view: ResultsView, change: Partial<ResultsView>): ResultsView {
 	return { ...view, ...change, page: 1 };
