@@ -72,7 +72,6 @@ export const resultsEn = {
 	'filters.allDecisions': 'All decisions',
 	'filters.archive': 'Archive',
 	'filters.archiveHint': 'Show archived (past) records',
-	'filters.more': 'More filters',
 	'filters.reset': 'Reset',
 	'filters.active': 'Filters applied: {n}',
 

@@ -73,7 +73,6 @@ export const resultsKk: ResultsMessages = {
 	'filters.allDecisions': 'Барлық шешімдер',
 	'filters.archive': 'Мұрағат',
 	'filters.archiveHint': 'Мұрағаттағы (өткен) жазбаларды көрсету',
-	'filters.more': 'Басқа сүзгілер',
 	'filters.reset': 'Тазарту',
 	'filters.active': 'Қолданылған сүзгілер: {n}',
 

@@ -73,7 +73,6 @@ export const resultsRu: ResultsMessages = {
 	'filters.allDecisions': 'Все решения',
 	'filters.archive': 'Архив',
 	'filters.archiveHint': 'Показать архивные (прошедшие) записи',
-	'filters.more': 'Ещё фильтры',
 	'filters.reset': 'Сброс',
 	'filters.active': 'Применено фильтров: {n}',
 

@@ -1,0 +1,31 @@
+import { chromium } from 'playwright-core';
+const [, , who = 'admin', path = '/results', locale = 'ru', out = '/tmp/shots/a.png', ...actions] = process.argv;
+const creds = who === 'admin' ? ['admin@demo.proctor.local', 'demo-admin-2026'] : ['proctor@demo.proctor.local', 'demo-proctor-2026'];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+const page = await ctx.newPage();
+page.on('pageerror', (e) => console.error('pageerror', e.message));
+page.on('response', (r) => { if (r.status() >= 400) console.error('HTTP', r.status(), r.url()); });
+const base = 'http://localhost:3018';
+await page.goto(`${base}/login`, { waitUntil: 'networkidle' });
+await page.getByTestId('login-email').fill(creds[0]!);
+await page.getByTestId('login-password').fill(creds[1]!);
+await page.getByTestId('login-submit').click();
+await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+await page.getByTestId(`lang-${locale}`).click();
+await page.waitForTimeout(500);
+await page.goto(`${base}${path}`);
+await page.waitForTimeout(1500);
+for (const a of actions) {
+  const [kind, arg, val] = a.split('|');
+  if (kind === 'click') await page.locator(arg!).first().click();
+  if (kind === 'fill') await page.locator(arg!).first().fill(val!);
+  if (kind === 'press') await page.locator(arg!).first().press(val!);
+  if (kind === 'wait') await page.waitForTimeout(Number(arg));
+  if (kind === 'scroll') await page.mouse.wheel(0, Number(arg));
+}
+await page.waitForTimeout(700);
+await page.screenshot({ path: out });
+const overflow = await page.evaluate(() => [...document.querySelectorAll('table.results-table > thead th')].map((th) => Math.round(th.getBoundingClientRect().right)));
+console.log('th right edges', overflow.join(','), 'docW', await page.evaluate(() => document.documentElement.scrollWidth));
+await browser.close();
