@@ -1,16 +1,23 @@
 import type { Handle, HandleFetch } from '@sveltejs/kit';
-import { LOCALE_COOKIE, negotiateLocale } from '$lib/i18n/locales';
-import { backendOrigin, fetchCurrentUser, forwardedHeaders } from '$lib/server/backend';
+import { isLocale, LOCALE_CHOSEN_COOKIE, LOCALE_COOKIE, negotiateLocale } from '$lib/i18n/locales';
+import { backendOrigin, fetchCurrentUser, forwardedHeaders, storeUserLocale } from '$lib/server/backend';
 import { withRouteCsp } from '$lib/server/csp';
 
 /**
  * Every request: the signed-in user (only when the session cookie is present), then the
- * locale for SSR and `<html lang>` — the signed-in user's stored choice, else the `lang`
- * cookie, else the browser's Accept-Language, else the default. Pages carry tokens in their
+ * locale for SSR and `<html lang>` — a choice the signed-in user has just made, else their
+ * stored choice, else the `lang` cookie, else the browser's Accept-Language, else the default. Pages carry tokens in their
  * first URL, so no Referer may leak it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
-	const user = await fetchCurrentUser(event);
+	let user = await fetchCurrentUser(event);
+	// A language the user just chose beats the one stored for them (the save may not have
+	// landed yet: a reload or a link right after the switch); store it now if it has not.
+	const chosen = event.cookies.get(LOCALE_CHOSEN_COOKIE);
+	if (user && isLocale(chosen)) {
+		if (chosen === user.locale || (await storeUserLocale(event, chosen))) event.cookies.delete(LOCALE_CHOSEN_COOKIE, { path: '/' });
+		user = { ...user, locale: chosen };
+	}
 	event.locals.user = user;
 	const locale = user?.locale ?? negotiateLocale(event.cookies.get(LOCALE_COOKIE), event.request.headers.get('accept-language'));
 	event.locals.locale = locale;

@@ -241,7 +241,7 @@ const kk: ReportTexts = {
       review: 'Тексеру күйі',
       archived: 'Мұрағатта',
       violationsTotal: 'Барлық бұзушылық',
-      attempts: 'Әрекеттер',
+      attempts: 'Талпыныстар',
       reconnects: 'Қайта қосылулар',
       cameraRecording: 'Камера жазбасы',
       screenRecording: 'Экран жазбасы',

@@ -3,6 +3,7 @@ import { goto } from '$app/navigation';
 import { authApi } from '@proctor/signaling/contract';
 import { ApiError, call } from '$lib/api';
 import { apiErrorText, setLocale, t, type Locale } from '$lib/i18n';
+import { LOCALE_CHOSEN_COOKIE } from '$lib/i18n/locales';
 import { toast } from '$lib/toast.svelte';
 
 export async function signOut(): Promise<void> {
@@ -33,8 +34,11 @@ export async function chooseLocale(locale: Locale, { signedIn }: { signedIn: boo
 	chosenBeforeSignIn = !signedIn;
 	setLocale(locale, { persist: true });
 	if (!signedIn) return;
+	// Until the save below lands, the next page's server render goes by this (hooks.server.ts).
+	document.cookie = `${LOCALE_CHOSEN_COOKIE}=${locale}; Path=/; Max-Age=3600; SameSite=Lax`;
 	try {
 		await call(authApi.setLocale, { body: { locale } });
+		if (document.cookie.includes(`${LOCALE_CHOSEN_COOKIE}=${locale}`)) document.cookie = `${LOCALE_CHOSEN_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`;
 	} catch (error) {
 		if (error instanceof ApiError && error.code === 'unauthenticated') return;
 		const text = error instanceof ApiError ? apiErrorText(error.code, error.message) : String(error);

@@ -5,7 +5,7 @@ export const exportsEn = {
 	'exports.excel.starting': 'Starting the export…',
 	'exports.excel.queued': 'Waiting for a free worker…',
 	'exports.excel.counting': 'Counting the sessions…',
-	'exports.excel.progress': '{done} of {total} rows',
+	'exports.excel.progress': 'Exported {done} of {total} rows ({percent} %)',
 	'exports.excel.progressLabel': 'Export progress',
 	'exports.excel.ready': 'Ready: {rows} rows, {size}',
 	'exports.excel.download': 'Download .xlsx',
@@ -20,7 +20,10 @@ export const exportsEn = {
 	'exports.gradeSheet.pdf': 'PDF for printing (A4)',
 	'exports.gradeSheet.scopeGroup': 'Exam “{exam}”, group {group}',
 	'exports.gradeSheet.scopeAll': 'Exam “{exam}”, all groups',
-	'exports.gradeSheet.needExam': 'Choose one exam in the filters to download its grade sheet.',
+	'exports.gradeSheet.needExam': 'Choose the exam whose grade sheet you need.',
+	'exports.gradeSheet.title': 'Grade sheet',
+	'exports.gradeSheet.desc': 'One exam’s results, for one group or all of them: Excel to work with, PDF to print and sign.',
+	'exports.gradeSheet.chooseExam': 'Choose an exam',
 } satisfies Record<string, string>;
 
 export type ExportsMessages = Record<keyof typeof exportsEn, string>;

@@ -36,8 +36,8 @@ export const kk: Messages = {
 	'conn.connected': 'Қосылды',
 	'conn.reconnecting': 'Қайта қосылуда…',
 	'conn.failed': 'Қосылу сәтсіз аяқталды',
-	'conn.attempt': '{n}-әрекет',
-	'conn.retry': 'қайта қосылу әрекеті: {n}',
+	'conn.attempt': '{n}-талпыныс',
+	'conn.retry': 'қайта қосылу талпынысы: {n}',
 
 	'peer.connected': 'Желіде',
 	'peer.reconnecting': 'Қайта қосылуда…',
@@ -73,7 +73,7 @@ export const kk: Messages = {
 	'exam.preview.screen': 'Проктор көретін экран',
 	'exam.preview.none': 'Бөлісілмеген',
 	'exam.status.title': 'Проктормен байланыс',
-	'exam.status.session': 'Емтихан әрекеті: {n}',
+	'exam.status.session': 'Емтихан талпынысы: {n}',
 	'exam.keepOpen':
 		'Емтихан аяқталғанша бұл бетті жаппаңыз. Байланыс үзілсе, ол автоматты түрде қалпына келеді.',
 	'exam.screenStopped.title': 'Экранды бөлісу тоқтатылды',
@@ -138,9 +138,9 @@ export const kk: Messages = {
 	'live.noScreen': 'Экран бөлісілмеген',
 	'live.camera': 'Камера',
 	'live.screen': 'Экран',
-	'live.attempt': '{n}-әрекет',
+	'live.attempt': '{n}-талпыныс',
 
-	'conn.nextRetry': 'келесі әрекет {s} с кейін',
+	'conn.nextRetry': 'келесі талпыныс {s} с кейін',
 	'exam.cameraStopped.title': 'Камера немесе микрофон өшірулі',
 	'exam.cameraStopped.body': 'Проктор сізді енді көрмейді және естімейді. Камера мен микрофонды қайта қосыңыз.',
 	'exam.enableDevices': 'Камера мен микрофонды қосу',

@@ -1,4 +1,4 @@
-/** English messages of the live proctoring panel and the "Add student" dialog (manual §3). Spread into `en.ts`. */
+/** English messages of the live proctoring panel and the "Add candidate" dialog (manual §3). Spread into `en.ts`. */
 export const livePanelEn = {
 	'nav.live': 'Live proctoring',
 	'livePanel.title': 'Live proctoring',
@@ -13,9 +13,9 @@ export const livePanelEn = {
 	'livePanel.watchScreen': 'Synchronous proctoring with screen',
 	'livePanel.best': 'Best choice',
 
-	'live.add': 'Add student',
-	'live.addLabel': 'Add students to watch',
-	'live.addTitle': 'Add student',
+	'live.add': 'Add candidate',
+	'live.addLabel': 'Add candidates to watch',
+	'live.addTitle': 'Add candidate',
 	'live.addGroup': 'Group',
 	'live.addAllGroups': 'All groups',
 	'live.addSearch': 'Search by name',
@@ -25,12 +25,12 @@ export const livePanelEn = {
 	'live.addOne': 'Add',
 	'live.added': 'Added',
 	'live.addNone': 'No candidates match.',
-	'live.addSignIn': 'Sign in to choose students; with a link you see everyone who connects.',
+	'live.addSignIn': 'Sign in to choose candidates; with a link you see everyone who connects.',
 	'live.removeLabel': 'Stop watching {name}',
 	'live.watching': 'Watching {n}',
 	'live.watchAll': 'Watch everyone',
 	'live.watchAllHint': 'Everyone who connects is shown. Closing a tile switches to your own selection.',
-	'live.selectionEmpty': 'Nobody selected. Press + to add students to watch.',
+	'live.selectionEmpty': 'Nobody selected. Press + to add candidates to watch.',
 	'live.waiting': 'waiting to connect',
 	'live.page': 'Page {page} of {pages}',
 	'live.prev': 'Previous page',

@@ -7,6 +7,11 @@ export const defaultLocale: Locale = 'ru';
 
 /** Cookie (read by the server hook for `<html lang>` and SSR) and localStorage key. */
 export const LOCALE_COOKIE = 'lang';
+/**
+ * Set by a signed-in user's switch until the server has stored the choice: while present it
+ * wins over the stored language, so a page loaded before the save lands is not in the old one.
+ */
+export const LOCALE_CHOSEN_COOKIE = 'lang_chosen';
 export const LOCALE_STORAGE_KEY = 'lang';
 
 /** Short labels for the switcher, each in its own language. */

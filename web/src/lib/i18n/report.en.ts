@@ -84,7 +84,6 @@ export const reportEn = {
 	'report.seekTo': 'Play from {time}: {type}',
 	'report.ongoing': 'until the end',
 	'report.instant': 'instant',
-	'report.seconds': '{n} s',
 	'report.category.behaviour': 'Behaviour',
 	'report.category.technical': 'Technical',
 

@@ -4,7 +4,7 @@ export const reportRu: ReportMessages = {
 	'report.title': 'Детальный отчёт',
 	'report.close': 'Закрыть',
 	'report.photoReport': 'Фотоотчёт',
-	'report.candidate': 'Тестируемый',
+	'report.candidate': 'Кандидат',
 	'report.exam': 'Экзамен',
 	'report.started': 'Начало',
 	'report.ended': 'Окончание',
@@ -15,7 +15,7 @@ export const reportRu: ReportMessages = {
 	'report.decisionFailed': 'Решение не сохранено. {error}',
 	'report.viewFailed': 'Не удалось записать просмотр. {error}',
 	'report.loadError.title': 'Не удалось загрузить отчёт',
-	'report.noAttempts': 'Тестируемый не подключался в этой сессии, воспроизводить нечего.',
+	'report.noAttempts': 'Кандидат не подключался в этой сессии, воспроизводить нечего.',
 
 	'report.attempts': 'Попытки',
 	'report.attempt': 'Попытка {n}',
@@ -85,7 +85,6 @@ export const reportRu: ReportMessages = {
 	'report.seekTo': 'Воспроизвести с {time}: {type}',
 	'report.ongoing': 'до конца',
 	'report.instant': 'мгновенно',
-	'report.seconds': '{n} с',
 	'report.category.behaviour': 'Поведение',
 	'report.category.technical': 'Техническое',
 

@@ -68,3 +68,23 @@ export async function fetchCurrentUser(event: RequestEvent): Promise<AuthUser | 
 		return null;
 	}
 }
+
+/**
+ * Stores `locale` as the signed-in user's language (`PUT /api/auth/me/locale`, with the
+ * browser's cookies and our own origin for the CSRF check); false when the API refused or
+ * did not answer.
+ */
+export async function storeUserLocale(event: RequestEvent, locale: string): Promise<boolean> {
+	const headers = forwardedHeaders(event, { 'content-type': 'application/json', origin: event.url.origin });
+	try {
+		const response = await fetch(`${backendOrigin(event)}${authApi.setLocale.path}`, {
+			method: authApi.setLocale.method,
+			headers,
+			body: JSON.stringify({ locale }),
+			signal: AbortSignal.timeout(5_000),
+		});
+		return response.ok;
+	} catch {
+		return false;
+	}
+}
