@@ -15,14 +15,14 @@ import { PROCTOR, seedResultsData, signIn } from '../support/staff.ts';
 const GROUP = 'ИС-22-1';
 const HONESTY = { min: 40, max: 85 };
 
-/** `YYYY-MM-DDTHH:MM` wall time in Almaty (the filter's zone) for a <input type=datetime-local>. */
+/** `DD.MM.YYYY HH:MM` wall time in Almaty, as the date filter is typed. */
 function almatyWallTime(date: Date): string {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}`;
 }
 
 async function settled(page: Page): Promise<void> {
@@ -86,10 +86,12 @@ describe('results page', () => {
   it('filters by group, honesty range and date through the URL', async () => {
     await page.goto(`${stack.node.url}/results`);
     await settled(page);
-    // The group choices are learnt from the proctor's sessions once the page has loaded.
-    await page.locator('[data-testid="filter-group"] option', { hasText: GROUP }).waitFor({ state: 'attached' });
-    await page.getByTestId('filter-group').selectOption({ label: GROUP });
+    // The group is searched as it is typed.
+    await page.getByTestId('filter-group').fill(GROUP);
+    await page.getByTestId('filter-group-option').filter({ hasText: GROUP }).first().click();
     await page.waitForURL(/groupId=/);
+    // Honesty and dates are in the filter panel.
+    if (!(await page.getByTestId('filter-honesty-min').isVisible())) await page.getByTestId('filters-toggle').click();
     await page.getByTestId('filter-honesty-min').fill(String(HONESTY.min));
     await page.getByTestId('filter-honesty-max').fill(String(HONESTY.max));
     await page.getByTestId('filter-honesty-max').press('Tab');

@@ -42,6 +42,15 @@ async function dayBars(page: Page): Promise<Map<string, number>> {
   return new Map(bars);
 }
 
+/** `YYYY-MM-DD` as the period's fields show and take it: `DD.MM.YYYY`. */
+const typed = (day: string) => day.split('-').reverse().join('.');
+
+/** Types a day into a period field and applies it (Enter), as a user does. */
+async function setDay(page: Page, testId: 'stats-from' | 'stats-to', day: string): Promise<void> {
+  await page.getByTestId(testId).fill(typed(day));
+  await page.getByTestId(testId).press('Enter');
+}
+
 describe('statistics page', () => {
   let stack: Stack;
   let browser: Browser;
@@ -93,8 +102,8 @@ describe('statistics page', () => {
     assert.equal(await page.getByTestId('nav-statistics').getAttribute('aria-current'), 'page');
 
     const from = addDays(today, -29);
-    assert.equal(await page.getByTestId('stats-from').inputValue(), from);
-    assert.equal(await page.getByTestId('stats-to').inputValue(), today);
+    assert.equal(await page.getByTestId('stats-from').inputValue(), typed(from));
+    assert.equal(await page.getByTestId('stats-to').inputValue(), typed(today));
     const want = expectedIn(from, today);
     assert.ok([...want.values()].some((n) => n > 0), 'the proctor has sessions in the last 30 days');
     assert.deepEqual(await dayTable(page), want);
@@ -108,7 +117,7 @@ describe('statistics page', () => {
   it('updates the chart and the table when the period changes', async () => {
     const before = await dayBars(page);
     const from = addDays(today, -45);
-    await page.getByTestId('stats-from').fill(from);
+    await setDay(page, 'stats-from', from);
     await page.waitForURL((url) => url.searchParams.get('from') === from);
     await settled(page);
     const want = expectedIn(from, today);
@@ -120,9 +129,9 @@ describe('statistics page', () => {
 
     // One day only: a single bar with that day's count.
     const busiest = [...want.entries()].sort((a, b) => b[1] - a[1])[0]!;
-    await page.getByTestId('stats-to').fill(busiest[0]);
+    await setDay(page, 'stats-to', busiest[0]);
     await page.waitForURL((url) => url.searchParams.get('to') === busiest[0]);
-    await page.getByTestId('stats-from').fill(busiest[0]);
+    await setDay(page, 'stats-from', busiest[0]);
     await page.waitForURL((url) => url.searchParams.get('from') === busiest[0]);
     await settled(page);
     assert.deepEqual(await dayBars(page), new Map([busiest]));
@@ -189,7 +198,7 @@ describe('statistics page', () => {
     page.on('request', (r) => {
       if (r.url().includes('/api/statistics/overview')) statisticsRequests++;
     });
-    await page.getByTestId('stats-from').fill(addDays(today, 5));
+    await setDay(page, 'stats-from', addDays(today, 5));
     await page.waitForURL((url) => url.searchParams.get('from') === addDays(today, 5));
     const error = page.getByTestId('stats-range-error');
     await error.waitFor();
