@@ -19,6 +19,7 @@ import {
   searchResultsChoices,
   setDecision,
   unassignedExamIds,
+  type CandidatePhotoPaths,
   type CandidateResultRow as DbCandidateRow,
   type DB,
   type ResultRow as DbResultRow,
@@ -56,6 +57,9 @@ export interface ResultsServiceDeps {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
+/** Photo URL lookups by candidate, shared by the rows of one answer. */
+type PhotoUrls = Map<string, Promise<string | null>>;
+
 /** The filter part, which both query schemas share. */
 function toFilters(q: Omit<CandidateSessionsQuery, 'sort' | 'dir'>): ResultsFilters {
   return {
@@ -79,19 +83,32 @@ const actorOf = (user: StaffUser) => ({ userId: user.id, fullName: user.fullName
 export class ResultsService {
   constructor(private readonly deps: ResultsServiceDeps) {}
 
-  /** A repository row as the contract's, its photo paths turned into a URL of a file that exists. */
-  async toRow({ verificationPhotoPath, referencePhotoPath, ...row }: DbResultRow): Promise<ResultRow> {
-    const photoUrl = await this.deps.photos.urlOf(row.candidateId, { verificationPhotoPath, referencePhotoPath });
+  /**
+   * A repository row as the contract's, its photo paths turned into a URL of a file that
+   * exists. `urls` shares the lookups among the rows of one answer (a candidate's rows have one photo).
+   */
+  async toRow({ verificationPhotoPath, referencePhotoPath, ...row }: DbResultRow, urls: PhotoUrls = new Map()): Promise<ResultRow> {
+    const photoUrl = await this.#photoUrl(row.candidateId, { verificationPhotoPath, referencePhotoPath }, urls);
     return { ...row, photoUrl, startedAt: iso(row.startedAt), endedAt: iso(row.endedAt) };
   }
 
   async #candidateRow({ verificationPhotoPath, referencePhotoPath, ...row }: DbCandidateRow): Promise<CandidateResultRow> {
-    const photoUrl = await this.deps.photos.urlOf(row.candidateId, { verificationPhotoPath, referencePhotoPath });
+    const photoUrl = await this.#photoUrl(row.candidateId, { verificationPhotoPath, referencePhotoPath }, new Map());
     return { ...row, photoUrl, firstStartedAt: iso(row.firstStartedAt), lastStartedAt: iso(row.lastStartedAt), lastEndedAt: iso(row.lastEndedAt) };
   }
 
+  #photoUrl(candidateId: string, paths: CandidatePhotoPaths, urls: PhotoUrls): Promise<string | null> {
+    let url = urls.get(candidateId);
+    if (!url) {
+      url = this.deps.photos.urlOf(candidateId, paths);
+      urls.set(candidateId, url);
+    }
+    return url;
+  }
+
   #rows(rows: DbResultRow[]): Promise<ResultRow[]> {
-    return Promise.all(rows.map((row) => this.toRow(row)));
+    const urls: PhotoUrls = new Map();
+    return Promise.all(rows.map((row) => this.toRow(row, urls)));
   }
 
   async list(user: StaffUser, q: ResultsQuery): Promise<ResultsResponse> {
