@@ -6,8 +6,8 @@ import { withRouteCsp } from '$lib/server/csp';
 /**
  * Every request: the signed-in user (only when the session cookie is present), then the
  * locale for SSR and `<html lang>` — a choice the signed-in user has just made, else their
- * stored choice, else the `lang` cookie, else the browser's Accept-Language, else the default. Pages carry tokens in their
- * first URL, so no Referer may leak it.
+ * stored choice, else the `lang` cookie, else the browser's Accept-Language, else the
+ * default. Pages carry tokens in their first URL, so no Referer may leak it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
 	let user = await fetchCurrentUser(event);
