@@ -70,6 +70,20 @@ describe('content security policy', () => {
     assert.equal(nonces.size, 2, 'a new nonce per response');
   });
 
+  it('posts a sign-in submitted before hydration, so the password never lands in the URL', async () => {
+    const html = await (await fetch(`${stack.node.url}/login?next=%2Fstatistics`)).text();
+    assert.match(html, /<form[^>]*method="post"/);
+    const res = await fetch(`${stack.node.url}/login?next=%2Fstatistics`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: stack.node.url },
+      body: new URLSearchParams({ email: ADMIN.email, password: ADMIN.password }).toString(),
+    });
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(res.headers.get('location'), '/login?next=%2Fstatistics');
+    assert.equal(res.headers.get('set-cookie'), null, 'no session from a form post');
+  });
+
   it('lets the candidate page frame an external assessment (frame-src), and still nobody frame it', async () => {
     const res = await fetch(stack.candidateUrl(stack.seed.sessions[0]!.sessionId));
     const csp = res.headers.get('content-security-policy') ?? '';

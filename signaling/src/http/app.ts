@@ -86,6 +86,9 @@ export interface AppDeps {
   roomLinks?: RoomLinks;
 }
 
+/** Tells the SvelteKit handler the request's real protocol; overwritten on every request. */
+const PROTOCOL_HEADER = 'x-proctor-protocol';
+
 async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHandler | undefined> {
   if (!dir) return undefined;
   const file = path.join(dir, 'handler.js');
@@ -93,6 +96,10 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
     log.warn({ file }, 'web UI is not built (run `pnpm build:web`); serving the API only');
     return undefined;
   }
+  // adapter-node assumes https unless a header names the protocol; then SvelteKit's own
+  // CSRF check refuses every form post on a plain-http node (its origin reads https://…).
+  // The header is ours, set on every request below from fastify's view (trusted proxies only).
+  process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
   const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
   return mod.handler;
 }
@@ -160,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const url = req.raw.url ?? '/';
       if (url === '/healthz' || url.startsWith('/api/') || url.startsWith(DEV_MAIL_PATH)) return;
       reply.hijack();
+      req.raw.headers[PROTOCOL_HEADER] = req.protocol;
       // Static files and pages alike: never framed by another site (pages also get a CSP from SvelteKit).
       reply.raw.setHeader('x-frame-options', 'SAMEORIGIN');
       web(req.raw, reply.raw, () => {
