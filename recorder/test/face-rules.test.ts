@@ -2,11 +2,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FaceObservation, FrameAnalysis } from '../src/face/face-analyser.ts';
-import { HEAD_TURNED_YAW_DEG, OTHER_PERSON_SIMILARITY, classifyFrame, intervalsFromFrames, type FaceViolationType, type FrameFinding } from '../src/face/face-rules.ts';
+import { MIN_FACE_BRIGHTNESS, MIN_FACE_WIDTH_PX, faceQuality } from '../src/face/face-quality.ts';
+import {
+  DECISION_RULES,
+  HEAD_TURNED_YAW_DEG,
+  OTHER_PERSON_SIMILARITY,
+  classifyFrame,
+  intervalsFromFrames,
+  type FaceViolationType,
+  type FrameFinding,
+} from '../src/face/face-rules.ts';
 
-const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({ score: 0.9, box: [0.3, 0.3, 0.3, 0.3], yaw: 0, pitch: 0, embedding: [1], ...over });
+const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({
+  score: 0.9,
+  box: [0.3, 0.3, 0.3, 0.3],
+  yaw: 0,
+  pitch: 0,
+  widthPx: 150,
+  brightness: 120,
+  quality: 'ok',
+  embedding: [1],
+  ...over,
+});
 const frame = (...faces: FaceObservation[]): FrameAnalysis => ({ faces });
-// Similarity stub: the embedding's first number is the similarity to the reference.
+// Similarity stand-in for the model: the embedding's first number is the similarity to the reference.
 const sim = (_ref: number[], e: number[]) => e[0]!;
 const types = (f: FrameFinding) => [...f.types].sort();
 
@@ -23,37 +42,72 @@ describe('classifyFrame', () => {
   it('does not judge identity without a reference', () => {
     assert.deepEqual(types(classifyFrame(frame(face({ embedding: [0] })), null, sim)), []);
   });
+
+  it('abstains on identity when the face is too small, too dark or turned, instead of calling it another person', () => {
+    for (const quality of ['too_small', 'too_dark', 'turned'] as const) {
+      const f = classifyFrame(frame(face({ quality, embedding: [0] })), [1], sim);
+      assert.deepEqual(types(f), [], quality);
+      assert.deepEqual([...f.abstain], ['other_person'], quality);
+    }
+  });
 });
 
-describe('intervalsFromFrames', () => {
-  const f = (atMs: number, ...t: FaceViolationType[]) => ({ atMs, finding: { types: new Set(t), confidence: 0.8 } });
+describe('faceQuality', () => {
+  it('gates on crop width, brightness and yaw', () => {
+    assert.equal(faceQuality({ widthPx: MIN_FACE_WIDTH_PX, brightness: MIN_FACE_BRIGHTNESS, yaw: 0 }), 'ok');
+    assert.equal(faceQuality({ widthPx: MIN_FACE_WIDTH_PX - 1, brightness: 120, yaw: 0 }), 'too_small');
+    assert.equal(faceQuality({ widthPx: 150, brightness: MIN_FACE_BRIGHTNESS - 1, yaw: 0 }), 'too_dark');
+    assert.equal(faceQuality({ widthPx: 150, brightness: 120, yaw: -40 }), 'turned');
+    assert.equal(faceQuality({ widthPx: 150, brightness: 120, yaw: null }), 'ok');
+  });
+});
 
-  it('turns runs of frames into intervals ending at the next sample', () => {
-    const out = intervalsFromFrames([f(0), f(3000, 'no_face'), f(6000, 'no_face'), f(9000), f(12000, 'multiple_faces')], 3000);
-    assert.deepEqual(
-      out.map((i) => [i.type, i.startMs, i.endMs]),
-      [
-        ['no_face', 3000, 9000],
-        ['multiple_faces', 12000, 15000],
-      ],
-    );
+describe('intervalsFromFrames (k of the last n samples)', () => {
+  const f = (atMs: number, ...t: FaceViolationType[]): { atMs: number; finding: FrameFinding } => ({
+    atMs,
+    finding: { types: new Set(t), abstain: new Set(), confidence: 0.8 },
+  });
+  const unjudged = (atMs: number) => ({ atMs, finding: { types: new Set<FaceViolationType>(), abstain: new Set<FaceViolationType>(['other_person']), confidence: 0.8 } });
+  const spans = (out: ReturnType<typeof intervalsFromFrames>) => out.map((i) => [i.type, i.startMs, i.endMs]);
+
+  it('states the rules it applies', () => {
+    assert.deepEqual(DECISION_RULES.other_person, { k: 3, n: 4 });
+    assert.deepEqual(DECISION_RULES.no_face, { k: 2, n: 3 });
+  });
+
+  it('ignores a single bad sample', () => {
+    assert.deepEqual(intervalsFromFrames([f(0), f(3000, 'no_face'), f(6000), f(9000, 'multiple_faces'), f(12000), f(15000, 'other_person'), f(18000)], 3000), []);
+  });
+
+  it('opens at the first agreeing sample and ends one step after the last', () => {
+    const out = intervalsFromFrames([f(0), f(3000, 'no_face'), f(6000, 'no_face'), f(9000), f(12000), f(15000)], 3000);
+    assert.deepEqual(spans(out), [['no_face', 3000, 9000]]);
     assert.equal(out[0]!.confidence, 0.8);
   });
 
-  it('keeps a turned head only when it lasts at least the minimum', () => {
+  it('k of n tolerates one disagreeing sample inside a run', () => {
+    const run = [f(0, 'other_person'), f(3000, 'other_person'), f(6000), f(9000, 'other_person'), f(12000, 'other_person'), f(15000), f(18000)];
+    assert.deepEqual(spans(intervalsFromFrames(run, 3000)), [['other_person', 0, 15000]]);
+    // Two of four is not enough for "another person".
+    assert.deepEqual(intervalsFromFrames([f(0, 'other_person'), f(3000), f(6000, 'other_person'), f(9000), f(12000)], 3000), []);
+  });
+
+  it('frames that cannot judge identity neither open nor close "another person"', () => {
+    const run = [f(0, 'other_person'), unjudged(3000), f(6000, 'other_person'), unjudged(9000), f(12000, 'other_person'), f(15000), f(18000)];
+    assert.deepEqual(spans(intervalsFromFrames(run, 3000)), [['other_person', 0, 15000]]);
+    assert.deepEqual(intervalsFromFrames([unjudged(0), unjudged(3000), unjudged(6000), unjudged(9000)], 3000), [], 'too dark to judge is not another person');
+  });
+
+  it('keeps a turned head only when two consecutive samples show it', () => {
     assert.deepEqual(intervalsFromFrames([f(0, 'head_turned'), f(3000)], 3000), [], 'one 3 s sample is a glance');
-    const long = intervalsFromFrames([f(0, 'head_turned'), f(3000, 'head_turned'), f(6000)], 3000);
-    assert.deepEqual(long.map((i) => [i.type, i.startMs, i.endMs]), [['head_turned', 0, 6000]]);
+    assert.deepEqual(spans(intervalsFromFrames([f(0, 'head_turned'), f(3000, 'head_turned'), f(6000)], 3000)), [['head_turned', 0, 6000]]);
   });
 
   it('tracks overlapping findings of different types independently', () => {
     const out = intervalsFromFrames([f(0, 'other_person', 'head_turned'), f(3000, 'other_person', 'head_turned'), f(6000, 'other_person')], 3000);
-    assert.deepEqual(
-      out.map((i) => [i.type, i.startMs, i.endMs]),
-      [
-        ['head_turned', 0, 6000],
-        ['other_person', 0, 9000],
-      ],
-    );
+    assert.deepEqual(spans(out), [
+      ['head_turned', 0, 6000],
+      ['other_person', 0, 9000],
+    ]);
   });
 });

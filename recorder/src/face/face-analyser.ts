@@ -1,15 +1,19 @@
 /**
- * Server-side face analysis of single frames with @vladmandic/human on the node-wasm backend:
- * how many faces, each face's head pose and its 1024-d embedding. The same checks the
- * candidate's browser runs, so a page whose detectors were switched off is still judged.
+ * Server-side face analysis of single frames with @vladmandic/human on the node-wasm backend
+ * (how many faces, box, mesh, head pose) and face-api's recognition net (who: a 128-d
+ * descriptor, face-recognition.ts). The same models the candidate's browser runs, so a page
+ * whose detectors were switched off is still judged.
  *
  * Frames are raw RGB (ffmpeg decodes them; see frame-sampler.ts), so no image decoder is
  * needed in Node. Every frame is analysed on its own (human's cross-frame caching is off):
  * sampled frames are seconds apart and must not inherit the previous frame's faces.
  *
- * One analyser per process: the models (≈ 9 MB) are loaded once, and tfjs-wasm runs one
+ * One analyser per process: the models (≈ 9 MB + 6 MB) are loaded once, and tfjs-wasm runs one
  * inference at a time anyway, so calls are serialised.
  */
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { faceQuality, meanLuma, type FaceQuality } from './face-quality.ts';
+import { FaceRecognizer, descriptorSimilarity, recognitionCrop } from './face-recognition.ts';
 import { humanModelBaseUrl, loadHumanModule, wasmDir, type Human, type HumanConfig } from './human-loader.ts';
 
 export interface FaceObservation {
@@ -20,6 +24,13 @@ export interface FaceObservation {
   /** Head rotation in degrees (0 = facing the camera); null when the mesh gave none. */
   yaw: number | null;
   pitch: number | null;
+  /** Width of the recognition crop in frame pixels (0 without a mesh). */
+  widthPx: number;
+  /** Mean luma 0..255 of the recognition crop. */
+  brightness: number;
+  /** Whether the face is good enough for an identity decision (face-quality.ts). */
+  quality: FaceQuality;
+  /** Face-api descriptor of a frame's only face (null when several or no mesh). */
   embedding: number[] | null;
 }
 
@@ -50,7 +61,8 @@ const CONFIG: Partial<HumanConfig> = {
     attention: { enabled: false },
     iris: { enabled: false },
     emotion: { enabled: false },
-    description: { enabled: true, skipFrames: 0, skipTime: 0 },
+    // Identity comes from face-api's net (face-recognition.ts), not human's faceres.
+    description: { enabled: false },
     antispoof: { enabled: false },
     liveness: { enabled: false },
   },
@@ -67,7 +79,10 @@ const RAD_TO_DEG = 180 / Math.PI;
 export class FaceAnalyser {
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly human: Human) {}
+  private constructor(
+    private readonly human: Human,
+    private readonly recognizer: FaceRecognizer,
+  ) {}
 
   static #shared: Promise<FaceAnalyser> | undefined;
 
@@ -78,7 +93,7 @@ export class FaceAnalyser {
       const human = new Human({ ...CONFIG, modelBasePath: humanModelBaseUrl(), wasmPath: wasmDir() + '/' } as HumanConfig);
       await human.load();
       await human.tf.ready();
-      return new FaceAnalyser(human);
+      return new FaceAnalyser(human, await FaceRecognizer.load(human.tf as unknown as typeof import('@tensorflow/tfjs-core')));
     })();
     FaceAnalyser.#shared.catch(() => (FaceAnalyser.#shared = undefined));
     return FaceAnalyser.#shared;
@@ -91,9 +106,9 @@ export class FaceAnalyser {
     return run;
   }
 
-  /** Embedding similarity 0..1 (see OTHER_PERSON_SIMILARITY in face-rules.ts for measured values). */
+  /** Descriptor similarity (cosine; see OTHER_PERSON_SIMILARITY in face-rules.ts for measured values). */
   similarity(a: number[], b: number[]): number {
-    return this.human.match.similarity(a, b);
+    return descriptorSimilarity(a, b);
   }
 
   async #analyse(frame: RgbFrame): Promise<FrameAnalysis> {
@@ -102,16 +117,26 @@ export class FaceAnalyser {
     const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
     try {
       const result = await this.human.detect(input);
-      const faces = result.face
-        .filter((f) => (f.faceScore || f.boxScore) >= MIN_FACE_SCORE)
-        .map<FaceObservation>((f) => ({
+      const counted = result.face.filter((f) => (f.faceScore || f.boxScore) >= MIN_FACE_SCORE);
+      const faces: FaceObservation[] = [];
+      for (const f of counted) {
+        const crop = recognitionCrop(f.mesh as number[][], frame.width, frame.height);
+        const yaw = f.rotation ? f.rotation.angle.yaw * RAD_TO_DEG : null;
+        const widthPx = crop ? crop[2] : 0;
+        const brightness = crop ? meanLuma(frame, crop) : 0;
+        faces.push({
           score: f.faceScore || f.boxScore,
           box: f.boxRaw as [number, number, number, number],
-          yaw: f.rotation ? f.rotation.angle.yaw * RAD_TO_DEG : null,
+          yaw,
           pitch: f.rotation ? f.rotation.angle.pitch * RAD_TO_DEG : null,
-          embedding: f.embedding?.length ? Array.from(f.embedding) : null,
-        }))
-        .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
+          widthPx,
+          brightness,
+          quality: crop ? faceQuality({ widthPx, brightness, yaw }) : 'too_small',
+          // Only a frame's only face is ever compared with the reference: the descriptor (≈ 30 ms) is skipped otherwise.
+          embedding: crop && counted.length === 1 ? await this.recognizer.describe(input as unknown as Tensor4D, crop) : null,
+        });
+      }
+      faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
       return { faces };
     } finally {
       input.dispose();
