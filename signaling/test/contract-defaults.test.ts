@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_VIOLATION_WEIGHTS, RETAINED_KINDS, VIOLATION_TYPES } from '@proctor/db';
 import { createTestDatabase } from '@proctor/db/testing';
+import { OTHER_PERSON_SIMILARITY as SERVER_OTHER_PERSON, VERIFICATION_MIN_SIMILARITY as SERVER_VERIFICATION } from '@proctor/recorder';
 import { ADMIN_DEFAULT_RETENTION, ADMIN_DEFAULT_WEIGHTS, ADMIN_VIOLATION_TYPES, RETENTION_KINDS } from '../src/contract/api/admin.ts';
+import { OTHER_PERSON_SIMILARITY, VERIFICATION_MIN_SIMILARITY } from '../src/contract/api/journey.ts';
 
 describe('contract copies of database value sets', () => {
   it('has the same violation types and default weights', () => {
@@ -32,5 +34,10 @@ describe('contract copies of database value sets', () => {
     } finally {
       await t.drop();
     }
+  });
+
+  it('has the face thresholds the server applies (the browser compares with the same model)', () => {
+    assert.equal(VERIFICATION_MIN_SIMILARITY, SERVER_VERIFICATION);
+    assert.equal(OTHER_PERSON_SIMILARITY, SERVER_OTHER_PERSON);
   });
 });

@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import {
   MEDIA_DEMO_ADMIN_EMAIL,
   MEDIA_DEMO_PROCTOR_EMAIL,
+  VERIFICATION_FLAGGED_ACTION,
   listConnectionEvents,
   seedMediaDemo,
   setUserPasswordHash,
@@ -25,9 +26,9 @@ import { buildApp } from '../src/http/app.ts';
 import { AuthService, hashPassword } from '../src/services/auth.service.ts';
 import { PhotoStore } from '../src/services/admin-photo.service.ts';
 import { ServerFaceChecker } from '../src/services/face-check.service.ts';
-import { PORTRAITS, makePhoto, resolveFfmpeg } from '@proctor/recorder';
+import { resolveFfmpeg } from '@proctor/recorder';
 import { mintToken, verifyToken } from '../src/auth/token.ts';
-import { LINK_GRACE_SECONDS, VERIFICATION_MIN_SIMILARITY, journeyApi } from '../src/contract/api/journey.ts';
+import { LINK_GRACE_SECONDS, VERIFICATION_MAX_ATTEMPTS, VERIFICATION_MIN_SIMILARITY, journeyApi } from '../src/contract/api/journey.ts';
 import { JPEG_BYTES, PNG_1PX } from './admin-harness.ts';
 import { ORIGIN, PUBLIC_URL, login } from './auth-harness.ts';
 
@@ -72,7 +73,7 @@ describe('candidate journey API', () => {
     recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-journey-rec-'));
     process.env.PHOTOS_DIR = photosDir;
     t = await createTestDatabase();
-    demo = await seedMediaDemo(t.db, { candidates: 3, passwordHash: await hashPassword(PASSWORD) });
+    demo = await seedMediaDemo(t.db, { candidates: 4, passwordHash: await hashPassword(PASSWORD) });
     await setUserPasswordHash(t.db, demo.adminUserId, await hashPassword(PASSWORD));
     secret = randomBytes(32).toString('base64url');
     const log = pino({ level: 'silent' });
@@ -80,11 +81,12 @@ describe('candidate journey API', () => {
     app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir, tokenSecret: secret });
     adminCookie = await login(app, MEDIA_DEMO_ADMIN_EMAIL, PASSWORD);
     proctorCookie = await login(app, MEDIA_DEMO_PROCTOR_EMAIL, PASSWORD);
-    // The third candidate has a reference photo.
-    const third = demo.sessions[2]!.sessionId;
-    const { candidateId } = await t.db.selectFrom('examSessions').select('candidateId').where('id', '=', third).executeTakeFirstOrThrow();
-    const stored = await new PhotoStore(photosDir).save(candidateId, JPEG_BYTES, 'jpeg');
-    await t.db.updateTable('candidates').set({ referencePhotoPath: stored }).where('id', '=', candidateId).execute();
+    // The third and fourth candidates have a reference photo.
+    for (const s of [demo.sessions[2]!, demo.sessions[3]!]) {
+      const { candidateId } = await t.db.selectFrom('examSessions').select('candidateId').where('id', '=', s.sessionId).executeTakeFirstOrThrow();
+      const stored = await new PhotoStore(photosDir).save(candidateId, JPEG_BYTES, 'jpeg');
+      await t.db.updateTable('candidates').set({ referencePhotoPath: stored }).where('id', '=', candidateId).execute();
+    }
   });
   after(async () => {
     await app?.close();
@@ -166,7 +168,7 @@ describe('candidate journey API', () => {
     assert.equal(json<{ result: string; similarity: unknown }>(res).result, 'no_reference');
     assert.equal(json<{ similarity: unknown }>(res).similarity, null);
 
-    res = await verify(withRef, { face, document: { filename: 'id.png', data: PNG_1PX } }, { startedAt, faces: 1, similarity: VERIFICATION_MIN_SIMILARITY + 0.2 });
+    res = await verify(withRef, { face, document: { filename: 'id.png', data: PNG_1PX } }, { startedAt, faces: 1, similarity: Math.min(1, VERIFICATION_MIN_SIMILARITY + 0.05) });
     assert.equal(res.statusCode, 201, res.body);
     const ok = json<{ id: string; result: string; startedAt: string }>(res);
     assert.equal(ok.result, 'successful');
@@ -190,6 +192,35 @@ describe('candidate journey API', () => {
     assert.equal(photo.statusCode, 200);
     assert.equal(photo.headers['content-type'], 'image/jpeg');
     assert.equal((await call('GET', journeyApi.referencePhoto.path, { token: noRef })).statusCode, 404);
+  });
+
+  it(`let a failed identity check be retaken ${VERIFICATION_MAX_ATTEMPTS} times, then flag the session for the proctor and refuse more`, async () => {
+    const sessionId = demo.sessions[3]!.sessionId;
+    const tok = token(sessionId);
+    const startedAt = new Date(Date.now() - 2000).toISOString();
+    const face = { filename: 'face.jpg', data: JPEG_BYTES };
+    const flags = () => t.db.selectFrom('actionLog').selectAll().where('sessionId', '=', sessionId).where('action', '=', VERIFICATION_FLAGGED_ACTION).execute();
+    const state = async () => json<{ verificationAttemptsLeft: number }>(await call('GET', journeyApi.state.path, { token: tok })).verificationAttemptsLeft;
+    assert.equal(await state(), VERIFICATION_MAX_ATTEMPTS);
+    for (let attempt = 1; attempt <= VERIFICATION_MAX_ATTEMPTS; attempt++) {
+      const res = await verify(tok, { face }, { startedAt, faces: 1, similarity: 0.1 });
+      assert.equal(res.statusCode, 201, res.body);
+      const out = json<{ result: string; attemptsLeft: number; flagged: boolean }>(res);
+      assert.equal(out.result, 'failed');
+      assert.equal(out.attemptsLeft, VERIFICATION_MAX_ATTEMPTS - attempt);
+      assert.equal(out.flagged, attempt === VERIFICATION_MAX_ATTEMPTS);
+      assert.equal((await flags()).length, attempt === VERIFICATION_MAX_ATTEMPTS ? 1 : 0, `flags after attempt ${attempt}`);
+    }
+    const [flag] = await flags();
+    assert.equal(flag!.actorUserId, null);
+    assert.equal((flag!.details as { failures: number }).failures, VERIFICATION_MAX_ATTEMPTS);
+    assert.equal(await state(), 0);
+    // A fourth upload is refused and stores nothing; the flag stays single.
+    const before = (await t.db.selectFrom('verifications').select('id').where('sessionId', '=', sessionId).execute()).length;
+    const res = await verify(tok, { face }, { startedAt, faces: 1, similarity: 0.99 });
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal((await t.db.selectFrom('verifications').select('id').where('sessionId', '=', sessionId).execute()).length, before);
+    assert.equal((await flags()).length, 1);
   });
 
   it('refuse bad verification uploads without storing anything', async () => {
@@ -254,15 +285,13 @@ describe('candidate journey API', () => {
       faceChecker: new ServerFaceChecker(ffmpeg),
     });
     try {
-      // Reference: one man's portrait (shipped with @vladmandic/human); uploads: him in another photo, a woman.
-      const photos = path.join(recordingsDir, '..', path.basename(recordingsDir) + '-faces');
-      fs.mkdirSync(photos, { recursive: true });
-      await makePhoto(ffmpeg, path.join(photos, 'reference.jpg'), PORTRAITS.manReference);
-      await makePhoto(ffmpeg, path.join(photos, 'same.jpg'), PORTRAITS.man);
-      await makePhoto(ffmpeg, path.join(photos, 'other.jpg'), PORTRAITS.woman1);
+      // Reference: a London-set portrait (bench/detect/identities, CC BY 4.0); uploads: the same
+      // person smiling, and another person.
+      const photos = path.join(import.meta.dirname, '../../bench/detect/identities/photos');
+      const pictures = { reference: 'london-025-neutral.jpg', same: 'london-025-smiling.jpg', other: 'london-062-smiling.jpg' };
       const sessionId = demo.sessions[1]!.sessionId;
       const { candidateId } = await t.db.selectFrom('examSessions').select('candidateId').where('id', '=', sessionId).executeTakeFirstOrThrow();
-      const stored = await new PhotoStore(photosDir).save(candidateId, fs.readFileSync(path.join(photos, 'reference.jpg')), 'jpeg');
+      const stored = await new PhotoStore(photosDir).save(candidateId, fs.readFileSync(path.join(photos, pictures.reference)), 'jpeg');
       await t.db.updateTable('candidates').set({ referencePhotoPath: stored }).where('id', '=', candidateId).execute();
 
       const upload = async (file: string, meta: unknown) => {
@@ -281,15 +310,14 @@ describe('candidate journey API', () => {
       };
       const startedAt = new Date().toISOString();
       // The page says "no face": the server finds him and passes the check.
-      const same = await upload('same.jpg', { startedAt, faces: 0, similarity: null });
+      const same = await upload(pictures.same, { startedAt, faces: 0, similarity: null });
       assert.equal(same.result, 'successful');
       assert.equal(same.faces, 1);
       assert.ok(same.similarity! >= VERIFICATION_MIN_SIMILARITY, `same person: ${same.similarity}`);
       // The page claims a perfect match for someone else: the server refuses it.
-      const other = await upload('other.jpg', { startedAt, faces: 1, similarity: 0.99 });
+      const other = await upload(pictures.other, { startedAt, faces: 1, similarity: 0.99 });
       assert.equal(other.result, 'failed');
       assert.ok(other.similarity! < VERIFICATION_MIN_SIMILARITY, `other person: ${other.similarity}`);
-      fs.rmSync(photos, { recursive: true, force: true });
     } finally {
       await checked.close();
     }

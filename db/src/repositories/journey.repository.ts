@@ -3,6 +3,11 @@ import type { DB } from '../schema.ts';
 
 /** The audit action recorded when a candidate accepts the consent screen. */
 export const CONSENT_ACTION = 'candidate.consent_given';
+/**
+ * The audit action recorded when the identity check failed VERIFICATION_MAX_ATTEMPTS times:
+ * the candidate goes on to the exam and the session is marked for the proctor's attention.
+ */
+export const VERIFICATION_FLAGGED_ACTION = 'candidate.verification_flagged';
 
 /**
  * Consent lives in the append-only audit trail (who agreed, when, in which language), so

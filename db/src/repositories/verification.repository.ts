@@ -53,3 +53,14 @@ export async function latestVerification(db: Kysely<DB>, sessionId: string): Pro
     .executeTakeFirst();
   return row ?? null;
 }
+
+/** How many of the session's identity checks failed (the candidate's retries are counted by this). */
+export async function countFailedVerifications(db: Kysely<DB>, sessionId: string): Promise<number> {
+  const row = await db
+    .selectFrom('verifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('sessionId', '=', sessionId)
+    .where('result', '=', 'failed')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

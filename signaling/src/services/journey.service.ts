@@ -15,9 +15,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import {
   CONSENT_ACTION,
+  VERIFICATION_FLAGGED_ACTION,
   appendAction,
   examRetention,
   getExam,
+  countFailedVerifications,
   getSessionForJoin,
   hasConsent,
   insertConnectionEvent,
@@ -30,6 +32,7 @@ import {
   type VerificationResult,
 } from '@proctor/db';
 import {
+  VERIFICATION_MAX_ATTEMPTS,
   VERIFICATION_MIN_SIMILARITY,
   type ConsentRequest,
   type DeviceCheckReport,
@@ -80,10 +83,11 @@ export class JourneyService {
 
   async state(sessionId: string): Promise<JourneyState> {
     const s = await this.#session(sessionId);
-    const [consentGiven, verification, exam] = await Promise.all([
+    const [consentGiven, verification, exam, failures] = await Promise.all([
       hasConsent(this.deps.db, sessionId),
       latestVerification(this.deps.db, sessionId),
       getExam(this.deps.db, s.examId),
+      countFailedVerifications(this.deps.db, sessionId),
     ]);
     return {
       sessionId: s.sessionId,
@@ -96,6 +100,7 @@ export class JourneyService {
       hasReferencePhoto: this.deps.photos.resolve(s.referencePhotoPath) !== undefined,
       verification: verification ? view(verification) : null,
       retention: exam ? examRetention(exam) : { recordings: null, snapshots: null, photos: null, violations: null },
+      verificationAttemptsLeft: verification && verification.result !== 'failed' ? 0 : Math.max(0, VERIFICATION_MAX_ATTEMPTS - failures),
     };
   }
 
@@ -140,6 +145,10 @@ export class JourneyService {
     if (!(startedAt.getTime() <= endedAt.getTime() && endedAt.getTime() - startedAt.getTime() < 60 * 60 * 1000)) {
       throw new HttpError(400, 'bad_request', 'meta.startedAt: must be within the last hour');
     }
+    const failuresBefore = await countFailedVerifications(this.deps.db, sessionId);
+    if (failuresBefore >= VERIFICATION_MAX_ATTEMPTS) {
+      throw new HttpError(409, 'conflict', 'The identity check was already tried the maximum number of times; continue to the exam, the proctor has been told.');
+    }
     const faceType = sniffImage(photos.face);
     if (!faceType) throw new HttpError(415, 'unsupported_media_type', 'The face photo must be a JPEG or PNG image.');
     const documentType = photos.document ? sniffImage(photos.document) : undefined;
@@ -166,8 +175,21 @@ export class JourneyService {
         facePhotoPath: facePath,
         documentPhotoPath: documentPath,
       });
-      this.deps.log.info({ sessionId, result, similarity: row.similarity, faces: found.faces }, 'candidate verification stored');
-      return { ...view(row), faces: found.faces };
+      const failures = failuresBefore + (result === 'failed' ? 1 : 0);
+      const flagged = result === 'failed' && failures >= VERIFICATION_MAX_ATTEMPTS;
+      if (flagged) {
+        await appendAction(this.deps.db, {
+          actorUserId: null,
+          actorName: s.candidateName,
+          actorIin: s.candidateIin,
+          sessionId,
+          action: VERIFICATION_FLAGGED_ACTION,
+          details: { failures, verificationId: row.id, similarity: row.similarity, faces: found.faces },
+        });
+      }
+      this.deps.log.info({ sessionId, result, similarity: row.similarity, faces: found.faces, failures, flagged }, 'candidate verification stored');
+      const attemptsLeft = result === 'failed' ? Math.max(0, VERIFICATION_MAX_ATTEMPTS - failures) : 0;
+      return { ...view(row), faces: found.faces, attemptsLeft, flagged };
     } catch (err) {
       await Promise.all([facePath, documentPath].map((p) => (p ? fs.rm(this.#absolute(p), { force: true }) : undefined)));
       throw err;

@@ -16,16 +16,20 @@ const C = '/api/candidate';
 export const JOURNEY_UPLOAD_LIMITS = { photoBytes: 2 * 1024 * 1024 } as const;
 
 /**
- * Face-embedding similarity (`@vladmandic/human`'s faceres, compared with its `similarity`),
- * measured on the pictures shipped with human: one man in two other photos scores 0.35 and
- * 0.49 against his reference, other people 0.15–0.38 (recorder/src/face/face-rules.ts,
- * `pnpm bench:detect`). The identity check passes at VERIFICATION_MIN_SIMILARITY or above:
- * a borderline photo of the right person fails (the proctor sees it and the exam goes on)
- * rather than another person passing. During the exam a face under OTHER_PERSON_SIMILARITY
- * to the verified face is "another person" — the same threshold as the server's sampling.
+ * Face-descriptor similarity (cosine of @vladmandic/face-api's recognition net on the face crop
+ * human's mesh gives; recorder/src/face). Copies of recorder/src/face/face-rules.ts's
+ * thresholds for the browser (a test keeps them equal), chosen on the tuning half of the
+ * identity set (`pnpm bench:detect`, recorder/README.md): the identity check passes at
+ * VERIFICATION_MIN_SIMILARITY or above (false accepts ≤ 1 %), and during the exam a judgeable
+ * face under OTHER_PERSON_SIMILARITY to the verified face counts towards "another person".
  */
-export const VERIFICATION_MIN_SIMILARITY = 0.4;
-export const OTHER_PERSON_SIMILARITY = 0.3;
+export const VERIFICATION_MIN_SIMILARITY = 0.92;
+export const OTHER_PERSON_SIMILARITY = 0.915;
+/**
+ * Failed identity checks a candidate may make. After the last one the session is flagged for
+ * the proctor (action archive) and the candidate goes on to the exam: never blocked silently.
+ */
+export const VERIFICATION_MAX_ATTEMPTS = 3;
 
 /** Largest body of the upload-speed probe (the app's JSON body limit is 1 MB). */
 export const UPLINK_PROBE_MAX_BYTES = 512 * 1024;
@@ -47,7 +51,13 @@ export const verificationView = z.object({
 export type VerificationView = z.infer<typeof verificationView>;
 
 /** The answer to a verification upload: the stored check plus the faces the server found in the photo. */
-export const verificationOutcome = verificationView.extend({ faces: z.number().int().min(0) });
+export const verificationOutcome = verificationView.extend({
+  faces: z.number().int().min(0),
+  /** Checks the candidate may still retake (0 once the check passed or the attempts are used up). */
+  attemptsLeft: z.number().int().min(0),
+  /** The attempts are used up without success: the session was flagged for the proctor. */
+  flagged: z.boolean(),
+});
 export type VerificationOutcome = z.infer<typeof verificationOutcome>;
 
 export const journeyState = z.object({
@@ -67,6 +77,8 @@ export const journeyState = z.object({
     photos: z.number().int().positive().nullable(),
     violations: z.number().int().positive().nullable(),
   }),
+  /** Identity checks the candidate may still make; see VERIFICATION_MAX_ATTEMPTS. */
+  verificationAttemptsLeft: z.number().int().min(0),
 });
 export type JourneyState = z.infer<typeof journeyState>;
 
