@@ -48,7 +48,7 @@ export { CARD_TEXTS, type CardTexts } from './photo-report/card-texts.ts';
 export { type PhotoReportPdf, renderPhotoReportPdf } from './photo-report/photo-report-pdf.ts';
 export { smtpAttachmentMailer } from './photo-report/smtp-mailer.ts';
 export { FaceAnalyser, type FaceObservation, type FrameAnalysis, MIN_FACE_SCORE, type RgbFrame } from './face/face-analyser.ts';
-export { CROP_SCALE, descriptorSimilarity, type PixelBox, recognitionCrop } from './face/face-recognition.ts';
+export { CROP_SCALE, descriptorSimilarity, type PixelBox, recognitionCrop } from './face/face-crop.ts';
 export { type FaceQuality, faceQuality, MAX_IDENTITY_YAW_DEG, MIN_FACE_BRIGHTNESS, MIN_FACE_WIDTH_PX } from './face/face-quality.ts';
 export { FRAME_HEIGHT, FRAME_WIDTH, pictureFrame, sampleFrames, type SampledFrame } from './face/frame-sampler.ts';
 export {
@@ -62,6 +62,7 @@ export {
   intervalsFromFrames,
   OTHER_PERSON_SIMILARITY,
   SAMPLE_EVERY_MS,
+  VERIFICATION_MIN_SIMILARITY,
 } from './face/face-rules.ts';
 export { BACKGROUNDS, type ClipScene, type Crop, makeClip, makePhoto, PORTRAITS } from './face/sample-pictures.ts';
 export { enqueueFaceSamplingAfterFinalise, sampleFaces, type SampleFacesOutcome } from './jobs/sample-faces.ts';

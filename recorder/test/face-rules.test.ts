@@ -71,7 +71,7 @@ describe('intervalsFromFrames (k of the last n samples)', () => {
   const spans = (out: ReturnType<typeof intervalsFromFrames>) => out.map((i) => [i.type, i.startMs, i.endMs]);
 
   it('states the rules it applies', () => {
-    assert.deepEqual(DECISION_RULES.other_person, { k: 3, n: 4 });
+    assert.deepEqual(DECISION_RULES.other_person, { k: 2, n: 3 });
     assert.deepEqual(DECISION_RULES.no_face, { k: 2, n: 3 });
   });
 
@@ -88,8 +88,8 @@ describe('intervalsFromFrames (k of the last n samples)', () => {
   it('k of n tolerates one disagreeing sample inside a run', () => {
     const run = [f(0, 'other_person'), f(3000, 'other_person'), f(6000), f(9000, 'other_person'), f(12000, 'other_person'), f(15000), f(18000)];
     assert.deepEqual(spans(intervalsFromFrames(run, 3000)), [['other_person', 0, 15000]]);
-    // Two of four is not enough for "another person".
-    assert.deepEqual(intervalsFromFrames([f(0, 'other_person'), f(3000), f(6000, 'other_person'), f(9000), f(12000)], 3000), []);
+    // Two agreeing samples four apart are not enough.
+    assert.deepEqual(intervalsFromFrames([f(0, 'other_person'), f(3000), f(6000), f(9000, 'other_person'), f(12000)], 3000), []);
   });
 
   it('frames that cannot judge identity neither open nor close "another person"', () => {

@@ -1,6 +1,6 @@
 /**
  * Serves the face-analysis models and TensorFlow.js wasm binaries from the app itself, at
- * `/human/models/*` and `/human/wasm/*`: copied out of node_modules into the client build
+ * `/human/models/*`, `/human/face-api/*` and `/human/wasm/*`: copied out of node_modules into the client build
  * (and served straight from node_modules by `vite dev`). Nothing is fetched from a CDN, so
  * proctoring works on a closed network. Only the models the detectors load are shipped.
  */
@@ -10,8 +10,9 @@ import path from 'node:path';
 import type { Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
-/** What web/src/lib/detectors/face-engine.ts loads (face box, mesh for head pose, embedding). */
-const MODELS = ['blazeface', 'facemesh', 'faceres'];
+/** What web/src/lib/detectors/face-engine.ts loads: human's face box and mesh (head pose), face-api's recognition net. */
+const MODELS = ['blazeface', 'facemesh'];
+const FACE_API_MODEL = ['face_recognition_model-weights_manifest.json', 'face_recognition_model.bin'];
 const WASM = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 /** URL path (without the leading slash) → file on disk. */
@@ -24,6 +25,8 @@ function assetFiles(): Map<string, string> {
     for (const ext of ['json', 'bin']) files.set(`human/models/${model}.${ext}`, path.join(humanRoot, 'models', `${model}.${ext}`));
   }
   for (const name of WASM) files.set(`human/wasm/${name}`, path.join(wasmDist, name));
+  const faceApiRoot = path.dirname(require.resolve('@vladmandic/face-api/package.json'));
+  for (const name of FACE_API_MODEL) files.set(`human/face-api/${name}`, path.join(faceApiRoot, 'model', name));
   return files;
 }
 

@@ -13,7 +13,8 @@
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { faceQuality, meanLuma, type FaceQuality } from './face-quality.ts';
-import { FaceRecognizer, descriptorSimilarity, recognitionCrop } from './face-recognition.ts';
+import { descriptorSimilarity, recognitionCrop } from './face-crop.ts';
+import { FaceRecognizer } from './face-recognition.ts';
 import { humanModelBaseUrl, loadHumanModule, wasmDir, type Human, type HumanConfig } from './human-loader.ts';
 
 export interface FaceObservation {

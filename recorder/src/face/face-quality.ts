@@ -5,7 +5,7 @@
  * ("too small/dark to judge"), which is not the same as "another person".
  */
 import type { RgbFrame } from './face-analyser.ts';
-import type { PixelBox } from './face-recognition.ts';
+import type { PixelBox } from './face-crop.ts';
 
 /**
  * Narrower crops (on the 640-px-wide analysis frame) are not judged. On the identity set the

@@ -73,7 +73,8 @@ export function watchFace(
         const t = now() - (performance.now() - began);
         noFace.sample(f.faces === 0, t);
         several.sample(f.faces > 1, t, f.faces > 1 ? f.score : undefined);
-        if (verifiedEmbedding && f.embedding) {
+        // A face too small or dark to judge says nothing about who it is (no sample at all).
+        if (verifiedEmbedding && f.embedding && f.judgeable) {
           const similarity = engine.similarity(verifiedEmbedding, f.embedding);
           other.sample(similarity < OTHER_PERSON_SIMILARITY, t, 1 - similarity);
         } else if (f.faces !== 1) {

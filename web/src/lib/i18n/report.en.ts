@@ -100,6 +100,7 @@ export const reportEn = {
 	'report.action.photoDownloaded': 'Downloaded the photo report (PDF)',
 	'report.action.photoEmailed': 'E-mailed the photo report to {to}',
 	'report.action.consent': 'The candidate gave consent to recording',
+	'report.action.verificationFlagged': 'The identity check failed {n} times: the session is flagged for the proctor',
 	'report.action.finished': 'The candidate finished the exam',
 	'report.action.warned': 'Sent a warning: “{message}”',
 	'report.action.photoEmailFailed': 'Sending the photo report to {to} failed',

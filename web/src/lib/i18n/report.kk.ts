@@ -101,6 +101,7 @@ export const reportKk: ReportMessages = {
 	'report.action.photoDownloaded': 'Фотоесепті жүктеп алды (PDF)',
 	'report.action.photoEmailed': 'Фотоесепті {to} адресіне жіберді',
 	'report.action.consent': 'Тапсырушы жазуға келісім берді',
+	'report.action.verificationFlagged': 'Жеке басты тексеру {n} рет сәтсіз аяқталды: сессия проктор үшін белгіленді',
 	'report.action.finished': 'Тапсырушы емтиханды аяқтады',
 	'report.action.warned': 'Ескерту жіберді: «{message}»',
 	'report.action.photoEmailFailed': 'Фотоесепті {to} мекенжайына жіберу сәтсіз аяқталды',

@@ -101,6 +101,7 @@ export const reportRu: ReportMessages = {
 	'report.action.photoDownloaded': 'Скачал фотоотчёт (PDF)',
 	'report.action.photoEmailed': 'Отправил фотоотчёт на {to}',
 	'report.action.consent': 'Кандидат дал согласие на запись',
+	'report.action.verificationFlagged': 'Проверка личности не прошла {n} раза: сессия отмечена для проктора',
 	'report.action.finished': 'Кандидат завершил экзамен',
 	'report.action.warned': 'Отправил предупреждение: «{message}»',
 	'report.action.photoEmailFailed': 'Не удалось отправить фотоотчёт на {to}',

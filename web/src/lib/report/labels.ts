@@ -40,6 +40,8 @@ export function actionText(action: ReportAction): string {
 			return t('report.action.photoEmailFailed', { to: String(d.to ?? '') });
 		case 'candidate.consent_given':
 			return t('report.action.consent');
+		case 'candidate.verification_flagged':
+			return t('report.action.verificationFlagged', { n: String(d.failures ?? '') });
 		case 'candidate.finished':
 			return t('report.action.finished');
 		case 'proctor.warning_sent':
