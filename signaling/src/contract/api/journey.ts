@@ -24,7 +24,7 @@ export const JOURNEY_UPLOAD_LIMITS = { photoBytes: 2 * 1024 * 1024 } as const;
  * face under OTHER_PERSON_SIMILARITY to the verified face counts towards "another person".
  */
 export const VERIFICATION_MIN_SIMILARITY = 0.92;
-export const OTHER_PERSON_SIMILARITY = 0.915;
+export const OTHER_PERSON_SIMILARITY = 0.93;
 /**
  * Failed identity checks a candidate may make. After the last one the session is flagged for
  * the proctor (action archive) and the candidate goes on to the exam: never blocked silently.
