@@ -1,8 +1,9 @@
 /**
  * The identity check's face comparison, done again on the server: the uploaded face photo
- * and the candidate's reference photo are decoded with ffmpeg and analysed with the same
- * @vladmandic/human models the recorder's frame sampling uses (node-wasm, @proctor/recorder's
- * FaceAnalyser). What the browser claims (face count, similarity) then decides nothing.
+ * and the candidate's reference photo are decoded with ffmpeg and analysed with the same models
+ * the recorder's frame sampling uses (@proctor/recorder's FaceAnalyser: human for the faces,
+ * face-api's recognition net for the descriptor, cosine similarity). What the browser claims
+ * (face count, similarity) then decides nothing.
  */
 import { FaceAnalyser, pictureFrame } from '@proctor/recorder';
 
