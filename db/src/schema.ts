@@ -405,3 +405,81 @@ export type ReportExport = Selectable<ReportExportsTable>;
 export type ActionLogEntry = Selectable<ActionLogTable>;
 export type EvidenceItem = Selectable<EvidenceItemsTable>;
 export type SessionDataRemoval = Selectable<SessionDataRemovalsTable>;
+
+// ---------------------------------------------------------------------------------------
+// #10: the assessment an exam opens, and sign-on links from external systems
+// (migration 0010). Interface merging keeps these columns in one block of their own.
+
+export type AssessmentMode = 'frame' | 'window';
+
+/** What the server read from the assessment URL's headers when it was saved. */
+export interface AssessmentCheck {
+  checkedAt: string;
+  /** allowed: may be framed by us; refused: X-Frame-Options / frame-ancestors forbid it; unreachable: no answer. */
+  framing: 'allowed' | 'refused' | 'unreachable';
+  status: number | null;
+  xFrameOptions: string | null;
+  frameAncestors: string | null;
+  /** Why it was unreachable (network error, timeout), in English. */
+  error: string | null;
+}
+
+export interface ExamsTable {
+  /** http(s) address of the test (LMS quiz, form, …); null = the exam has none. */
+  assessmentUrl: string | null;
+  assessmentMode: WithDefault<AssessmentMode>;
+  assessmentCheck: Jsonb<AssessmentCheck> | null;
+}
+
+export interface ExamSessionsTable {
+  /** The candidate opened the assessment in a separate window at some point (weaker focus tracking). */
+  assessmentWindowUsed: WithDefault<boolean>;
+  /** Where "Finish" sends the candidate: the return URL of the latest sign-on link. */
+  returnUrl: string | null;
+}
+
+/** Open set (no CHECK): later kinds attach to the same row. */
+export type IntegrationKind = 'sign_on';
+
+export interface IntegrationsTable {
+  id: Generated<string>;
+  name: string;
+  kind: WithDefault<IntegrationKind>;
+  /** HS256 key of sign-on links (exactly one of sharedSecret / jwksUrl for sign_on). */
+  sharedSecret: string | null;
+  /** Where the RS256 public keys of sign-on links are published. */
+  jwksUrl: string | null;
+  /** Accepted `iss` values. */
+  issuers: ColumnType<string[], string[] | undefined, string[]>;
+  archivedAt: Timestamp | null;
+  createdAt: DefaultTimestamp;
+  updatedAt: DefaultTimestamp;
+}
+
+export type ExternalRefKind = 'candidate' | 'group' | 'exam';
+
+export interface ExternalRefsTable {
+  integrationId: string;
+  kind: ExternalRefKind;
+  externalId: string;
+  candidateId: string | null;
+  groupId: string | null;
+  examId: string | null;
+  createdAt: DefaultTimestamp;
+}
+
+export interface SignOnUsesTable {
+  integrationId: string;
+  jti: string;
+  sessionId: string | null;
+  expiresAt: Timestamp;
+  usedAt: DefaultTimestamp;
+}
+
+export interface DB {
+  integrations: IntegrationsTable;
+  externalRefs: ExternalRefsTable;
+  signOnUses: SignOnUsesTable;
+}
+
+export type Integration = Selectable<IntegrationsTable>;

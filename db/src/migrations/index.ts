@@ -9,6 +9,7 @@ import * as m0005 from './0005_candidate_journey.ts';
 import * as m0006 from './0006_honesty_weights.ts';
 import * as m0007 from './0007_report_exports.ts';
 import * as m0009 from './0009_statistics.ts';
+import * as m0010 from './0010_assessment_sign_on.ts';
 import * as m0015 from './0015_room_leases.ts';
 import * as m0016 from './0016_data_protection.ts';
 import * as m0018 from './0018_honesty_short_sessions.ts';
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0006_honesty_weights': m0006,
   '0007_report_exports': m0007,
   '0009_statistics': m0009,
+  '0010_assessment_sign_on': m0010,
   '0015_room_leases': m0015,
   '0016_data_protection': m0016,
   '0018_honesty_short_sessions': m0018,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProctoringMode } from '../enums.ts';
-import type { DB, Exam } from '../schema.ts';
+import type { AssessmentMode, DB, Exam } from '../schema.ts';
 import type { ViolationWeights } from '../violation-types.ts';
 import type { RetainedKind } from '../data-protection.ts';
 import { archivedOperator, containsPattern, type AdminListOptions, type AdminListPage } from './admin-list.ts';
@@ -65,6 +65,9 @@ export interface CreateExamInput {
   violationWeights?: ViolationWeights;
   honestyThreshold?: number;
   countTechnical?: boolean;
+  /** The test the exam opens (#10); null = none. */
+  assessmentUrl?: string | null;
+  assessmentMode?: AssessmentMode;
   /** Days each kind is kept after the exam's end (null = until erased); omitted kinds keep the default. */
   retention?: Partial<ExamRetention>;
 }

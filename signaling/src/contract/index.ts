@@ -15,3 +15,6 @@ export * from './api/exports.ts';
 export * from './api/live.ts';
 export * from './api/evidence.ts';
 export * from './api/privacy.ts';
+export * from './api/assessment.ts';
+export * from './api/sign-on.ts';
+export * from './exam-guard.ts';

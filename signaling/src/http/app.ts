@@ -46,6 +46,13 @@ import type { RoomLinks } from '../cluster/room-links.ts';
 import { installRequestLog } from './request-log.ts';
 import { installHttpMetrics } from '../metrics/http-metrics.ts';
 import { installRoomRedirect } from './room-redirect.ts';
+import { assessmentRoutes } from './routes/assessment.routes.ts';
+import { examGuardRoutes } from './routes/exam-guard.routes.ts';
+import { signOnRoutes } from './routes/sign-on.routes.ts';
+import { AssessmentService } from '../services/assessment.service.ts';
+import { FramingChecker } from '../services/framing-check.service.ts';
+import { SignOnService } from '../services/sign-on.service.ts';
+import { deriveGuardKeys } from '../exam-guard/guard-keys.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -150,6 +157,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       links: new CandidateLinksService({ db, tokenSecret, publicOrigin: auth.publicOrigin }),
     });
   }
+  if (tokenSecret) {
+    // #10: the assessment workspace, the exam guard SDK and sign-on links.
+    const keys = deriveGuardKeys(tokenSecret);
+    const framing = new FramingChecker({ platformOrigin: auth.publicOrigin });
+    const assessment = new AssessmentService({ db, keys, platformOrigin: auth.publicOrigin, framing });
+    await app.register(assessmentRoutes, { assessment, tokenSecret });
+    await app.register(examGuardRoutes, { keys, platformOrigin: auth.publicOrigin, assessment });
+    await app.register(signOnRoutes, {
+      signOn: new SignOnService({ db, tokenSecret, photos: new PhotoStore(photosDirFromEnv()), log: log.child({ mod: 'sign-on' }) }),
+    });
+  }
 
   app.get('/healthz', async (_req, reply) => {
     const workers = pool.pids().filter((pid) => pid > 0).length;
@@ -165,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Hand everything that is not ours to SvelteKit before fastify parses a body.
     app.addHook('onRequest', async (req, reply) => {
       const url = req.raw.url ?? '/';
-      if (url === '/healthz' || url.startsWith('/api/') || url.startsWith(DEV_MAIL_PATH)) return;
+      if (url === '/healthz' || url.startsWith('/api/') || url.startsWith('/sdk/') || url.startsWith(DEV_MAIL_PATH)) return;
       reply.hijack();
       req.raw.headers[PROTOCOL_HEADER] = req.protocol;
       // Static files and pages alike: never framed by another site (pages also get a CSP from SvelteKit).

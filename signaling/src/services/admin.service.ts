@@ -41,6 +41,7 @@ import {
   setCandidatePhotoPath,
   setDisciplineArchived,
   setExamArchived,
+  setAssessmentCheck,
   setExamProctors,
   setGroupArchived,
   setUserArchived,
@@ -52,6 +53,7 @@ import {
   VIOLATION_TYPES,
   type AdminExamListItem as DbExamListItem,
   type CandidateListItem,
+  type AssessmentCheck,
   type DB,
   type Exam,
   type UserListItem,
@@ -93,6 +95,7 @@ import type { ApiErrorCode } from '../contract/api/error.ts';
 import { hashPassword, type AuthService, type ClientInfo, type SessionUser } from './auth.service.ts';
 import type { HonestyService } from './honesty.service.ts';
 import { photoVersion, sniffImage, type PhotoStore } from './admin-photo.service.ts';
+import type { FramingChecker } from './framing-check.service.ts';
 
 // The contract's list of violation types must be exactly the database's.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -208,6 +211,8 @@ export interface AdminServiceDeps {
   now?: () => Date;
   /** Told when an exam's scoring (weights, countTechnical) changed, to recompute its sessions' honesty. */
   honesty?: Pick<HonestyService, 'scoringChanged'>;
+  /** Reads a newly saved assessment URL's headers (may we frame it?); without it nothing is checked. */
+  framing?: Pick<FramingChecker, 'check'>;
 }
 
 export class AdminService {
@@ -360,6 +365,9 @@ export class AdminService {
       countTechnical: exam.countTechnical,
       retention: examRetention(exam),
       proctors: proctors.map((p) => ({ id: p.id, fullName: p.fullName, email: p.email, archived: p.archivedAt !== null })),
+      assessmentUrl: exam.assessmentUrl,
+      assessmentMode: exam.assessmentMode,
+      assessmentCheck: exam.assessmentCheck,
     };
   }
 
@@ -381,19 +389,45 @@ export class AdminService {
   }
 
   async createExam(actor: SessionUser, input: ExamInput): Promise<AdminExam> {
+    // Before the transaction: reading the site's headers may take seconds.
+    const check = await this.#framingCheck(input.assessmentUrl);
     return inTransaction(this.#deps.db, async (trx) => {
       await this.#checkDiscipline(trx, input.disciplineId);
       const id = await createExam(trx, input);
+      if (check) await setAssessmentCheck(trx, id, check);
       await this.#log(trx, actor, 'admin.exam.created', { examId: id, ...input });
       return this.getExam(id, trx);
     });
   }
 
+  /** The framing check of an assessment URL being saved (null: no URL or no checker). */
+  async #framingCheck(url: string | null): Promise<AssessmentCheck | null> {
+    if (!url || !this.#deps.framing) return null;
+    return this.#deps.framing.check(url);
+  }
+
+  /** "Check again": reads the exam's assessment URL once more and stores what it found. */
+  async recheckAssessment(actor: SessionUser, id: string): Promise<AssessmentCheck | null> {
+    const exam = await getExam(this.#deps.db, id);
+    if (!exam) throw notFound('exam');
+    const check = await this.#framingCheck(exam.assessmentUrl);
+    await inTransaction(this.#deps.db, async (trx) => {
+      await setAssessmentCheck(trx, id, check);
+      await this.#log(trx, actor, 'admin.exam.assessment_checked', { examId: id, url: exam.assessmentUrl, framing: check?.framing ?? null });
+    });
+    return check;
+  }
+
   async updateExam(actor: SessionUser, id: string, input: ExamInput): Promise<AdminExam> {
     let rescored = false;
+    // A changed URL is read once, before the transaction (it may take seconds).
+    const stored = await getExam(this.#deps.db, id);
+    const urlChanged = stored !== undefined && stored.assessmentUrl !== input.assessmentUrl;
+    const check = urlChanged ? await this.#framingCheck(input.assessmentUrl) : undefined;
     const exam = await inTransaction(this.#deps.db, async (trx) => {
       const before = await getExam(trx, id);
       if (!before) throw notFound('exam');
+      if (check !== undefined) await setAssessmentCheck(trx, id, check);
       await this.#checkDiscipline(trx, input.disciplineId, before.disciplineId);
       const diff = changes({ ...before, violationWeights: toWeights(before.violationWeights), retention: examRetention(before) }, input);
       if (Object.keys(diff).length > 0) {

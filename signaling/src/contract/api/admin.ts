@@ -13,6 +13,7 @@
  * a rejected import adds `issues` (every problem of every line).
  */
 import { z } from 'zod';
+import { assessmentFields, type AssessmentCheckView, type AssessmentModeName } from './assessment.ts';
 
 // ---------------------------------------------------------------------------------------
 // Limits
@@ -120,7 +121,11 @@ export type AdminFieldReason =
   | 'not_proctor'
   | 'self'
   | 'too_large'
-  | 'invalid';
+  | 'invalid'
+  // #10: assessment, return and JWKS addresses; sign-on secrets
+  | 'url_invalid'
+  | 'url_scheme'
+  | 'secret_short';
 
 // C0/C1 controls, DEL, and the line/paragraph separators; tabs and newlines included.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -304,6 +309,7 @@ export const examInput = z
     countTechnical: z.boolean(),
     /** Omitted: unchanged (new exams get the defaults). */
     retention: retentionInput.optional(),
+    ...assessmentFields,
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -339,6 +345,11 @@ export interface AdminExam extends AdminExamListItem {
   countTechnical: boolean;
   retention: ExamRetentionInput;
   proctors: AdminProctorRef[];
+  /** The test the exam opens (#10); null = none. */
+  assessmentUrl: string | null;
+  assessmentMode: AssessmentModeName;
+  /** What the server found at that URL when it was last saved or re-checked. */
+  assessmentCheck: AssessmentCheckView | null;
 }
 export interface AdminExamResponse {
   exam: AdminExam;

@@ -19,6 +19,7 @@ export const apiErrorCode = z.enum([
   'reset_token_expired', // the link is too old (400)
   'date_range_inverted', // statistics: the range's start is after its end (400)
   'date_range_too_long', // statistics: the range covers more than a year (400)
+  'sign_on_refused', // a sign-on link (/join) was refused; the body says why (contract/api/sign-on.ts)
   'internal', // 500
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCode>;

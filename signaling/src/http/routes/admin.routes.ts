@@ -35,6 +35,9 @@ import type { AuthService, ClientInfo } from '../../services/auth.service.ts';
 import { HttpError } from '../errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
 import { adminUploadRoutes } from './admin-upload.routes.ts';
+import { integrationRoutes } from './integration.routes.ts';
+import { FramingChecker } from '../../services/framing-check.service.ts';
+import { assessmentApi } from '../../contract/api/assessment.ts';
 
 export interface AdminRoutesOptions {
   db: Kysely<DB>;
@@ -57,6 +60,9 @@ const REASONS = new Set<string>([
   'ends_before_starts',
   'password_short',
   'invalid',
+  'url_invalid',
+  'url_scheme',
+  'secret_short',
 ] satisfies AdminFieldReason[]);
 
 /** Validates against a contract schema; a 400 names the first bad field and why. */
@@ -95,7 +101,14 @@ function adminErrors(err: FastifyError | Error, _req: FastifyRequest, reply: Fas
 
 export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { db, auth, photosDir, jobQueue }) => {
   const photos = new PhotoStore(photosDir ?? photosDirFromEnv());
-  const service = new AdminService({ db, auth, photos, log: app.log, honesty: new HonestyService({ db, queue: jobQueue ?? null }) });
+  const service = new AdminService({
+    db,
+    auth,
+    photos,
+    log: app.log,
+    honesty: new HonestyService({ db, queue: jobQueue ?? null }),
+    framing: new FramingChecker({ platformOrigin: auth.publicOrigin }),
+  });
   const importer = new AdminImportService({ db, photos, log: app.log });
 
   // Before the body is read: nobody but an admin gets further (401/403).
@@ -166,6 +179,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     await service.setExamArchived(actor(req), idParam(req), false);
     return done(reply);
   });
+  app.post(assessmentApi.recheck.path, async (req) => ({ check: await service.recheckAssessment(actor(req), idParam(req)) }));
   app.put(adminApi.setExamProctors.path, async (req) => {
     const id = idParam(req);
     const { userIds } = parseAdmin(examProctorsInput, req.body);
@@ -219,4 +233,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
 
   // Photos and the import (multipart, in their own context).
   await app.register(adminUploadRoutes, { service, importer });
+  // Sign-on integrations (#10): same admin-only hook and error format.
+  await app.register(integrationRoutes, { db, publicOrigin: auth.publicOrigin });
 };
