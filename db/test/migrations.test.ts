@@ -31,7 +31,8 @@ describe('migrations', () => {
       rows.map((r) => r.tableName),
       [
         'action_log', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'disciplines', 'evidence_items', 'evidence_keys', 'exam_proctors',
-        'exam_sessions', 'exams', 'groups', 'login_failures', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'room_leases', 'session_data_removals', 'session_statistics', 'user_sessions', 'users', 'verifications', 'violation_tallies', 'violations',
+        'exam_sessions', 'exams', 'external_refs', 'groups', 'integrations', 'login_failures', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'room_leases',
+        'session_data_removals', 'session_statistics', 'sign_on_uses', 'user_sessions', 'users', 'verifications', 'violation_tallies', 'violations',
       ],
     );
   });
