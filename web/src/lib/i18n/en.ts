@@ -14,6 +14,7 @@ import { journeyEn } from './journey.en.ts';
 import { exportsEn } from './exports.en.ts';
 import { honestyEn } from './honesty.en.ts';
 import { fieldsEn } from './fields.en.ts';
+import { assessmentEn } from './assessment.en.ts';
 
 export const en = {
 	...appEn,
@@ -27,6 +28,7 @@ export const en = {
 	...exportsEn,
 	...honestyEn,
 	...fieldsEn,
+	...assessmentEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

@@ -10,6 +10,7 @@ import { journeyKk } from './journey.kk.ts';
 import { exportsKk } from './exports.kk.ts';
 import { honestyKk } from './honesty.kk.ts';
 import { fieldsKk } from './fields.kk.ts';
+import { assessmentKk } from './assessment.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
@@ -23,6 +24,7 @@ export const kk: Messages = {
 	...exportsKk,
 	...honestyKk,
 	...fieldsKk,
+	...assessmentKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

@@ -10,6 +10,7 @@ import { journeyRu } from './journey.ru.ts';
 import { exportsRu } from './exports.ru.ts';
 import { honestyRu } from './honesty.ru.ts';
 import { fieldsRu } from './fields.ru.ts';
+import { assessmentRu } from './assessment.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
@@ -23,6 +24,7 @@ export const ru: Messages = {
 	...exportsRu,
 	...honestyRu,
 	...fieldsRu,
+	...assessmentRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',
