@@ -21,6 +21,7 @@ export interface SessionAssessment {
   examArchived: boolean;
   examStartsAt: Date;
   examEndsAt: Date;
+  timeZone: string;
   assessmentUrl: string | null;
   assessmentMode: AssessmentMode;
   assessmentCheck: AssessmentCheck | null;
@@ -46,6 +47,7 @@ export function getSessionAssessment(db: Kysely<DB>, sessionId: string): Promise
       eb('e.archivedAt', 'is not', null).$castTo<boolean>().as('examArchived'),
       'e.startsAt as examStartsAt',
       'e.endsAt as examEndsAt',
+      'e.timeZone',
       'e.assessmentUrl',
       'e.assessmentMode',
       'e.assessmentCheck',

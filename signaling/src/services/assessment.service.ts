@@ -58,6 +58,7 @@ export class AssessmentService {
       assessment: s.assessmentUrl ? { url: s.assessmentUrl, mode: s.assessmentMode, framing, windowUsed: s.assessmentWindowUsed } : null,
       examStartsAt: s.examStartsAt.toISOString(),
       examEndsAt: s.examEndsAt.toISOString(),
+      timeZone: s.timeZone,
       now: this.#now().toISOString(),
       returnUrl: s.returnUrl,
     };

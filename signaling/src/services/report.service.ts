@@ -13,6 +13,7 @@ import {
   getExam,
   appendAction,
   getRecording,
+  getSessionAssessment,
   getResultRow,
   listActionsForSession,
   listAttempts,
@@ -60,7 +61,7 @@ export class ReportService {
   async report(user: StaffUser, sessionId: string): Promise<SessionReport> {
     await assertSessionAccess(this.deps.db, user, sessionId);
     const { db } = this.deps;
-    const [row, attempts, recordings, violations, actions, honesty, removals] = await Promise.all([
+    const [row, attempts, recordings, violations, actions, honesty, removals, assessment] = await Promise.all([
       getResultRow(db, sessionId),
       listAttempts(db, sessionId),
       listRecordings(db, sessionId),
@@ -68,12 +69,14 @@ export class ReportService {
       listActionsForSession(db, sessionId),
       sessionHonestyBreakdown(db, sessionId),
       listSessionRemovals(db, sessionId),
+      getSessionAssessment(db, sessionId),
     ]);
     if (!row) throw noSuchSession();
     const threshold = honesty ? ((await getExam(db, row.examId))?.honestyThreshold ?? 0) : 0;
     const recordingsDeleted = removals.some((r) => r.kind === 'recordings');
     const tracks = await Promise.all(recordings.map((r) => this.describe(r, recordingsDeleted)));
     return {
+      assessmentWindowUsed: assessment?.assessmentWindowUsed ?? false,
       session: await this.deps.results.toRow(row),
       attempts: attempts.map((a) => ({
         id: a.id,

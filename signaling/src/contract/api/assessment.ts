@@ -82,6 +82,8 @@ export const candidateAssessment = z.object({
     .nullable(),
   examStartsAt: z.string(),
   examEndsAt: z.string(),
+  /** The exam's IANA zone, for showing its times. */
+  timeZone: z.string(),
   /** Server time, so the page's countdown does not trust the candidate's clock. */
   now: z.string(),
   /** Where the page sends the candidate after "Finish" (from a sign-on link); null: stay. */

@@ -106,6 +106,8 @@ export const sessionReport = z.object({
   honesty: reportHonesty.nullable(),
   /** What was deleted from this session, when and why (retention policy, erasure). */
   removals: z.array(reportRemoval),
+  /** The test ran in a separate window at some point (#10): focus tracking was weaker. */
+  assessmentWindowUsed: z.boolean(),
 });
 export type SessionReport = z.infer<typeof sessionReport>;
 

@@ -2,6 +2,10 @@
  * Browser events: the exam tab hidden, the window losing focus, fullscreen left, copy /
  * paste / cut, and a second display attached (`screen.isExtended`, Chromium). Each
  * condition becomes an interval through IntervalBuilder; clipboard actions are momentary.
+ *
+ * Focus is read with `document.hasFocus()`, never from the window's `blur`: clicking into
+ * the assessment's frame blurs this window but keeps the document focused (the frame is
+ * part of it), so working in the test is not "focus lost"; another tab or window is.
  */
 import type { ViolationTypeName } from '@proctor/signaling/contract';
 import { IntervalBuilder, type IntervalEvents } from './interval.ts';
@@ -18,7 +22,18 @@ const TICK_MS = 250;
 /** Chromium's Window Management additions to `screen` (isExtended, and a `change` event). */
 type ScreenWithExtended = Screen & { isExtended?: boolean } & Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
 
-export function watchBrowserEvents(sink: ViolationSink, now: () => number = Date.now): () => void {
+export interface BrowserEventOptions {
+  /**
+   * Window mode (the assessment in its own window): where the candidate is when this page
+   * lacks focus. true: in the assessment window (it reported so), false: not there (it is
+   * closed, or reported no focus), null: unknown (it cannot report; nothing is counted).
+   */
+  examWindowFocus?: () => boolean | null;
+  /** Whether fullscreen is expected now; not in window mode, where the popup ends it. Default always. */
+  fullscreen?: () => boolean;
+}
+
+export function watchBrowserEvents(sink: ViolationSink, now: () => number = Date.now, options: BrowserEventOptions = {}): () => void {
   const opts = { minMs: MIN_MS, releaseMs: RELEASE_MS };
   const hidden = new IntervalBuilder('tab_hidden', sink, opts);
   const unfocused = new IntervalBuilder('focus_lost', sink, opts);
@@ -29,10 +44,13 @@ export function watchBrowserEvents(sink: ViolationSink, now: () => number = Date
   const sample = () => {
     const t = now();
     const isHidden = document.visibilityState === 'hidden';
-    hidden.sample(isHidden, t);
+    // Away from the exam unless the assessment window has (or may have) the focus.
+    const away = (options.examWindowFocus ? options.examWindowFocus() : false) === false;
+    hidden.sample(isHidden && away, t);
     // A hidden tab has no focus either; count it once, as tab_hidden.
-    unfocused.sample(!isHidden && !document.hasFocus(), t);
-    if (document.fullscreenEnabled) notFullscreen.sample(document.fullscreenElement === null, t);
+    unfocused.sample(!isHidden && !document.hasFocus() && away, t);
+    const fullscreenExpected = options.fullscreen ? options.fullscreen() : true;
+    if (document.fullscreenEnabled) notFullscreen.sample(fullscreenExpected && document.fullscreenElement === null, t);
     if (typeof screenInfo.isExtended === 'boolean') secondDisplay.sample(screenInfo.isExtended, t);
   };
   const clipboard = (type: 'copy' | 'paste' | 'cut') => () => sink.pulse(type, now());

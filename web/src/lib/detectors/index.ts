@@ -4,7 +4,7 @@
  * browser), the other detectors still run and the failure is logged.
  */
 import type { MediaSource } from '@proctor/signaling/contract';
-import { watchBrowserEvents } from './browser-events.ts';
+import { watchBrowserEvents, type BrowserEventOptions } from './browser-events.ts';
 import { watchTracks } from './media-tracks.ts';
 import { watchVoice } from './voice.ts';
 import { watchFace, type FaceWatch } from './face.ts';
@@ -17,6 +17,8 @@ export interface DetectorInputs {
   microphone: MediaStreamTrack | null;
   /** The face embedding taken at verification; null = no "other person" check. */
   verifiedEmbedding: number[] | null;
+  /** Window mode's focus source and whether fullscreen is expected (browser-events.ts). */
+  browser?: BrowserEventOptions;
 }
 
 export interface Detectors {
@@ -30,7 +32,7 @@ export interface Detectors {
 
 export function startDetectors(inputs: DetectorInputs): Detectors {
   const { reporter } = inputs;
-  const stopBrowser = watchBrowserEvents(reporter);
+  const stopBrowser = watchBrowserEvents(reporter, Date.now, inputs.browser);
   const tracks = watchTracks(reporter);
   let camera = inputs.camera;
   let microphone = inputs.microphone;

@@ -26,7 +26,8 @@ export class JourneyError extends Error {
 	}
 }
 
-async function call(token: string, method: string, path: string, body?: BodyInit, json = false): Promise<Response> {
+/** One candidate route with the link token; an error answer becomes a JourneyError. */
+export async function call(token: string, method: string, path: string, body?: BodyInit, json = false): Promise<Response> {
 	let response: Response;
 	try {
 		response = await fetch(path, {
