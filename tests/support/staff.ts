@@ -24,6 +24,12 @@ export async function seedResultsData(stack: Stack, now = new Date()): Promise<R
   return { examIds: demo.examIds };
 }
 
+/** Only the demo admin's and proctor's passwords (no Results data set). */
+export async function seedAdminPassword(stack: Stack): Promise<void> {
+  await setUserPasswordHash(stack.db, stack.seed.proctorUserId, await hashPassword(PROCTOR.password));
+  await setUserPasswordHash(stack.db, stack.seed.adminUserId, await hashPassword(ADMIN.password));
+}
+
 /** Fills the sign-in form on the current page and waits until it has left /login. */
 export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
   await page.getByTestId('login-email').fill(who.email);
