@@ -6,7 +6,9 @@
  *                        PostgreSQL (BullMQ's PostgreSQL backend), so nothing else is needed.
  *   SMTP_URL unset     → e-mails (password reset) stay in memory, readable at /dev/mail.
  *   --demo             → seed demo data once and print sign-in links and passwords
- *                        (last, after every start-up line; again when `?` is typed).
+ *                        (last, after every start-up line; again when `?` is typed); serve
+ *                        the sample assessment (DEMO_ASSESSMENT_PORT, default PORT + 1) and
+ *                        give the seeded history real one-minute recordings (cached).
  *   TURN_URLS, NODE_URL, METRICS_PORT, LOG_FORMAT, … → config.ts and infra/README.md.
  *
  * With both URLs set this is one media node of many; run `recorder/src/jobs/main.ts`
@@ -20,8 +22,10 @@ import { createJobQueue, createProcessLogger, jobObserverFor, startJobWorkers } 
 import { mediaConfigFromEnv } from '@proctor/sfu';
 import { nodeConfigFromEnv, type NodeConfig } from './config.ts';
 import { startMediaNode } from './media-node.ts';
-import { printDemo, seedDemo } from './cli/demo.ts';
+import { printDemo, seedDemo, useSampleAssessment } from './cli/demo.ts';
 import { listenForHelpKey } from './cli/demo-keys.ts';
+import { seedDemoRecordings } from './cli/demo-recordings.ts';
+import { startSampleAssessment, type SampleAssessment } from './cli/sample-assessment.ts';
 import { DEV_MAIL_PATH } from './http/routes/dev-mail.routes.ts';
 
 function configOrExit(): NodeConfig {
@@ -98,15 +102,28 @@ async function main(): Promise<void> {
   if (cfg.ice.turnUrls.length === 0) log.info('TURN_URLS is not set: candidates behind strict firewalls may not connect (infra/README.md, TURN)');
   // The seed is idempotent: a restart reuses the demo rows and moves the exam window to now.
   const seeded = demo ? await seedDemo(db) : undefined;
+  let sample: SampleAssessment | undefined;
+  if (seeded) {
+    const publicUrl = new URL(cfg.publicUrl);
+    sample = await startSampleAssessment({
+      host: cfg.host,
+      port: Number(process.env.DEMO_ASSESSMENT_PORT ?? cfg.port + 1),
+      publicHost: publicUrl.hostname,
+      platformOrigin: publicUrl.origin,
+    });
+    await useSampleAssessment(db, seeded.examId, sample.url);
+    await seedDemoRecordings(db, { dataDir: cfg.dataDir, recordingsDir: cfg.recordingsDir, proctorUserId: seeded.proctorUserId, nodeId: cfg.nodeId, log });
+  }
   log.info(
     { url: cfg.publicUrl, node: cfg.cluster.nodeUrl, workers: media.numWorkers, embeddedDb: !!embedded, inlineJobs, metrics: node.metricsUrl },
     'media node ready',
   );
   // Last, after every start-up line, so the links are what the terminal shows.
   if (seeded) {
-    printDemo(seeded, cfg);
+    const sampleUrl = sample?.url;
+    printDemo(seeded, cfg, sampleUrl);
     listenForHelpKey(
-      () => printDemo(seeded, cfg),
+      () => printDemo(seeded, cfg, sampleUrl),
       () => void stop('SIGINT'),
     );
   }
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     // Jobs first: a running e-mail job still needs the node's mailer.
     await jobs?.close();
+    await sample?.close();
     await node.close();
     await queue.close();
     await db.destroy();

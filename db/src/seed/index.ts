@@ -1,6 +1,7 @@
 // Seeds. media-demo: the minimal set for the media path (tests, `pnpm start` demo).
 // realistic-demo: six weeks of exams, 300 candidates and 1000 sessions with attempts,
 // connection events, violations, honesty and decisions (Results page, statistics).
+// recorded-demo: one finished exam whose four sessions have real one-minute recordings.
 export {
   MEDIA_DEMO_ADMIN_EMAIL,
   MEDIA_DEMO_EXAM_NAME,
@@ -17,3 +18,11 @@ export {
   type RealisticDemoOptions,
   seedRealisticDemo,
 } from './realistic-demo.ts';
+export {
+  RECORDED_DEMO_EXAM_NAME,
+  type RecordedDemo,
+  type RecordedDemoFile,
+  type RecordedDemoMedia,
+  type RecordedDemoMediaKey,
+  seedRecordedDemo,
+} from './recorded-demo.ts';

@@ -1,6 +1,8 @@
 /** The demo data and the links and passwords printed when the platform starts with it. */
 import type { Kysely } from 'kysely';
 import {
+  setAssessmentCheck,
+  updateExam,
   MEDIA_DEMO_ADMIN_EMAIL,
   MEDIA_DEMO_PROCTOR_EMAIL,
   seedMediaDemo,
@@ -29,7 +31,14 @@ export async function seedDemo(db: Kysely<DB>): Promise<MediaDemo> {
   return demo;
 }
 
-export function printDemo(demo: MediaDemo, cfg: NodeConfig): void {
+/** Points the live demo exam at the bundled sample assessment (its address may change per start). */
+export async function useSampleAssessment(db: Kysely<DB>, examId: string, url: string): Promise<void> {
+  await updateExam(db, examId, { assessmentUrl: url, assessmentMode: 'frame' });
+  // Read again when a candidate opens it: the port may differ from the last start.
+  await setAssessmentCheck(db, examId, null);
+}
+
+export function printDemo(demo: MediaDemo, cfg: NodeConfig, sampleAssessmentUrl?: string): void {
   const day = 24 * 3600;
   const proctor = mintToken({ role: 'proctor', userId: demo.proctorUserId }, cfg.tokenSecret, day);
   const lines = [
@@ -46,6 +55,7 @@ export function printDemo(demo: MediaDemo, cfg: NodeConfig): void {
     ...demo.sessions.map(
       (s) => `  Candidate ${s.candidateName}:\n    ${cfg.publicUrl}/exam?token=${mintToken({ role: 'candidate', sessionId: s.sessionId }, cfg.tokenSecret, day)}`,
     ),
+    ...(sampleAssessmentUrl ? ['', `  Sample assessment:  ${sampleAssessmentUrl} (opens inside the candidates' exam page)`] : []),
     '',
     '  Links are valid for 24 hours; restart for fresh ones. Type ? to show them again, Ctrl+C to stop.',
     '',
