@@ -93,6 +93,15 @@ export const requests = {
     req: z.object({ sessionId: uuid, message: z.string().trim().min(1).max(WARNING_MAX_LENGTH) }).strict(),
     res: z.object({ sentAt: z.iso.datetime() }),
   },
+  /**
+   * #10: a proctor watching the exam stops a connected candidate's exam for good (the
+   * reason is shown to the candidate and kept in the action archive): the attempt ends as
+   * "kicked", the session is finished, and the candidate's test (exam guard) is closed.
+   */
+  'proctor:stop': {
+    req: z.object({ sessionId: uuid, reason: z.string().trim().min(1).max(WARNING_MAX_LENGTH) }).strict(),
+    res: z.object({ endedAt: z.iso.datetime() }),
+  },
   'transport:create': {
     req: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
     res: transportOptions,
@@ -192,6 +201,8 @@ export const pushes = {
   'media:rejoin': z.object({ reason: z.string() }),
   /** To the candidate: a proctor's message (`proctor:warn`). */
   'candidate:warning': z.object({ message: z.string(), at: z.iso.datetime() }),
+  /** To the candidate: a proctor stopped the exam (`proctor:stop`); the session is closed. */
+  'candidate:stopped': z.object({ reason: z.string(), at: z.iso.datetime() }),
   /**
    * To the exam's proctor channel: a session's status, decision or review status changed;
    * the payload is its new Results row, so open Results pages update it in place.

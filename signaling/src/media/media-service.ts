@@ -218,6 +218,37 @@ export class MediaService {
     return { sentAt: at.toISOString() };
   }
 
+  /**
+   * A proctor of this exam (joined on this socket) stops a connected candidate's exam: the
+   * candidate is told first (their page closes the test), then the attempt ends as
+   * "kicked" and the session is finished, as if they had handed it in.
+   */
+  async stopCandidate(caller: Caller, { sessionId, reason }: RequestOf<'proctor:stop'>): Promise<ResponseOf<'proctor:stop'>> {
+    const { claims } = caller;
+    if (claims.role === 'candidate') throw new RequestError('forbidden', 'only proctors stop exams');
+    const exam = caller.examId ? this.#exams.get(caller.examId) : undefined;
+    if (!exam || !exam.proctorSockets.has(caller.socketId)) throw new RequestError('bad_request', 'join the exam first');
+    const live = exam.candidates.get(sessionId);
+    if (!live?.peer) throw new RequestError('not_found', 'this candidate is not connected');
+    const at = new Date();
+    this.deps.push.toSocket(live.socketId, 'candidate:stopped', { reason, at: at.toISOString() });
+    await this.#dropCandidate(exam, live, 'kicked');
+    await markFinished(this.deps.db, sessionId, at);
+    const user = await getUserById(this.deps.db, claims.userId);
+    await appendAction(this.deps.db, {
+      actorUserId: claims.userId,
+      actorName: user?.fullName ?? '',
+      actorIin: user?.iin ?? '',
+      sessionId,
+      action: 'proctor.exam_stopped',
+      details: { reason, attempt: live.attemptNumber },
+    });
+    await this.deps.onSessionFinished?.(sessionId).catch((err: unknown) => this.deps.log.warn({ err, sessionId }, 'settling violations at stop failed'));
+    this.deps.onSessionChanged?.(sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
+    this.deps.log.info({ sessionId, attempt: live.attemptNumber }, 'proctor stopped the exam');
+    return { endedAt: at.toISOString() };
+  }
+
   // ── Transports ─────────────────────────────────────────────────────────────
 
   async createTransport(caller: Caller, { direction }: RequestOf<'transport:create'>): Promise<ResponseOf<'transport:create'>> {

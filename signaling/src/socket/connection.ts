@@ -81,6 +81,7 @@ export function attachMediaHandlers(io: Server, media: MediaService, db: Kysely<
     register(socket, limiter, slog, 'candidate:finish', () => media.candidateFinish(caller));
     register(socket, limiter, slog, 'proctor:join', (req) => media.proctorJoin(caller, req));
     register(socket, limiter, slog, 'proctor:warn', (req) => media.warnCandidate(caller, req));
+    register(socket, limiter, slog, 'proctor:stop', (req) => media.stopCandidate(caller, req));
     register(socket, limiter, slog, 'transport:create', (req) => media.createTransport(caller, req));
     register(socket, limiter, slog, 'transport:connect', (req) => media.connectTransport(caller, req));
     register(socket, limiter, slog, 'transport:restartIce', (req) => media.restartIce(caller, req));

@@ -122,6 +122,18 @@ export const assessmentEn = {
 	'integrations.saved': 'Integration “{name}” saved',
 	'integrations.archiveBody': 'Its links stop working. Candidates and sessions it created stay.',
 
+	// Proctor stops an exam (live grid)
+	'stop.button': 'Stop the exam',
+	'stop.label': 'Stop the exam of {name}',
+	'stop.title': 'Stop the exam of {name}?',
+	'stop.body': 'The candidate’s session is closed for good: proctoring and the test stop, and the link no longer opens the exam. The reason is shown to the candidate and kept in the action archive.',
+	'stop.reason': 'Reason',
+	'stop.defaultReason': 'The exam rules were broken.',
+	'stop.confirm': 'Stop the exam',
+	'stop.done': 'The exam of {name} was stopped',
+	'stop.failed': 'The exam was not stopped: {message}',
+	'workspace.stopped': 'The proctor stopped your exam: {reason}',
+
 	// Report
 	'report.windowMode':
 		'In this session the test was opened in a separate window. Focus tracking is weaker in this mode: time spent in another window may not have been detected.',
