@@ -48,7 +48,6 @@ export interface AssertionClaims {
   exp: number;
 }
 
-
 export type PlatformState = 'live' | 'paused' | 'terminated';
 /** Why the platform cannot vouch for the session right now (the guard words it). */
 export type UnavailableReason = 'not_started' | 'ended' | 'connecting' | 'not_live';

@@ -21,7 +21,6 @@ export const SIGN_ON_TOKEN_MAX = 8192;
 export const SIGN_ON_SECRET_MIN = 32;
 export const SIGN_ON_ISSUERS_MAX = 20;
 
-export const signOnAlgorithms = ['HS256', 'RS256'] as const;
 
 const externalId = z.string().trim().min(1).max(200);
 const name = z
