@@ -51,7 +51,7 @@ export interface AssertionClaims {
 export type PlatformState = 'live' | 'paused' | 'terminated';
 /** Why the platform cannot vouch for the session right now (the guard words it). */
 export type UnavailableReason = 'not_started' | 'ended' | 'connecting' | 'not_live';
-export type PauseReason = 'media_stopped' | 'proctor' | 'finished' | 'exam_ended' | 'terminated_by_proctor';
+export type PauseReason = 'media_stopped' | 'finished' | 'exam_ended' | 'terminated_by_proctor';
 
 /** Messages the proctoring page sends to the guard. */
 export type PlatformMessage = { source: typeof PLATFORM_SOURCE; v: typeof GUARD_PROTOCOL } & (

@@ -18,7 +18,6 @@ interface Texts {
     connecting: string;
     not_live: string;
     media_stopped: string;
-    proctor: string;
     paused: string;
     finished: string;
     exam_ended: string;
@@ -46,7 +45,6 @@ const TEXTS: Record<GuardLocale, Texts> = {
       connecting: 'Proctoring is reconnecting. The test comes back as soon as the connection does.',
       not_live: 'Proctoring is not running. Go back to the proctoring page and check your camera and screen sharing.',
       media_stopped: 'Your camera or screen sharing stopped. Turn it back on on the proctoring page to continue.',
-      proctor: "The proctor paused your exam. Wait for the proctor's instructions.",
       paused: 'Proctoring paused the test.',
       finished: 'You have finished the exam.',
       exam_ended: 'The exam time is over.',
@@ -72,7 +70,6 @@ const TEXTS: Record<GuardLocale, Texts> = {
       connecting: 'Прокторинг переподключается. Тест вернётся, как только восстановится связь.',
       not_live: 'Прокторинг не работает. Вернитесь на страницу прокторинга и проверьте камеру и демонстрацию экрана.',
       media_stopped: 'Камера или демонстрация экрана остановлены. Включите их снова на странице прокторинга, чтобы продолжить.',
-      proctor: 'Проктор приостановил ваш экзамен. Дождитесь указаний проктора.',
       paused: 'Прокторинг приостановил тест.',
       finished: 'Вы завершили экзамен.',
       exam_ended: 'Время экзамена истекло.',
@@ -98,7 +95,6 @@ const TEXTS: Record<GuardLocale, Texts> = {
       connecting: 'Прокторинг қайта қосылуда. Байланыс қалпына келгенде тест қайта ашылады.',
       not_live: 'Прокторинг жұмыс істемей тұр. Прокторинг бетіне оралып, камера мен экранды көрсетуді тексеріңіз.',
       media_stopped: 'Камера немесе экранды көрсету тоқтады. Жалғастыру үшін оларды прокторинг бетінде қайта қосыңыз.',
-      proctor: 'Проктор емтиханыңызды тоқтата тұрды. Проктордың нұсқауларын күтіңіз.',
       paused: 'Прокторинг тестті тоқтата тұрды.',
       finished: 'Сіз емтиханды аяқтадыңыз.',
       exam_ended: 'Емтихан уақыты аяқталды.',
@@ -129,7 +125,7 @@ export function guardText(status: GuardStatus, locale: GuardLocale): { title: st
     case 'waiting':
       return { title: t.title.waiting, body: t.body[status.why] };
     case 'paused':
-      return { title: t.title.paused, body: status.why === 'media_stopped' || status.why === 'proctor' ? t.body[status.why] : t.body.paused };
+      return { title: t.title.paused, body: status.why === 'media_stopped' ? t.body.media_stopped : t.body.paused };
     case 'terminated':
       return {
         title: t.title.terminated,
