@@ -445,7 +445,9 @@ export class MediaService {
     if (live.attemptId) await endAttempt(this.deps.db, live.attemptId, { at, reason });
     this.#connections.record(live.sessionId, live.attemptId ?? null, reason === 'left' || reason === 'finished' ? 'left' : 'disconnected');
     await Promise.all(producers.map((p) => this.deps.recordings.stop(p.id)));
-    this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
+    // Stopping the recorders takes seconds; if the candidate joined again meanwhile, the new
+    // attempt's state is the current one and this ended attempt's push would overwrite it.
+    if (exam.candidates.get(live.sessionId) === live) this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber, reason }, 'candidate left');
   }
 

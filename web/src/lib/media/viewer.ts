@@ -21,6 +21,7 @@ import type {
 	ProducerInfo,
 	RequestOf,
 } from '@proctor/signaling/contract';
+import { isStalePeerState } from './peer-order.ts';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
 import { SignalError, type Signal } from './signal.ts';
@@ -116,6 +117,8 @@ export class Viewer {
 		});
 		this.offs.push(
 			signal.on('peer:state', (peer) => {
+				// A late push of an ended attempt must not overwrite the newer attempt's state.
+				if (isStalePeerState(this.entries.get(peer.sessionId)?.peer, peer)) return;
 				this.upsert(peer);
 				this.reconcile();
 			}),
