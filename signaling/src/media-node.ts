@@ -22,6 +22,8 @@ import { ServerFaceChecker } from './services/face-check.service.ts';
 import { ViolationService } from './services/violation.service.ts';
 import { attachViolationHandlers, violationPushFor } from './socket/violation-handlers.ts';
 import { startMail, type Mailer } from './services/mail.service.ts';
+import { createEventBus } from './events/event-bus.ts';
+import { subscribeNode } from './events/subscribers.ts';
 import { Registry } from 'prom-client';
 import { serveMetrics, type MetricsServer } from '@proctor/recorder';
 import type { IceConfig } from './config.ts';
@@ -134,7 +136,8 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   };
   const metricsRegistry = opts.metrics ? (opts.metrics.registry ?? new Registry()) : undefined;
   const emitSessionChanged = resultsEmitter(() => io);
-  const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir) });
+  const events = await createEventBus({ log: log.child({ mod: 'events' }), redisUrl: opts.redisUrl, channel: opts.socketAdapterKey && `${opts.socketAdapterKey}:domain-events` });
+  const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir), events });
   const app = await buildApp({
     log,
     db,
@@ -143,7 +146,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     auth,
     // Caught mail holds reset links: readable only in a demo (and there by admins only).
     devMailbox: opts.demo ? mail.devMailbox : null,
-    emitSessionChanged,
+    events,
     recordingsDir: opts.recordingsDir,
     tokenSecret: opts.tokenSecret,
     jobQueue: opts.queue,
@@ -171,19 +174,23 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     push: pushSinkFor(io),
     nodeId: opts.nodeId,
     log: log.child({ mod: 'media' }),
-    onSessionChanged: (sessionId) => sessionRows.publishSession(sessionId),
-    onSessionFinished: (sessionId) => violations.candidateGone(sessionId),
+    events,
     ice: opts.ice,
     ownership: gate,
   });
   attachMediaHandlers(io, media, db, log.child({ mod: 'socket' }));
   const violations: ViolationService = new ViolationService({
     db,
-    push: violationPushFor(() => io),
-    onHonestyChanged: (sessionId) => sessionRows.publishSession(sessionId),
+    events,
     log: log.child({ mod: 'violations' }),
   });
   attachViolationHandlers(io, violations, log.child({ mod: 'socket' }));
+  subscribeNode(events, {
+    db,
+    settleFindings: (sessionId) => violations.candidateGone(sessionId),
+    pushRow: (sessionId) => sessionRows.publishSession(sessionId),
+    violationPush: violationPushFor(() => io),
+  });
   if (metricsRegistry) {
     registerNodeMetrics({ registry: metricsRegistry, pool, live: () => media.liveCounts(), recordings, queue: opts.queue });
     installSocketMetrics(io, metricsRegistry);
@@ -232,6 +239,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
         io.close();
         await violations.close();
         await relay?.close();
+        await events.close();
         await app.close();
         await metricsServer?.close();
         await mail.close();

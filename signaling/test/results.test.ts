@@ -23,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import { buildApp, candidatePhotos } from '../src/http/app.ts';
 import { AuthService, hashPassword } from '../src/services/auth.service.ts';
 import { ResultsService } from '../src/services/results.service.ts';
+import { createEventBus } from '../src/events/event-bus.ts';
 import { HttpError } from '../src/http/errors.ts';
 import {
   candidateSessionsResponse,
@@ -83,6 +84,11 @@ describe('Results API', () => {
 
     const log = pino({ level: 'silent' });
     const auth = new AuthService({ db, mailer: { send: async () => undefined }, publicUrl: PUBLIC_URL, log });
+    // The media node's wiring: the app publishes decisions on the bus, a subscriber pushes the row.
+    const events = await createEventBus({ log });
+    const rows = new ResultsService({ db, emitSessionChanged: (examId, row) => pushes.push({ examId, row }), photos: candidatePhotos(null), events });
+    events.subscribe('decision.changed', (e) => rows.publishSession(e.sessionId));
+    events.subscribe('session.updated', (e) => rows.publishSession(e.sessionId));
     app = await buildApp({
       log,
       db,
@@ -90,7 +96,7 @@ describe('Results API', () => {
       webBuildDir: null,
       auth,
       devMailbox: null,
-      emitSessionChanged: (examId, row) => pushes.push({ examId, row }),
+      events,
     });
     cookie.admin = await login(app, 'admin@results.test', PASSWORD);
     cookie.a = await login(app, 'a@results.test', PASSWORD);
@@ -253,7 +259,9 @@ describe('Results API', () => {
 
   it('marks a report viewed (pushing the first view) and publishes changes made elsewhere', async () => {
     const seen: { examId: string; row: ResultRow }[] = [];
-    const service = new ResultsService({ db: t.db, emitSessionChanged: (examId, row) => seen.push({ examId, row }), photos: candidatePhotos(null) });
+    const events = await createEventBus({ log: pino({ level: 'silent' }) });
+    const service = new ResultsService({ db: t.db, emitSessionChanged: (examId, row) => seen.push({ examId, row }), photos: candidatePhotos(null), events });
+    events.subscribe('session.updated', (e) => service.publishSession(e.sessionId));
     const proctorA = { id: ids.a, role: 'proctor' as const, fullName: 'Нұрланова Айгүл', iin: null };
     const first = await service.markViewed(proctorA, s.e1c2);
     assert.equal(first.row.reviewStatus, 'viewed');

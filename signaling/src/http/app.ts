@@ -22,7 +22,8 @@ import { adminRoutes } from './routes/admin.routes.ts';
 import { resultsRoutes } from './routes/results.routes.ts';
 import { liveRoutes } from './routes/live.routes.ts';
 import { LiveService } from '../services/live.service.ts';
-import { ResultsService, type EmitSessionChanged } from '../services/results.service.ts';
+import { ResultsService } from '../services/results.service.ts';
+import { createEventBus, type EventBus } from '../events/event-bus.ts';
 import { statisticsRoutes } from './routes/statistics.routes.ts';
 import { StatisticsService } from '../services/statistics.service.ts';
 import { reportRoutes } from './routes/report.routes.ts';
@@ -66,11 +67,10 @@ export interface AppDeps {
   /** The in-process demo inbox (no SMTP_URL), shown at /dev/mail; null otherwise. */
   devMailbox: DevMailbox | null;
   /**
-   * Pushes `results:session` to the exam's proctor room when a Results row changes. Called
-   * only while handling requests, so it may close over a socket server created after
-   * buildApp. Omitted (API-only tests), changes are simply not pushed.
+   * Domain events published by the routes' services (decisions, views); the media node's
+   * subscribers push them to sockets. Omitted (API-only tests): a bus without subscribers.
    */
-  emitSessionChanged?: EmitSessionChanged;
+  events?: EventBus;
   /** Root of the recording files (the detailed report streams them); null = none on this node. */
   recordingsDir?: string | null;
   /** Signs candidate links and checks candidate tokens; without it the journey routes are off (API-only tests). */
@@ -117,7 +117,7 @@ export function candidatePhotos(recordingsDir: string | null): CandidatePhotos {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { log, db, pool, webBuildDir, auth, devMailbox, emitSessionChanged, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker, metrics, roomLinks } = deps;
+  const { log, db, pool, webBuildDir, auth, devMailbox, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker, metrics, roomLinks } = deps;
   const proxies = deps.trustedProxies ?? [];
   // req.ip (limits, audit) comes from X-Forwarded-For only when the peer is a configured proxy.
   // Our own request log (request-log.ts) replaces fastify's: one line, static files at debug.
@@ -134,7 +134,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   securityHeaders(app);
   await app.register(authPlugin, { auth, devMailbox, rateLimitStore: postgresRateLimitStore(db, deps.rateLimitPrefix) });
   await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null });
-  const results = new ResultsService({ db, emitSessionChanged: emitSessionChanged ?? (() => {}), photos: candidatePhotos(recordingsDir ?? null) });
+  const events = deps.events ?? (await createEventBus({ log }));
+  // Rows are pushed by the bus's subscribers, not by this instance.
+  const results = new ResultsService({ db, emitSessionChanged: () => {}, photos: candidatePhotos(recordingsDir ?? null), events });
   await app.register(resultsRoutes, { results });
   await app.register(liveRoutes, { live: new LiveService(db) });
   await app.register(statisticsRoutes, { statistics: new StatisticsService({ db }) });

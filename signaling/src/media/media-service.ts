@@ -32,6 +32,7 @@ import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
 import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
 import { ConnectionLog } from './connection-log.ts';
+import type { EventBus } from '../events/event-bus.ts';
 
 export interface PushSink {
   toProctors<E extends PushName>(examId: string, event: E, payload: PushOf<E>): void;
@@ -56,10 +57,8 @@ export interface MediaServiceDeps {
   push: PushSink;
   nodeId: string;
   log: Logger;
-  /** A session's Results row changed here (it started): open Results pages should update. */
-  onSessionChanged?: (sessionId: string) => Promise<void>;
-  /** The candidate finished: close open findings and settle honesty before the row is pushed. */
-  onSessionFinished?: (sessionId: string) => Promise<void>;
+  /** Domain events (`session.started`, `session.finished`): pushes, action log and webhooks subscribe. */
+  events: EventBus;
   /** TURN servers and ICE policy for browsers' transports; omitted = none. */
   ice?: IceConfig;
   /** Several media nodes: who holds each exam's room (cluster/room-ownership.ts); omitted = always this node. */
@@ -112,7 +111,7 @@ export class MediaService {
     const attempt = await startAttempt(this.deps.db, { sessionId: session.sessionId, nodeId: this.deps.nodeId, at: now });
     this.#connections.record(session.sessionId, attempt.id, attempt.number === 1 ? 'joined' : 'reconnected');
     if (await markStarted(this.deps.db, session.sessionId, now)) {
-      this.deps.onSessionChanged?.(session.sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
+      void this.deps.events.publish('session.started', { sessionId: session.sessionId, examId: session.examId, at: now.toISOString() });
     }
 
     const peer = new MediaPeer(room, caller.socketId, this.deps.media.maxIncomingBitrate);
@@ -146,18 +145,16 @@ export class MediaService {
     await this.#dropCandidate(exam, live, 'finished');
     const at = new Date();
     await markFinished(this.deps.db, live.sessionId, at);
-    await appendAction(this.deps.db, {
-      actorUserId: null,
-      actorName: live.candidateName,
-      actorIin: live.candidateIin,
+    // The action log, settling open findings and the Results push are subscribers.
+    await this.deps.events.publish('session.finished', {
       sessionId: live.sessionId,
-      action: 'candidate.finished',
-      details: { attempt: live.attemptNumber },
+      examId: caller.examId!,
+      at: at.toISOString(),
+      by: 'candidate',
+      proctorUserId: null,
+      reason: null,
+      attempt: live.attemptNumber,
     });
-    await this.deps.onSessionFinished?.(live.sessionId).catch((err: unknown) =>
-      this.deps.log.warn({ err, sessionId: live.sessionId }, 'settling violations at finish failed'),
-    );
-    this.deps.onSessionChanged?.(live.sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber }, 'candidate finished the exam');
     return { endedAt: at.toISOString() };
   }
@@ -234,17 +231,15 @@ export class MediaService {
     this.deps.push.toSocket(live.socketId, 'candidate:stopped', { reason, at: at.toISOString() });
     await this.#dropCandidate(exam, live, 'kicked');
     await markFinished(this.deps.db, sessionId, at);
-    const user = await getUserById(this.deps.db, claims.userId);
-    await appendAction(this.deps.db, {
-      actorUserId: claims.userId,
-      actorName: user?.fullName ?? '',
-      actorIin: user?.iin ?? '',
+    await this.deps.events.publish('session.finished', {
       sessionId,
-      action: 'proctor.exam_stopped',
-      details: { reason, attempt: live.attemptNumber },
+      examId: caller.examId!,
+      at: at.toISOString(),
+      by: 'proctor',
+      proctorUserId: claims.userId,
+      reason,
+      attempt: live.attemptNumber,
     });
-    await this.deps.onSessionFinished?.(sessionId).catch((err: unknown) => this.deps.log.warn({ err, sessionId }, 'settling violations at stop failed'));
-    this.deps.onSessionChanged?.(sessionId).catch((err: unknown) => this.deps.log.warn({ err }, 'results push failed'));
     this.deps.log.info({ sessionId, attempt: live.attemptNumber }, 'proctor stopped the exam');
     return { endedAt: at.toISOString() };
   }

@@ -1,8 +1,8 @@
 /**
  * The Results page (manual §2): listing, grouping, expanding and deciding, with the access
  * rules. HTTP-free (routes/results.routes.ts maps requests onto it). Every change to a row
- * is pushed to the exam's proctors through `emitSessionChanged`, so open pages update
- * without reloading; the socket wiring is injected, not imported.
+ * is published as a domain event; the socket subscriber pushes the row through
+ * `emitSessionChanged`, so open pages update without reloading.
  *
  * The contract's enums and the repository's are separate lists (the web bundle must not
  * import db); passing contract values into the repository and repository rows out as
@@ -41,6 +41,7 @@ import type {
 import { HttpError } from '../http/errors.ts';
 import { assertSessionAccess } from '../http/guards.ts';
 import type { SessionUser } from './auth.service.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { CandidatePhotos, PhotoFile } from './candidate-photo.service.ts';
 
 /** Who acts: the signed-in user (its name and IIN are copied into audit entries). */
@@ -53,6 +54,8 @@ export interface ResultsServiceDeps {
   db: Kysely<DB>;
   emitSessionChanged: EmitSessionChanged;
   photos: CandidatePhotos;
+  /** Decisions and first views are published as domain events; the Results push subscribes. */
+  events: EventBus;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -150,7 +153,7 @@ export class ResultsService {
     const change = await setDecision(this.deps.db, { sessionId, decision, actor: actorOf(user) });
     if (!change) throw noSuchSession();
     const row = await this.row(sessionId);
-    if (change.changed) this.deps.emitSessionChanged(change.examId, row);
+    if (change.changed) await this.deps.events.publish('decision.changed', { sessionId, examId: change.examId, decision, at: new Date().toISOString() });
     return { row };
   }
 
@@ -160,11 +163,11 @@ export class ResultsService {
     const view = await markViewed(this.deps.db, { sessionId, actor: actorOf(user) });
     if (!view) throw noSuchSession();
     const row = await this.row(sessionId);
-    if (view.firstView) this.deps.emitSessionChanged(view.examId, row);
+    if (view.firstView) await this.deps.events.publish('session.updated', { sessionId });
     return { row };
   }
 
-  /** For changes made elsewhere (e.g. the media path starting or finishing a session). */
+  /** Pushes the session's current row (the socket subscriber of the session events calls it). */
   async publishSession(sessionId: string): Promise<void> {
     const row = await getResultRow(this.deps.db, sessionId);
     if (row) this.deps.emitSessionChanged(row.examId, await this.toRow(row));

@@ -31,22 +31,17 @@ import {
 import type { SessionViolation, ViolationView } from '../contract/violations.ts';
 import type { RequestOf, ResponseOf } from '../contract/events.ts';
 import { RequestError } from '../socket/ack.ts';
+import type { EventBus } from '../events/event-bus.ts';
 
 /** Browser clocks drift; findings up to this far in the future or before the attempt are clamped, beyond it refused. */
 export const CLOCK_SKEW_MS = 5_000;
 /** Honesty is recomputed at most this often per session while findings stream in. */
 export const HONESTY_DEBOUNCE_MS = 2_000;
 
-export interface ViolationPush {
-  /** To the exam's live-grid proctors and the Results rooms. */
-  toWatchers(examId: string, payload: SessionViolation): void;
-}
-
 export interface ViolationServiceDeps {
   db: Kysely<DB>;
-  push: ViolationPush;
-  /** The session's honesty changed: re-publish its Results row (ResultsService.publishSession). */
-  onHonestyChanged?: (sessionId: string) => Promise<void>;
+  /** Stored findings go out as `violation.created` / `.updated`, settled honesty as `session.updated`. */
+  events: EventBus;
   log: { warn(obj: object, msg: string): void };
   now?: () => Date;
   debounceMs?: number;
@@ -94,7 +89,7 @@ export class ViolationService {
     const startsAt = this.#instant(req.startedAt, ctx.since, now, 'startedAt');
     const endsAt = req.endedAt === null ? null : this.#instant(req.endedAt, ctx.since, now, 'endedAt');
     const type = req.type as ViolationType;
-    const { violation } = await recordViolation(this.deps.db, {
+    const { violation, merged } = await recordViolation(this.deps.db, {
       sessionId,
       attemptId: ctx.attemptId,
       type,
@@ -104,7 +99,7 @@ export class ViolationService {
       confidence: req.confidence ?? null,
       source: 'client',
     });
-    this.#published(ctx.examId, sessionId, violation);
+    this.#published(ctx.examId, sessionId, violation, merged ? 'violation.updated' : 'violation.created');
     return { violationId: violation.id };
   }
 
@@ -114,7 +109,7 @@ export class ViolationService {
     const endsAt = this.#instant(req.endedAt, ctx.since, this.#now(), 'endedAt');
     const violation = await endViolation(this.deps.db, { id: req.violationId, sessionId, source: 'client', endsAt });
     if (!violation) throw new RequestError('not_found', 'no open violation with this id in your session');
-    this.#published(ctx.examId, sessionId, violation);
+    this.#published(ctx.examId, sessionId, violation, 'violation.updated');
     return {};
   }
 
@@ -130,7 +125,7 @@ export class ViolationService {
     const ctx = await violationContext(this.deps.db, sessionId);
     if (!ctx) return;
     const closed = await closeOpenViolations(this.deps.db, sessionId, this.#now(), 'client');
-    for (const v of closed) this.deps.push.toWatchers(ctx.examId, { sessionId, violation: violationView(v) });
+    for (const v of closed) await this.deps.events.publish('violation.updated', { sessionId, examId: ctx.examId, violation: violationView(v) });
     await this.flush(sessionId);
   }
 
@@ -140,7 +135,7 @@ export class ViolationService {
     if (timer) clearTimeout(timer);
     this.#timers.delete(sessionId);
     await recomputeSessionHonesty(this.deps.db, sessionId, this.#now());
-    await this.deps.onHonestyChanged?.(sessionId);
+    await this.deps.events.publish('session.updated', { sessionId });
   }
 
   /**
@@ -160,8 +155,8 @@ export class ViolationService {
     return work;
   }
 
-  #published(examId: string, sessionId: string, violation: ViolationRow): void {
-    this.deps.push.toWatchers(examId, { sessionId, violation: violationView(violation) });
+  #published(examId: string, sessionId: string, violation: ViolationRow, type: 'violation.created' | 'violation.updated'): void {
+    void this.deps.events.publish(type, { sessionId, examId, violation: violationView(violation) });
     if (this.#timers.has(sessionId)) return;
     const timer = setTimeout(() => {
       this.#timers.delete(sessionId);

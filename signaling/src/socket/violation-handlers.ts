@@ -13,7 +13,13 @@ import type { TokenClaims } from '../contract/token.ts';
 import { RateLimiter, RequestError, register } from './ack.ts';
 import { proctorChannel } from './connection.ts';
 import { resultsRoomsOf } from './results-channel.ts';
-import type { ViolationPush, ViolationService } from '../services/violation.service.ts';
+import type { ViolationService } from '../services/violation.service.ts';
+import type { SessionViolation } from '../contract/violations.ts';
+
+export interface ViolationPush {
+  /** To the exam's live-grid proctors and the Results rooms. */
+  toWatchers(examId: string, payload: SessionViolation): void;
+}
 
 /** Sustained findings per second per socket, and the burst a detector switching on may send. */
 export const VIOLATION_RATE = 5;
