@@ -148,7 +148,7 @@ export class MediaService {
     // The action log, settling open findings and the Results push are subscribers.
     await this.deps.events.publish('session.finished', {
       sessionId: live.sessionId,
-      examId: caller.examId!,
+      examId: exam.examId,
       at: at.toISOString(),
       by: 'candidate',
       proctorUserId: null,
@@ -233,7 +233,7 @@ export class MediaService {
     await markFinished(this.deps.db, sessionId, at);
     await this.deps.events.publish('session.finished', {
       sessionId,
-      examId: caller.examId!,
+      examId: exam.examId,
       at: at.toISOString(),
       by: 'proctor',
       proctorUserId: claims.userId,
