@@ -7,8 +7,10 @@
 import type * as ms from 'mediasoup/types';
 import type { ExamRoom, PlacedRouter } from './exam-room.ts';
 import { MediaError } from './errors.ts';
+import type { MediaSource } from '@proctor/values';
 
-export type Source = 'camera' | 'microphone' | 'screen';
+// The closed set lives in @proctor/values (the contract and the database use the same one).
+export type Source = MediaSource;
 export type Direction = 'send' | 'recv';
 
 const kindOf: Record<Source, ms.MediaKind> = { camera: 'video', microphone: 'audio', screen: 'video' };

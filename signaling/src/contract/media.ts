@@ -5,8 +5,9 @@
  * Unknown keys are kept (`loose`) because mediasoup adds fields between versions.
  */
 import { z } from 'zod';
+import { MEDIA_SOURCES } from '@proctor/values';
 
-export const mediaSource = z.enum(['camera', 'microphone', 'screen']);
+export const mediaSource = z.enum(MEDIA_SOURCES);
 export type MediaSource = z.infer<typeof mediaSource>;
 
 /** Which mediasoup "kind" each source must have. */

@@ -8,15 +8,15 @@
  * a forged confidence cannot soften a verdict.
  */
 import { z } from 'zod';
-import { ADMIN_TECHNICAL_VIOLATIONS, ADMIN_VIOLATION_TYPES } from './api/admin.ts';
+import { TECHNICAL_VIOLATION_TYPES as TECHNICAL, VIOLATION_CATEGORIES, VIOLATION_TYPES } from '@proctor/values';
 import { uuid } from './media.ts';
 
-/** The one list of violation types on the web side (the server checks it equals @proctor/db's). */
-export const violationType = z.enum(ADMIN_VIOLATION_TYPES);
+/** The violation types of @proctor/values (the same list @proctor/db re-exports). */
+export const violationType = z.enum(VIOLATION_TYPES);
 export type ViolationTypeName = z.infer<typeof violationType>;
-export const TECHNICAL_VIOLATION_TYPES = ADMIN_TECHNICAL_VIOLATIONS;
+export const TECHNICAL_VIOLATION_TYPES = TECHNICAL;
 
-export const violationCategory = z.enum(['behaviour', 'technical']);
+export const violationCategory = z.enum(VIOLATION_CATEGORIES);
 export const violationSource = z.enum(['client', 'server', 'proctor']);
 
 const instant = z.iso.datetime({ offset: true });

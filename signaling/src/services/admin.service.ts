@@ -50,7 +50,6 @@ import {
   updateExam,
   updateUser,
   DEFAULT_VIOLATION_WEIGHTS,
-  VIOLATION_TYPES,
   type AdminExamListItem as DbExamListItem,
   type CandidateListItem,
   type AssessmentCheck,
@@ -77,7 +76,6 @@ import {
   type AdminUser,
   type AdminUserPage,
   type AdminUserResponse,
-  type AdminViolationType,
   type AdminViolationWeights,
   type candidateInput,
   type examInput,
@@ -96,11 +94,6 @@ import { hashPassword, type AuthService, type ClientInfo, type SessionUser } fro
 import type { HonestyService } from './honesty.service.ts';
 import { photoVersion, sniffImage, type PhotoStore } from './admin-photo.service.ts';
 import type { FramingChecker } from './framing-check.service.ts';
-
-// The contract's list of violation types must be exactly the database's.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const violationTypesAgree: Same<AdminViolationType, (typeof VIOLATION_TYPES)[number]> = true;
-void violationTypesAgree;
 
 /** A 4xx naming the field at fault, so the UI can put the message next to it. */
 export class AdminFieldError extends HttpError {

@@ -4,9 +4,8 @@
  * is published as a domain event; the socket subscriber pushes the row through
  * `emitSessionChanged`, so open pages update without reloading.
  *
- * The contract's enums and the repository's are separate lists (the web bundle must not
- * import db); passing contract values into the repository and repository rows out as
- * contract types makes the compiler check that they agree.
+ * The contract's enums and the repository's both come from @proctor/values, so contract
+ * values pass into the repository and repository rows out as contract types unchanged.
  */
 import type { Kysely } from 'kysely';
 import {

@@ -13,6 +13,7 @@
  * a rejected import adds `issues` (every problem of every line).
  */
 import { z } from 'zod';
+import { DEFAULT_VIOLATION_WEIGHTS, LOCALES, TECHNICAL_VIOLATION_TYPES, VIOLATION_TYPES, type ViolationType } from '@proctor/values';
 import { assessmentFields, type AssessmentCheckView, type AssessmentModeName } from './assessment.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -47,50 +48,16 @@ export const EMAIL_MAX = 254;
 // ---------------------------------------------------------------------------------------
 // Shared value rules (also used by the UI's forms)
 
-// Same sets as @proctor/db's; repeated because the web bundle must not import db
-// (services/admin.service.ts makes the compiler check that they agree).
-export const ADMIN_VIOLATION_TYPES = [
-  'no_face',
-  'multiple_faces',
-  'other_person',
-  'head_turned',
-  'voice',
-  'focus_lost',
-  'tab_hidden',
-  'fullscreen_exit',
-  'copy',
-  'paste',
-  'cut',
-  'screen_share_stopped',
-  'camera_stopped',
-  'microphone_stopped',
-  'second_display',
-  'network_lost',
-] as const;
-export type AdminViolationType = (typeof ADMIN_VIOLATION_TYPES)[number];
+// The sets themselves live once in @proctor/values (browser-safe; the web bundle must not
+// import @proctor/db); these names are the contract's view of them.
+export const ADMIN_VIOLATION_TYPES = VIOLATION_TYPES;
+export type AdminViolationType = ViolationType;
 
 /** Technical violations count towards honesty only when the exam says so (countTechnical). */
-export const ADMIN_TECHNICAL_VIOLATIONS: readonly AdminViolationType[] = ['screen_share_stopped', 'camera_stopped', 'microphone_stopped', 'network_lost'];
+export const ADMIN_TECHNICAL_VIOLATIONS: readonly AdminViolationType[] = TECHNICAL_VIOLATION_TYPES;
 
-/** A new exam's weights (the database default; a test checks they agree). */
-export const ADMIN_DEFAULT_WEIGHTS: Record<AdminViolationType, number> = {
-  no_face: 2,
-  multiple_faces: 2,
-  other_person: 3,
-  head_turned: 1,
-  voice: 1,
-  focus_lost: 1.5,
-  tab_hidden: 1.5,
-  fullscreen_exit: 1,
-  copy: 2,
-  paste: 3,
-  cut: 2,
-  second_display: 2,
-  screen_share_stopped: 1,
-  camera_stopped: 1,
-  microphone_stopped: 1,
-  network_lost: 1,
-};
+/** A new exam's weights (the database default). */
+export const ADMIN_DEFAULT_WEIGHTS: Record<AdminViolationType, number> = DEFAULT_VIOLATION_WEIGHTS;
 
 /** Largest weight an exam may set (weights multiply the share of session time). */
 export const ADMIN_WEIGHT_MAX = 10;
@@ -99,7 +66,7 @@ export const proctoringModes = ['online', 'offline', 'ai'] as const;
 export const adminProctoringMode = z.enum(proctoringModes);
 export type AdminProctoringMode = z.infer<typeof adminProctoringMode>;
 
-export const adminLocale = z.enum(['kk', 'ru', 'en']);
+export const adminLocale = z.enum(LOCALES);
 export const adminRole = z.enum(['admin', 'proctor']);
 export type AdminRole = z.infer<typeof adminRole>;
 

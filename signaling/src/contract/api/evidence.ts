@@ -5,6 +5,7 @@
  * session the user may not see).
  */
 import { z } from 'zod';
+import { MEDIA_SOURCES } from '@proctor/values';
 
 const timestamp = z.iso.datetime();
 
@@ -24,7 +25,7 @@ export const evidenceItemIssue = z.object({
   itemId: z.uuid(),
   problem: evidenceItemProblem,
   /** What the page names the item by: a recording's source and attempt, a violation's type and start. */
-  source: z.enum(['camera', 'microphone', 'screen']).nullable(),
+  source: z.enum(MEDIA_SOURCES).nullable(),
   attemptNumber: z.number().int().positive().nullable(),
   violationType: z.string().nullable(),
   at: timestamp.nullable(),

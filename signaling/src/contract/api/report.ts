@@ -5,12 +5,13 @@
  * session or recording the user may not see answers 404, exactly like an unknown one.
  */
 import { z } from 'zod';
+import { MEDIA_SOURCES } from '@proctor/values';
 import { resultRow } from './results.ts';
 import { violationCategory, violationSource } from '../violations.ts';
 
 const timestamp = z.iso.datetime();
 
-export const reportRecordingSource = z.enum(['camera', 'microphone', 'screen']);
+export const reportRecordingSource = z.enum(MEDIA_SOURCES);
 export type ReportRecordingSource = z.infer<typeof reportRecordingSource>;
 
 /**

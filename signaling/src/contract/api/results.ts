@@ -13,14 +13,14 @@
  * is too slow. A page that is not full always carries the exact total.
  */
 import { z } from 'zod';
+import { DECISIONS, REVIEW_STATUSES, SESSION_STATUSES } from '@proctor/values';
 
-// Same sets as @proctor/db's enums and results repository; repeated because the web bundle
-// must not import db. signaling/src/services/results.service.ts checks that they agree.
-export const sessionStatus = z.enum(['not_started', 'in_progress', 'finished']);
+// The sets live once in @proctor/values (which @proctor/db re-exports too).
+export const sessionStatus = z.enum(SESSION_STATUSES);
 export type SessionStatus = z.infer<typeof sessionStatus>;
-export const decision = z.enum(['none', 'admitted', 'not_admitted', 'annulled']);
+export const decision = z.enum(DECISIONS);
 export type Decision = z.infer<typeof decision>;
-export const reviewStatus = z.enum(['not_viewed', 'viewed']);
+export const reviewStatus = z.enum(REVIEW_STATUSES);
 export type ReviewStatus = z.infer<typeof reviewStatus>;
 
 /** Sortable columns of the session table (the photo and the "View" link are not). */

@@ -16,6 +16,7 @@ import type {
 	Transport,
 } from 'mediasoup-client/types';
 import type { MediaSource, RequestOf } from '@proctor/signaling/contract';
+import { MEDIA_SOURCES } from '@proctor/values';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
 import { SignalError, type Signal } from './signal.ts';
@@ -62,7 +63,7 @@ export interface PublisherSnapshot extends LoopStatus {
 	missing: MediaSource[];
 }
 
-const SOURCES: MediaSource[] = ['camera', 'microphone', 'screen'];
+const SOURCES: readonly MediaSource[] = MEDIA_SOURCES;
 
 /** Thrown when the entire screen is required but a window/tab was chosen. */
 export class WrongSurfaceError extends Error {

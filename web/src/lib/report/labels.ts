@@ -1,5 +1,6 @@
 /** Localised names the report shows for stored codes (violation types, tracks, audit actions). */
 import { ADMIN_VIOLATION_TYPES, decision, RETENTION_KINDS, type AdminViolationType, type ReportAction, type ReportRecordingSource } from '@proctor/signaling/contract';
+import { MEDIA_SOURCES } from '@proctor/values';
 import { t } from '$lib/i18n';
 
 const KNOWN_TYPES = new Set<string>(ADMIN_VIOLATION_TYPES);
@@ -15,6 +16,9 @@ export function trackLabel(source: ReportRecordingSource): string {
 	return t(`report.track.${source}`);
 }
 
+const SOURCES = new Set<unknown>(MEDIA_SOURCES);
+const isMediaSource = (value: unknown): value is ReportRecordingSource => SOURCES.has(value);
+
 const decisionLabel = (value: unknown) => {
 	const parsed = decision.safeParse(value);
 	return parsed.success ? t(`decision.${parsed.data}`) : String(value);
@@ -29,7 +33,7 @@ export function actionText(action: ReportAction): string {
 		case 'session.decision_changed':
 			return t('report.action.decision', { from: decisionLabel(d.from), to: decisionLabel(d.to) });
 		case 'recording.downloaded': {
-			const source = d.source === 'camera' || d.source === 'screen' || d.source === 'microphone' ? trackLabel(d.source) : String(d.source);
+			const source = isMediaSource(d.source) ? trackLabel(d.source) : String(d.source);
 			return t('report.action.downloaded', { track: source, n: String(d.attemptNumber ?? '') });
 		}
 		case 'photo_report.downloaded':
