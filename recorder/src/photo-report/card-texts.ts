@@ -1,10 +1,9 @@
 /**
  * Texts of the server-rendered photo report (PDF and its e-mail) in the three UI languages.
- * Violation names come from the reports' dictionary (reports/report-texts.ts), which matches
- * the web UI's (web/src/lib/i18n/admin.*.ts `admin.violation.*`).
+ * Violation names come from @proctor/values, the same ones the web UI and the other reports use.
  */
 import type { Locale, VerificationResult } from '@proctor/db';
-import { REPORT_TEXTS } from '../reports/report-texts.ts';
+import { VALUE_LABELS } from '@proctor/values';
 
 export interface CardTexts {
   title: string;
@@ -44,7 +43,7 @@ const en: CardTexts = {
   notFinished: 'not finished',
   notComputed: 'not computed',
   generated: 'Generated',
-  violation: REPORT_TEXTS.en.violation,
+  violation: VALUE_LABELS.en.violation,
   mailSubject: (candidate, exam) => `Short report: ${candidate} — ${exam}`,
   mailBody: (candidate, exam) => `The photo report of ${candidate} for the exam "${exam}" is attached as a PDF.`,
   fileName: 'short-report',
@@ -66,7 +65,7 @@ const ru: CardTexts = {
   notFinished: 'не завершён',
   notComputed: 'не рассчитан',
   generated: 'Сформирован',
-  violation: REPORT_TEXTS.ru.violation,
+  violation: VALUE_LABELS.ru.violation,
   mailSubject: (candidate, exam) => `Краткий отчёт: ${candidate} — ${exam}`,
   mailBody: (candidate, exam) => `Фотоотчёт кандидата ${candidate} по экзамену «${exam}» — во вложении (PDF).`,
   fileName: 'kratkiy-otchet',
@@ -88,7 +87,7 @@ const kk: CardTexts = {
   notFinished: 'аяқталмаған',
   notComputed: 'есептелмеген',
   generated: 'Құрастырылды',
-  violation: REPORT_TEXTS.kk.violation,
+  violation: VALUE_LABELS.kk.violation,
   mailSubject: (candidate, exam) => `Қысқаша есеп: ${candidate} — ${exam}`,
   mailBody: (candidate, exam) => `${candidate} тапсырушының «${exam}» емтиханы бойынша фотоесебі PDF түрінде тіркелген.`,
   fileName: 'qysqasha-esep',

@@ -1,13 +1,14 @@
 /**
  * Every text of the server-rendered reports (the Excel exam report, the grade sheet in
- * Excel and PDF) in Kazakh, Russian and English: column titles and the values of the
- * closed sets (status, decision, review status, violation type). One dictionary for all
- * documents, so a column is called the same in every file. Wording follows the web UI's
- * Results page where the same thing is shown there.
+ * Excel and PDF) in Kazakh, Russian and English: column titles, and the names of the
+ * closed sets (status, decision, review status, violation type) from @proctor/values, the
+ * same ones the web UI shows. One dictionary for all documents, so a column is called the
+ * same in every file.
  */
-import type { Decision, Locale, ReviewStatus, SessionStatus, ViolationType } from '@proctor/db';
+import type { Locale } from '@proctor/db';
+import { VALUE_LABELS, type ValueLabels } from '@proctor/values';
 
-export interface ReportTexts {
+export interface ReportTexts extends ValueLabels {
   examReport: {
     sheet: string;
     title: string;
@@ -61,10 +62,6 @@ export interface ReportTexts {
   };
   yes: string;
   no: string;
-  status: Record<SessionStatus, string>;
-  decision: Record<Decision, string>;
-  review: Record<ReviewStatus, string>;
-  violation: Record<ViolationType, string>;
 }
 
 const en: ReportTexts = {
@@ -121,27 +118,7 @@ const en: ReportTexts = {
   },
   yes: 'Yes',
   no: 'No',
-  status: { not_started: 'Not started', in_progress: 'In progress', finished: 'Finished' },
-  decision: { none: 'No decision', admitted: 'Accepted', not_admitted: 'Not accepted', annulled: 'Annulled' },
-  review: { not_viewed: 'Not viewed', viewed: 'Viewed' },
-  violation: {
-    no_face: 'No face in the frame',
-    multiple_faces: 'Several faces',
-    other_person: 'Another person',
-    head_turned: 'Head turned away',
-    voice: 'Voices',
-    focus_lost: 'Window focus lost',
-    tab_hidden: 'Tab hidden',
-    fullscreen_exit: 'Left full screen',
-    copy: 'Copy',
-    paste: 'Paste',
-    cut: 'Cut',
-    second_display: 'Second display',
-    screen_share_stopped: 'Screen sharing stopped',
-    camera_stopped: 'Camera off',
-    microphone_stopped: 'Microphone off',
-    network_lost: 'Connection lost',
-  },
+  ...VALUE_LABELS.en,
 };
 
 const ru: ReportTexts = {
@@ -198,27 +175,7 @@ const ru: ReportTexts = {
   },
   yes: 'Да',
   no: 'Нет',
-  status: { not_started: 'Не начат', in_progress: 'В процессе', finished: 'Завершён' },
-  decision: { none: 'Нет решения', admitted: 'Засчитан', not_admitted: 'Не засчитан', annulled: 'Аннулирован' },
-  review: { not_viewed: 'Не просмотрено', viewed: 'Просмотрено' },
-  violation: {
-    no_face: 'Нет лица в кадре',
-    multiple_faces: 'Несколько лиц',
-    other_person: 'Другой человек',
-    head_turned: 'Голова отвёрнута',
-    voice: 'Голоса',
-    focus_lost: 'Потеря фокуса окна',
-    tab_hidden: 'Вкладка скрыта',
-    fullscreen_exit: 'Выход из полноэкранного режима',
-    copy: 'Копирование',
-    paste: 'Вставка',
-    cut: 'Вырезание',
-    second_display: 'Второй монитор',
-    screen_share_stopped: 'Демонстрация экрана остановлена',
-    camera_stopped: 'Камера выключена',
-    microphone_stopped: 'Микрофон выключен',
-    network_lost: 'Потеря связи',
-  },
+  ...VALUE_LABELS.ru,
 };
 
 const kk: ReportTexts = {
@@ -275,27 +232,7 @@ const kk: ReportTexts = {
   },
   yes: 'Иә',
   no: 'Жоқ',
-  status: { not_started: 'Басталмаған', in_progress: 'Жүріп жатыр', finished: 'Аяқталды' },
-  decision: { none: 'Шешім жоқ', admitted: 'Есептелді', not_admitted: 'Есептелмеді', annulled: 'Күші жойылды' },
-  review: { not_viewed: 'Қаралмаған', viewed: 'Қаралған' },
-  violation: {
-    no_face: 'Кадрда бет жоқ',
-    multiple_faces: 'Бірнеше бет',
-    other_person: 'Бөгде адам',
-    head_turned: 'Басын бұрып әкеткен',
-    voice: 'Дауыстар',
-    focus_lost: 'Терезе фокусы жоғалды',
-    tab_hidden: 'Бет жасырылды',
-    fullscreen_exit: 'Толық экраннан шығу',
-    copy: 'Көшіру',
-    paste: 'Қою',
-    cut: 'Қиып алу',
-    second_display: 'Екінші монитор',
-    screen_share_stopped: 'Экранды көрсету тоқтады',
-    camera_stopped: 'Камера өшірілді',
-    microphone_stopped: 'Микрофон өшірілді',
-    network_lost: 'Байланыс үзілді',
-  },
+  ...VALUE_LABELS.kk,
 };
 
 export const REPORT_TEXTS: Record<Locale, ReportTexts> = { kk, ru, en };
