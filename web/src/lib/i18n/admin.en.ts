@@ -2,6 +2,8 @@
  * English messages of the administration pages (web/src/routes/admin, web/src/lib/admin).
  * Spread into `en.ts`; `admin.kk.ts` and `admin.ru.ts` must have exactly these keys.
  */
+import { labelKeys, VALUE_LABELS } from '@proctor/values';
+
 export const adminEn = {
 	'admin.title': 'Administration',
 	'admin.nav.label': 'Administration sections',
@@ -158,22 +160,8 @@ export const adminEn = {
 	'admin.mode.ai': 'Automatic',
 	'admin.mode.ai.hint': 'Violations are detected automatically; proctors review flagged sessions.',
 
-	'admin.violation.no_face': 'No face in the frame',
-	'admin.violation.multiple_faces': 'Several faces',
-	'admin.violation.other_person': 'Another person',
-	'admin.violation.head_turned': 'Head turned away',
-	'admin.violation.voice': 'Voices',
-	'admin.violation.focus_lost': 'Window focus lost',
-	'admin.violation.tab_hidden': 'Tab hidden',
-	'admin.violation.fullscreen_exit': 'Left full screen',
-	'admin.violation.copy': 'Copy',
-	'admin.violation.paste': 'Paste',
-	'admin.violation.cut': 'Cut',
-	'admin.violation.second_display': 'Second display',
-	'admin.violation.screen_share_stopped': 'Screen sharing stopped',
-	'admin.violation.camera_stopped': 'Camera off',
-	'admin.violation.microphone_stopped': 'Microphone off',
-	'admin.violation.network_lost': 'Connection lost',
+	// Violation names: one wording with the reports (@proctor/values).
+	...labelKeys('admin.violation.', VALUE_LABELS.en.violation),
 
 	'admin.candidates.title': 'Candidates',
 	'admin.candidates.lead': 'People who take exams, identified by their IIN, with the reference photo used to verify them.',

@@ -1,3 +1,4 @@
+import { labelKeys, VALUE_LABELS } from '@proctor/values';
 import type { AdminMessages } from './admin.en.ts';
 
 export const adminKk: AdminMessages = {
@@ -156,22 +157,8 @@ export const adminKk: AdminMessages = {
 	'admin.mode.ai': 'Автоматты',
 	'admin.mode.ai.hint': 'Бұзушылықтар автоматты түрде анықталады; прокторлар белгіленген сессияларды тексереді.',
 
-	'admin.violation.no_face': 'Кадрда бет жоқ',
-	'admin.violation.multiple_faces': 'Бірнеше бет',
-	'admin.violation.other_person': 'Бөгде адам',
-	'admin.violation.head_turned': 'Басын бұрып әкеткен',
-	'admin.violation.voice': 'Дауыстар',
-	'admin.violation.focus_lost': 'Терезе фокусы жоғалды',
-	'admin.violation.tab_hidden': 'Бет жасырылды',
-	'admin.violation.fullscreen_exit': 'Толық экраннан шығу',
-	'admin.violation.copy': 'Көшіру',
-	'admin.violation.paste': 'Қою',
-	'admin.violation.cut': 'Қиып алу',
-	'admin.violation.second_display': 'Екінші монитор',
-	'admin.violation.screen_share_stopped': 'Экранды көрсету тоқтады',
-	'admin.violation.camera_stopped': 'Камера өшірілді',
-	'admin.violation.microphone_stopped': 'Микрофон өшірілді',
-	'admin.violation.network_lost': 'Байланыс үзілді',
+	// Violation names: one wording with the reports (@proctor/values).
+	...labelKeys('admin.violation.', VALUE_LABELS.kk.violation),
 
 	'admin.candidates.title': 'Тапсырушылар',
 	'admin.candidates.lead': 'Емтихан тапсыратындар: ЖСН бойынша, тұлғасын тексеруге арналған эталондық фотосымен.',

@@ -1,3 +1,4 @@
+import { labelKeys, VALUE_LABELS } from '@proctor/values';
 import type { AdminMessages } from './admin.en.ts';
 
 export const adminRu: AdminMessages = {
@@ -156,22 +157,8 @@ export const adminRu: AdminMessages = {
 	'admin.mode.ai': 'Автоматический',
 	'admin.mode.ai.hint': 'Нарушения выявляются автоматически; прокторы проверяют отмеченные сессии.',
 
-	'admin.violation.no_face': 'Нет лица в кадре',
-	'admin.violation.multiple_faces': 'Несколько лиц',
-	'admin.violation.other_person': 'Другой человек',
-	'admin.violation.head_turned': 'Голова отвёрнута',
-	'admin.violation.voice': 'Голоса',
-	'admin.violation.focus_lost': 'Потеря фокуса окна',
-	'admin.violation.tab_hidden': 'Вкладка скрыта',
-	'admin.violation.fullscreen_exit': 'Выход из полноэкранного режима',
-	'admin.violation.copy': 'Копирование',
-	'admin.violation.paste': 'Вставка',
-	'admin.violation.cut': 'Вырезание',
-	'admin.violation.second_display': 'Второй монитор',
-	'admin.violation.screen_share_stopped': 'Демонстрация экрана остановлена',
-	'admin.violation.camera_stopped': 'Камера выключена',
-	'admin.violation.microphone_stopped': 'Микрофон выключен',
-	'admin.violation.network_lost': 'Потеря связи',
+	// Violation names: one wording with the reports (@proctor/values).
+	...labelKeys('admin.violation.', VALUE_LABELS.ru.violation),
 
 	'admin.candidates.title': 'Кандидаты',
 	'admin.candidates.lead': 'Те, кто сдаёт экзамены: по ИИН, с эталонной фотографией для проверки личности.',

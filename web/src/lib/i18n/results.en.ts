@@ -1,4 +1,6 @@
 /** English messages of the Results page (manual §2). Spread into `en.ts`. */
+import { labelKeys, VALUE_LABELS } from '@proctor/values';
+
 export const resultsEn = {
 	'results.title': 'Results',
 	'results.total': 'Total records: {n}',
@@ -40,15 +42,10 @@ export const resultsEn = {
 	'results.allReviewed': 'All reviewed',
 	'results.noGroup': 'No group',
 
-	'status.not_started': 'Not started',
-	'status.in_progress': 'In progress',
-	'status.finished': 'Finished',
-	'decision.none': 'No decision',
-	'decision.admitted': 'Accepted',
-	'decision.not_admitted': 'Not accepted',
-	'decision.annulled': 'Annulled',
-	'review.not_viewed': 'Not viewed',
-	'review.viewed': 'Viewed',
+	// Names of the closed sets: one wording with the reports (@proctor/values).
+	...labelKeys('status.', VALUE_LABELS.en.status),
+	...labelKeys('decision.', VALUE_LABELS.en.decision),
+	...labelKeys('review.', VALUE_LABELS.en.review),
 
 	'filters.title': 'Filters',
 	'filters.search': 'Search',

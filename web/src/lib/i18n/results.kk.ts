@@ -1,3 +1,4 @@
+import { labelKeys, VALUE_LABELS } from '@proctor/values';
 import type { ResultsMessages } from './results.en.ts';
 
 export const resultsKk: ResultsMessages = {
@@ -41,15 +42,10 @@ export const resultsKk: ResultsMessages = {
 	'results.allReviewed': 'Барлығы тексерілді',
 	'results.noGroup': 'Топсыз',
 
-	'status.not_started': 'Басталмаған',
-	'status.in_progress': 'Жүріп жатыр',
-	'status.finished': 'Аяқталды',
-	'decision.none': 'Шешім жоқ',
-	'decision.admitted': 'Есептелді',
-	'decision.not_admitted': 'Есептелмеді',
-	'decision.annulled': 'Күші жойылды',
-	'review.not_viewed': 'Қаралмаған',
-	'review.viewed': 'Қаралған',
+	// Names of the closed sets: one wording with the reports (@proctor/values).
+	...labelKeys('status.', VALUE_LABELS.kk.status),
+	...labelKeys('decision.', VALUE_LABELS.kk.decision),
+	...labelKeys('review.', VALUE_LABELS.kk.review),
 
 	'filters.title': 'Сүзгілер',
 	'filters.search': 'Іздеу',

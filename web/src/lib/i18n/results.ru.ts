@@ -1,3 +1,4 @@
+import { labelKeys, VALUE_LABELS } from '@proctor/values';
 import type { ResultsMessages } from './results.en.ts';
 
 export const resultsRu: ResultsMessages = {
@@ -41,15 +42,10 @@ export const resultsRu: ResultsMessages = {
 	'results.allReviewed': 'Всё проверено',
 	'results.noGroup': 'Без группы',
 
-	'status.not_started': 'Не начат',
-	'status.in_progress': 'В процессе',
-	'status.finished': 'Завершён',
-	'decision.none': 'Нет решения',
-	'decision.admitted': 'Засчитан',
-	'decision.not_admitted': 'Не засчитан',
-	'decision.annulled': 'Аннулирован',
-	'review.not_viewed': 'Не просмотрено',
-	'review.viewed': 'Просмотрено',
+	// Names of the closed sets: one wording with the reports (@proctor/values).
+	...labelKeys('status.', VALUE_LABELS.ru.status),
+	...labelKeys('decision.', VALUE_LABELS.ru.decision),
+	...labelKeys('review.', VALUE_LABELS.ru.review),
 
 	'filters.title': 'Фильтры',
 	'filters.search': 'Поиск',
