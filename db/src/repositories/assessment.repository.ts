@@ -1,6 +1,7 @@
 /** The assessment an exam opens and what a session did with it (#10, migration 0010). */
 import type { Kysely } from 'kysely';
 import type { AssessmentCheck, AssessmentMode, DB } from '../schema.ts';
+import type { SessionStatus } from '../enums.ts';
 
 /** Stores what the framing check found when the URL was saved (null: no URL, nothing checked). */
 export async function setAssessmentCheck(db: Kysely<DB>, examId: string, check: AssessmentCheck | null): Promise<void> {
@@ -16,7 +17,7 @@ export interface SessionAssessment {
   examId: string;
   candidateName: string;
   candidateIin: string | null;
-  status: 'not_started' | 'in_progress' | 'finished';
+  status: SessionStatus;
   archived: boolean;
   examArchived: boolean;
   examStartsAt: Date;

@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { RemovalReason, RetainedKind } from '../data-protection.ts';
 import type { DB, SessionDataRemoval } from '../schema.ts';
+import type { ViolationCategory } from '../enums.ts';
 import { inTransaction } from '../transaction.ts';
 
 const RETENTION_COLUMN = {
@@ -106,7 +107,7 @@ export function deleteSessionViolations(db: Kysely<DB>, sessionId: string): Prom
     await sql`SELECT pg_advisory_xact_lock(hashtext('violations:' || ${sessionId}))`.execute(trx);
     const deleted = await trx.deleteFrom('violations').where('sessionId', '=', sessionId).returning(['id', 'type', 'category']).execute();
     if (deleted.length === 0) return [];
-    const byType = new Map<string, { category: 'behaviour' | 'technical'; n: number }>();
+    const byType = new Map<string, { category: ViolationCategory; n: number }>();
     for (const v of deleted) {
       const t = byType.get(v.type) ?? { category: v.category, n: 0 };
       t.n++;

@@ -3,7 +3,7 @@
 // source that overlap or touch become one row" holds no matter who found them. Findings of
 // different sources are kept apart (the report shows who saw what); honesty unions them.
 import { type Kysely, sql } from 'kysely';
-import type { ViolationCategory, ViolationSource } from '../enums.ts';
+import type { SessionStatus, ViolationCategory, ViolationSource } from '../enums.ts';
 import type { DB, ViolationsTable } from '../schema.ts';
 import type { Selectable } from 'kysely';
 import { inTransaction } from '../transaction.ts';
@@ -139,7 +139,7 @@ export async function deleteViolationsInRange(db: Kysely<DB>, input: { sessionId
 export interface ViolationContext {
   sessionId: string;
   examId: string;
-  status: 'not_started' | 'in_progress' | 'finished';
+  status: SessionStatus;
   sessionStartedAt: Date | null;
   /** The session's open attempt, if any (the one a live candidate is in). */
   attemptId: string | null;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { LOCALES } from '@proctor/values';
 
 export const QUEUES = {
   /** Remux a stopped recording so it is seekable, probe its duration, mark it finalised. */
@@ -36,7 +37,7 @@ export type ViolationSnapshotsPayload = z.infer<typeof violationSnapshotsPayload
 export const photoReportEmailPayload = z.object({
   sessionId: z.uuid(),
   to: z.email().max(254),
-  locale: z.enum(['kk', 'ru', 'en']),
+  locale: z.enum(LOCALES),
   /** Who asked: copied into the action archive entry written when the mail is sent. */
   requestedBy: z.object({ userId: z.uuid(), fullName: z.string(), iin: z.string().nullable() }),
 });

@@ -13,7 +13,7 @@
  * a rejected import adds `issues` (every problem of every line).
  */
 import { z } from 'zod';
-import { DEFAULT_VIOLATION_WEIGHTS, LOCALES, TECHNICAL_VIOLATION_TYPES, VIOLATION_TYPES, type ViolationType } from '@proctor/values';
+import { DEFAULT_VIOLATION_WEIGHTS, LOCALES, type Locale, TECHNICAL_VIOLATION_TYPES, VIOLATION_TYPES, type ViolationType } from '@proctor/values';
 import { assessmentFields, type AssessmentCheckView, type AssessmentModeName } from './assessment.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -376,7 +376,7 @@ export interface AdminUser {
   fullName: string;
   iin: string | null;
   role: AdminRole;
-  locale: 'kk' | 'ru' | 'en';
+  locale: Locale;
   hasPassword: boolean;
   examCount: number;
   archivedAt: string | null;

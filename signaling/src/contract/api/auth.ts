@@ -7,6 +7,7 @@
  * browsers add on their own; see signaling/README.md "Sign-in".
  */
 import { z } from 'zod';
+import { LOCALES } from '@proctor/values';
 
 export const SESSION_COOKIE = 'proctor_session';
 /** Web page with the sign-in form (printed by the demo start). */
@@ -14,8 +15,8 @@ export const SIGN_IN_PAGE = '/login';
 /** Web page the password-reset e-mail links to, with the token as `?token=`. */
 export const RESET_PASSWORD_PAGE = '/reset-password';
 
-// Same sets as @proctor/db's enums; repeated because the web bundle must not import db.
-export const locale = z.enum(['kk', 'ru', 'en']);
+// The locales come from @proctor/values; the roles repeat @proctor/db's (the web bundle must not import db).
+export const locale = z.enum(LOCALES);
 export type Locale = z.infer<typeof locale>;
 export const userRole = z.enum(['admin', 'proctor']);
 export type UserRole = z.infer<typeof userRole>;

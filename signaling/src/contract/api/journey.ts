@@ -8,6 +8,7 @@
  * for every exam, a proctor read-only for the exams assigned to them.
  */
 import { z } from 'zod';
+import { LOCALES } from '@proctor/values';
 import { sessionStatus } from './results.ts';
 
 const C = '/api/candidate';
@@ -82,7 +83,7 @@ export const journeyState = z.object({
 });
 export type JourneyState = z.infer<typeof journeyState>;
 
-export const consentRequest = z.object({ locale: z.enum(['kk', 'ru', 'en']) }).strict();
+export const consentRequest = z.object({ locale: z.enum(LOCALES) }).strict();
 export type ConsentRequest = z.infer<typeof consentRequest>;
 
 /** What a device check can find wrong; the page says what to do about each. */

@@ -1,5 +1,7 @@
 /** Supported UI languages. Pure module: safe on the server and in the browser. */
-export const locales = ['kk', 'ru', 'en'] as const;
+import { LOCALES } from '@proctor/values';
+
+export const locales = LOCALES;
 export type Locale = (typeof locales)[number];
 
 /** Used when neither the cookie nor the browser's languages name a supported locale. */
