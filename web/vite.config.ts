@@ -6,6 +6,7 @@ export default defineConfig({
   plugins: [sveltekit(), humanAssets()],
   // The shared socket contract is TypeScript source in a workspace package, and so is the
   // honesty formula it re-exports from @proctor/db/honesty (a pure module, no database code).
+  // @proctor/values (closed value sets and their names) is TypeScript source as well.
   ssr: { noExternal: ['@proctor/signaling', '@proctor/db', '@proctor/values'] },
   // `vite dev` only: the media node (API, socket.io) runs elsewhere; in production both share an origin.
   server: {
