@@ -13,7 +13,7 @@ MEDIASOUP_WORKER_BIN="$(bash sfu/worker-build/build.sh | tail -n 1)"
 export MEDIASOUP_WORKER_BIN
 
 shopt -s nullglob
-files=(db/test/*.test.ts sfu/test/*.test.ts recorder/test/*.test.ts signaling/test/*.test.ts web/test/*.test.ts
+files=(values/test/*.test.ts db/test/*.test.ts sfu/test/*.test.ts recorder/test/*.test.ts signaling/test/*.test.ts web/test/*.test.ts
        tests/integration/*.test.ts tests/e2e/*.test.ts)
 [ $# -gt 0 ] && files=("$@")
 exec node --import tsx --test --test-concurrency=1 --test-timeout=600000 "${files[@]}"
