@@ -1,13 +1,15 @@
 /**
  * Each violation the candidate's page reports is stored exactly once, through faults: a resend
  * after a lost ack, two sends racing, a resend after the socket dropped and came back, and a
- * resend of a report whose row was merged into another. Keys are per session. Real
- * PostgreSQL, real socket.io on a real media node.
+ * resend of a report whose row was merged into another, and the database connection dying in
+ * the middle of storing one. Keys are per session. Real PostgreSQL, real socket.io on a real
+ * media node.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
+import { sql } from 'kysely';
 import { countReportKeys } from '@proctor/db';
 import type { SessionViolation } from '@proctor/signaling/contract';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -125,5 +127,43 @@ describe('violation reports are stored exactly once', () => {
     const resent = await ask(cand, 'violation:report', b);
     assert.deepEqual(resent.data, { violationId: first.data.violationId, alreadyStored: true });
     assert.equal((await rows(sessionId)).filter((v) => v.type === 'focus_lost').length, 1);
+  });
+
+  it("a report whose database connection dies mid-store is refused, stores nothing, and the page's resend stores it once", async () => {
+    const report = { idempotencyKey: randomUUID(), type: 'network_lost', startedAt: ago(1000), endedAt: ago(900) };
+    // Block writes to the key table (reads go on), so the node waits inside its storing
+    // transaction, at the claim of the key; then kill the node's backend there:
+    // to the node this is PostgreSQL going away in the middle of the transaction.
+    await stack.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`LOCK TABLE violation_reports IN EXCLUSIVE MODE`.execute(trx);
+        const pending = ask(cand, 'violation:report', report, 15_000);
+        const end = Date.now() + 8000;
+        let killed = 0;
+        while (killed === 0 && Date.now() < end) {
+          const { rows: blocked } = await sql<{ pid: number }>`
+            SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`.execute(stack.db);
+          for (const { pid } of blocked) await sql`SELECT pg_terminate_backend(${pid})`.execute(stack.db);
+          killed = blocked.length;
+          if (killed === 0) await sleep(50);
+        }
+        assert.ok(killed > 0, "the node's store was waiting on the lock");
+        const failed = await pending;
+        assert.equal(failed.ok, false, JSON.stringify(failed));
+        assert.equal(failed.error.code, 'internal', JSON.stringify(failed));
+        throw new Error('rollback');
+      })
+      .catch((err: Error) => assert.equal(err.message, 'rollback'));
+    assert.equal((await rows(sessionId)).filter((v) => v.type === 'network_lost').length, 0, 'the aborted store left nothing');
+
+    // The page kept it (not acked) and resends: stored now, once.
+    const resent = await ask(cand, 'violation:report', report);
+    assert.equal(resent.ok, true, JSON.stringify(resent));
+    assert.equal(resent.data.alreadyStored, false);
+    const again = await ask(cand, 'violation:report', report);
+    assert.deepEqual(again.data, { violationId: resent.data.violationId, alreadyStored: true });
+    assert.equal((await rows(sessionId)).filter((v) => v.type === 'network_lost').length, 1);
   });
 });
