@@ -30,6 +30,11 @@ export function createDb(url: string, opts: CreateDbOptions = {}): Kysely<DB> {
   });
   // Without a listener an idle connection's error (e.g. the server restarting) crashes the process.
   pool.on('error', opts.onPoolError ?? ((error) => console.error('[db] idle connection error:', error.message)));
+  // pg-pool listens on a client only while it is idle: a connection killed while checked out
+  // (in a transaction, say) emits 'error' with no listener, which would crash the process.
+  // The query in flight already rejects with the error and the pool drops the dead client
+  // on release, so here it is only acknowledged; the idle case is reported above.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     // Nested objects are jsonb payloads (violation weights, action details) whose keys are data.

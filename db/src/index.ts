@@ -43,6 +43,7 @@ export * from './repositories/statistics.repository.ts';
 export * from './repositories/user.repository.ts';
 export * from './repositories/user-session.repository.ts';
 export * from './repositories/violation.repository.ts';
+export * from './repositories/violation-report.repository.ts';
 export * from './repositories/verification.repository.ts';
 export * from './repositories/data-removal.repository.ts';
 export * from './repositories/evidence.repository.ts';

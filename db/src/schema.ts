@@ -354,6 +354,17 @@ export interface RoomLeasesTable {
 }
 // ── end room leases ──────────────────────────────────────────────────────────
 
+// ── Violation report keys (#12: each page report stored once) ────────────────
+/** A candidate page's report key, claimed with the violation it stored (migration 0021). */
+export interface ViolationReportsTable {
+  sessionId: string;
+  idempotencyKey: string;
+  /** Null only inside the transaction that claims the key and stores the violation. */
+  violationId: string | null;
+  createdAt: DefaultTimestamp;
+}
+// ── end violation report keys ────────────────────────────────────────────────
+
 export interface DB {
   users: UsersTable;
   passwordResets: PasswordResetsTable;
@@ -382,6 +393,8 @@ export interface DB {
   rateLimitHits: RateLimitHitsTable;
   // Room leases (migration 0015)
   roomLeases: RoomLeasesTable;
+  // Violation report keys (migration 0021)
+  violationReports: ViolationReportsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
 import { startStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
@@ -24,7 +25,7 @@ describe('candidate finishes the exam', () => {
     const socket = await connect(stack.node.url, token);
     assert.equal((await ask(socket, 'candidate:finish', {})).error.code, 'bad_request', 'join first');
     assert.equal((await ask(socket, 'candidate:join', {})).ok, true);
-    const open = await ask(socket, 'violation:report', { type: 'no_face', startedAt: new Date(Date.now() - 2000).toISOString(), endedAt: null });
+    const open = await ask(socket, 'violation:report', { idempotencyKey: randomUUID(), type: 'no_face', startedAt: new Date(Date.now() - 2000).toISOString(), endedAt: null });
     assert.equal(open.ok, true, JSON.stringify(open.error));
     // Honesty is a share of the session's time: give the session (and the finding) a second.
     await new Promise((r) => setTimeout(r, 1000));

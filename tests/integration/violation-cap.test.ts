@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { MAX_CLIENT_FINDINGS_PER_SESSION } from '../../signaling/src/services/violation.service.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
@@ -23,7 +24,7 @@ describe('findings per session', () => {
     const { sessionId } = stack.seed.sessions[0]!;
     const socket = await connect(stack.node.url, stack.token({ role: 'candidate', sessionId }));
     assert.equal((await ask(socket, 'candidate:join', {})).ok, true);
-    const report = () => ask(socket, 'violation:report', { type: 'copy', startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
+    const report = () => ask(socket, 'violation:report', { idempotencyKey: randomUUID(), type: 'copy', startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
     assert.equal((await report()).ok, true);
 
     const base = Date.now() - 3_600_000;

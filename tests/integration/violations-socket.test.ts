@@ -56,7 +56,7 @@ describe('violations over the socket', () => {
   });
 
   it('stores a finding, pushes it to the proctor, merges a touching one and updates honesty', async () => {
-    const first = await ask(cand, 'violation:report', { type: 'no_face', startedAt: ago(4000), endedAt: ago(2000), confidence: 0.9 });
+    const first = await ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: 'no_face', startedAt: ago(4000), endedAt: ago(2000), confidence: 0.9 });
     assert.equal(first.ok, true, JSON.stringify(first));
     const push = await until('the push', async () => pushed.find((p) => p.violation.id === first.data.violationId));
     assert.equal(push.sessionId, sessionId);
@@ -66,7 +66,7 @@ describe('violations over the socket', () => {
 
     // Overlapping the first: one interval, same id.
     const secondEnd = ago(500);
-    const second = await ask(cand, 'violation:report', { type: 'no_face', startedAt: ago(2500), endedAt: secondEnd });
+    const second = await ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: 'no_face', startedAt: ago(2500), endedAt: secondEnd });
     assert.equal(second.data.violationId, first.data.violationId);
     const rows = await stack.db.selectFrom('violations').selectAll().where('sessionId', '=', sessionId).where('type', '=', 'no_face').execute();
     assert.equal(rows.length, 1);
@@ -75,7 +75,7 @@ describe('violations over the socket', () => {
     assert.ok(rows[0]!.startsAt < rows[0]!.endsAt!);
 
     // An open one, then closed by id.
-    const open = await ask(cand, 'violation:report', { type: 'tab_hidden', startedAt: ago(1000), endedAt: null });
+    const open = await ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: 'tab_hidden', startedAt: ago(1000), endedAt: null });
     assert.equal(open.ok, true, JSON.stringify(open));
     const ended = await ask(cand, 'violation:end', { violationId: open.data.violationId, endedAt: ago(0) });
     assert.equal(ended.ok, true, JSON.stringify(ended));
@@ -92,7 +92,9 @@ describe('violations over the socket', () => {
   it('refuses findings for another session, forged confidence and impossible times', async () => {
     const before = await stack.db.selectFrom('violations').select('id').execute();
     const bad = async (payload: unknown, code = 'bad_request') => {
-      const a = await ask(cand, 'violation:report', payload);
+      // Each carries a valid key, so what is refused is the finding itself, not a missing key.
+      const keyed = typeof payload === 'object' && payload !== null ? { idempotencyKey: randomUUID(), ...payload } : payload;
+      const a = await ask(cand, 'violation:report', keyed);
       assert.equal(a.ok, false, JSON.stringify(payload));
       assert.equal(a.error.code, code, `${JSON.stringify(payload)} → ${a.error.message}`);
     };
@@ -107,6 +109,13 @@ describe('violations over the socket', () => {
     await bad({ type: 'no_face', startedAt: 'yesterday', endedAt: null });
     await bad({ type: "no_face'; drop table violations; --", startedAt: ago(1000), endedAt: null });
     await bad({ type: '../../etc/passwd', startedAt: ago(1000), endedAt: null });
+    // The key itself: missing, not a UUID, or not a string are refused with the field named.
+    for (const idempotencyKey of [undefined, 'not-a-uuid', 42, '']) {
+      const a = await ask(cand, 'violation:report', { idempotencyKey, type: 'no_face', startedAt: ago(1000), endedAt: null });
+      assert.equal(a.ok, false);
+      assert.equal(a.error.code, 'bad_request');
+      assert.match(a.error.message, /idempotencyKey/, a.error.message);
+    }
 
     // Another session's violation cannot be closed by id.
     const foreign = await stack.db
@@ -121,7 +130,7 @@ describe('violations over the socket', () => {
     assert.equal(still.endsAt, null, "the other session's row is untouched");
 
     // Staff cannot file findings as a candidate.
-    const p = await ask(proctor, 'violation:report', { type: 'no_face', startedAt: ago(1000), endedAt: null });
+    const p = await ask(proctor, 'violation:report', { idempotencyKey: randomUUID(), type: 'no_face', startedAt: ago(1000), endedAt: null });
     assert.equal(p.error.code, 'forbidden');
 
     const after = await stack.db.selectFrom('violations').select('id').execute();
@@ -132,7 +141,7 @@ describe('violations over the socket', () => {
     const countBefore = Number((await stack.db.selectFrom('violations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const started = Date.now();
     const acks = await Promise.all(
-      Array.from({ length: 10_000 }, (_, i) => ask(cand, 'violation:report', { type: i % 2 ? 'copy' : 'paste', startedAt: ago(100), endedAt: ago(100) }, 30_000)),
+      Array.from({ length: 10_000 }, (_, i) => ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: i % 2 ? 'copy' : 'paste', startedAt: ago(100), endedAt: ago(100) }, 30_000)),
     );
     const limited = acks.filter((a) => !a.ok && a.error.code === 'rate_limited').length;
     const accepted = acks.filter((a) => a.ok).length;
@@ -146,7 +155,7 @@ describe('violations over the socket', () => {
     assert.equal(cam.ok, true, JSON.stringify(cam));
     // And a legitimate finding is accepted again once the burst has passed.
     await new Promise((r) => setTimeout(r, 1200));
-    const later = await ask(cand, 'violation:report', { type: 'fullscreen_exit', startedAt: ago(500), endedAt: ago(100) });
+    const later = await ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: 'fullscreen_exit', startedAt: ago(500), endedAt: ago(100) });
     assert.equal(later.ok, true, JSON.stringify(later));
   });
 
@@ -156,12 +165,12 @@ describe('violations over the socket', () => {
     const offlineTo = ago(2500);
     const rejoin = await ask(cand, 'candidate:join', {});
     assert.equal(rejoin.data.attempt, 2);
-    const late = await ask(cand, 'violation:report', { type: 'second_display', startedAt: offlineFrom, endedAt: offlineTo });
+    const late = await ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: 'second_display', startedAt: offlineFrom, endedAt: offlineTo });
     assert.equal(late.ok, true, JSON.stringify(late));
     const stored = await stack.db.selectFrom('violations').select(['startsAt', 'endsAt']).where('id', '=', late.data.violationId).executeTakeFirstOrThrow();
     assert.deepEqual([stored.startsAt.toISOString(), stored.endsAt!.toISOString()], [offlineFrom, offlineTo]);
 
-    const open = await ask(cand, 'violation:report', { type: 'focus_lost', startedAt: ago(500), endedAt: null });
+    const open = await ask(cand, 'violation:report', { idempotencyKey: randomUUID(), type: 'focus_lost', startedAt: ago(500), endedAt: null });
     assert.equal(open.ok, true);
     cand.close();
     await until('closed interval', async () => {

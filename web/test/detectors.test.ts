@@ -76,15 +76,22 @@ describe('ViolationReporter', () => {
   type Sent = [string, Record<string, unknown>];
   function server(fail?: (name: string, n: number) => string | null) {
     const sent: Sent[] = [];
+    const keys: string[] = [];
     let n = 0;
     const request = async (name: string, payload: unknown) => {
       n += 1;
       const code = fail?.(name, n) ?? null;
       if (code) throw Object.assign(new Error(code), { code });
-      sent.push([name, payload as Record<string, unknown>]);
-      return (name === 'violation:report' ? { violationId: `v${sent.length}` } : {}) as never;
+      // Every report carries its UUID key; the rest of the payload is compared as before.
+      const { idempotencyKey, ...rest } = payload as Record<string, unknown>;
+      if (name === 'violation:report') {
+        assert.match(String(idempotencyKey), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        keys.push(String(idempotencyKey));
+      }
+      sent.push([name, rest]);
+      return (name === 'violation:report' ? { violationId: `v${sent.length}`, alreadyStored: false } : {}) as never;
     };
-    return { sent, request };
+    return { sent, keys, request };
   }
 
   it('queues findings until ready, then sends them in order with their original times', async () => {
@@ -136,7 +143,7 @@ describe('ViolationReporter', () => {
 
   it('shows what is going on and what just happened to the candidate', () => {
     let now = 10_000;
-    const r = new ViolationReporter(async () => ({ violationId: 'x' }) as never, () => now);
+    const r = new ViolationReporter(async () => ({ violationId: 'x', alreadyStored: false }) as never, () => now);
     r.start('multiple_faces', 9000);
     r.pulse('copy', 9500);
     assert.deepEqual(r.current().map((v) => [v.type, v.endedAt]), [['multiple_faces', null], ['copy', 9500]]);

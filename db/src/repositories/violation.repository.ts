@@ -7,6 +7,7 @@ import type { SessionStatus, ViolationCategory, ViolationSource } from '../enums
 import type { DB, ViolationsTable } from '../schema.ts';
 import type { Selectable } from 'kysely';
 import { inTransaction } from '../transaction.ts';
+import { attachReportKey, claimReportKey, findReportedViolation, repointReportKeys } from './violation-report.repository.ts';
 import type { ViolationType } from '../violation-types.ts';
 
 export type ViolationRow = Selectable<ViolationsTable>;
@@ -22,12 +23,19 @@ export interface RecordViolationInput {
   confidence: number | null;
   snapshotPath?: string | null;
   source: ViolationSource;
+  /**
+   * The page's report key (candidate reports): claimed in the same transaction, so a resend
+   * of an already stored report stores nothing and returns the first violation.
+   */
+  idempotencyKey?: string;
 }
 
 export interface RecordedViolation {
   violation: ViolationRow;
   /** true when the finding extended an existing row instead of adding one. */
   merged: boolean;
+  /** true when the idempotency key was claimed before: nothing was stored this time. */
+  alreadyStored: boolean;
 }
 
 /**
@@ -39,54 +47,71 @@ export interface RecordedViolation {
 export function recordViolation(db: Kysely<DB>, input: RecordViolationInput): Promise<RecordedViolation> {
   return inTransaction(db, async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('violations:' || ${input.sessionId}))`.execute(trx);
-    let q = trx
-      .selectFrom('violations')
-      .selectAll()
-      .where('sessionId', '=', input.sessionId)
-      .where('type', '=', input.type)
-      .where('source', '=', input.source)
-      .where((eb) => eb.or([eb('endsAt', 'is', null), eb('endsAt', '>=', input.startsAt)]));
-    if (input.endsAt) q = q.where('startsAt', '<=', input.endsAt);
-    const touching = await q.orderBy('startsAt').orderBy('id').execute();
-
-    if (touching.length === 0) {
-      const violation = await trx
-        .insertInto('violations')
-        .values({
-          sessionId: input.sessionId,
-          attemptId: input.attemptId,
-          type: input.type,
-          category: input.category,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          confidence: input.confidence,
-          snapshotPath: input.snapshotPath ?? null,
-          source: input.source,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { violation, merged: false };
+    const key = input.idempotencyKey;
+    if (key !== undefined && !(await claimReportKey(trx, input.sessionId, key))) {
+      // A resend: the claim committed with its violation (a claim never outlives its transaction without one).
+      const first = await findReportedViolation(trx, input.sessionId, key);
+      if (!first) throw new Error(`report key ${key} is claimed without a violation`);
+      return { violation: first, merged: false, alreadyStored: true };
     }
+    const stored = await store(trx, input);
+    if (key !== undefined) await attachReportKey(trx, input.sessionId, key, stored.violation.id);
+    return { ...stored, alreadyStored: false };
+  });
+}
 
-    const [keep, ...rest] = touching as [ViolationRow, ...ViolationRow[]];
-    const all = [...touching, { startsAt: input.startsAt, endsAt: input.endsAt, confidence: input.confidence, snapshotPath: input.snapshotPath ?? null }];
-    const startsAt = new Date(Math.min(...all.map((v) => v.startsAt.getTime())));
-    const endsAt = all.some((v) => v.endsAt === null) ? null : new Date(Math.max(...all.map((v) => v.endsAt!.getTime())));
-    const confidences = all.map((v) => v.confidence).filter((c): c is number => c !== null);
+async function store(trx: Kysely<DB>, input: RecordViolationInput): Promise<Omit<RecordedViolation, 'alreadyStored'>> {
+  let q = trx
+    .selectFrom('violations')
+    .selectAll()
+    .where('sessionId', '=', input.sessionId)
+    .where('type', '=', input.type)
+    .where('source', '=', input.source)
+    .where((eb) => eb.or([eb('endsAt', 'is', null), eb('endsAt', '>=', input.startsAt)]));
+  if (input.endsAt) q = q.where('startsAt', '<=', input.endsAt);
+  const touching = await q.orderBy('startsAt').orderBy('id').execute();
+
+  if (touching.length === 0) {
     const violation = await trx
-      .updateTable('violations')
-      .set({
-        startsAt,
-        endsAt,
-        confidence: confidences.length ? Math.max(...confidences) : null,
-        snapshotPath: all.find((v) => v.snapshotPath)?.snapshotPath ?? null,
+      .insertInto('violations')
+      .values({
+        sessionId: input.sessionId,
+        attemptId: input.attemptId,
+        type: input.type,
+        category: input.category,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        confidence: input.confidence,
+        snapshotPath: input.snapshotPath ?? null,
+        source: input.source,
       })
-      .where('id', '=', keep.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (rest.length) await trx.deleteFrom('violations').where('id', 'in', rest.map((v) => v.id)).execute();
-    return { violation, merged: true };
-  });
+    return { violation, merged: false };
+  }
+
+  const [keep, ...rest] = touching as [ViolationRow, ...ViolationRow[]];
+  const all = [...touching, { startsAt: input.startsAt, endsAt: input.endsAt, confidence: input.confidence, snapshotPath: input.snapshotPath ?? null }];
+  const startsAt = new Date(Math.min(...all.map((v) => v.startsAt.getTime())));
+  const endsAt = all.some((v) => v.endsAt === null) ? null : new Date(Math.max(...all.map((v) => v.endsAt!.getTime())));
+  const confidences = all.map((v) => v.confidence).filter((c): c is number => c !== null);
+  const violation = await trx
+    .updateTable('violations')
+    .set({
+      startsAt,
+      endsAt,
+      confidence: confidences.length ? Math.max(...confidences) : null,
+      snapshotPath: all.find((v) => v.snapshotPath)?.snapshotPath ?? null,
+    })
+    .where('id', '=', keep.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (rest.length) {
+    // Keys of the folded rows follow them into the kept one (else the cascade would drop them).
+    await repointReportKeys(trx, rest.map((v) => v.id), keep.id);
+    await trx.deleteFrom('violations').where('id', 'in', rest.map((v) => v.id)).execute();
+  }
+  return { violation, merged: true };
 }
 
 /**

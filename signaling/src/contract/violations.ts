@@ -21,9 +21,15 @@ export const violationSource = z.enum(['client', 'server', 'proctor']);
 
 const instant = z.iso.datetime({ offset: true });
 
-/** Candidate only. endedAt null = still going on (close it later with violation:end). */
+/**
+ * Candidate only. endedAt null = still going on (close it later with violation:end).
+ * idempotencyKey: a UUID the page gives the finding when it is made and keeps until the ack,
+ * so a report resent after a lost ack, a reconnect or a reload is stored once (the ack of a
+ * resend names the first violation and says alreadyStored). Keys are per session.
+ */
 export const violationReport = z
   .object({
+    idempotencyKey: uuid,
     type: violationType,
     startedAt: instant,
     endedAt: instant.nullable(),
@@ -31,6 +37,10 @@ export const violationReport = z
   })
   .strict();
 export type ViolationReport = z.input<typeof violationReport>;
+
+/** alreadyStored: this key was stored before (a resend); nothing new was stored this time. */
+export const violationReportAck = z.object({ violationId: uuid, alreadyStored: z.boolean() });
+export type ViolationReportAck = z.infer<typeof violationReportAck>;
 
 export const violationEnd = z.object({ violationId: uuid, endedAt: instant }).strict();
 export type ViolationEnd = z.input<typeof violationEnd>;
@@ -52,7 +62,7 @@ export const sessionViolation = z.object({ sessionId: uuid, violation: violation
 export type SessionViolation = z.infer<typeof sessionViolation>;
 
 export const violationRequests = {
-  'violation:report': { req: violationReport, res: z.object({ violationId: uuid }) },
+  'violation:report': { req: violationReport, res: violationReportAck },
   'violation:end': { req: violationEnd, res: z.object({}).strict() },
 } as const;
 

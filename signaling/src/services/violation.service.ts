@@ -13,7 +13,9 @@
  *   seconds of clock skew are tolerated and clamped);
  * - confidence is the browser's own claim, kept for the reviewer but never read by honesty,
  *   so claiming 0 (or anything) changes no verdict;
- * - flooding is cut off by a per-socket limiter before anything reaches here.
+ * - flooding is cut off by a per-socket limiter before anything reaches here;
+ * - each report carries the page's idempotency key: a resend (lost ack, reconnect, reload)
+ *   answers the first violation with alreadyStored and stores and publishes nothing.
  */
 import type { Kysely } from 'kysely';
 import {
@@ -21,6 +23,7 @@ import {
   closeOpenViolations,
   countViolations,
   endViolation,
+  findReportedViolation,
   recomputeSessionHonesty,
   recordViolation,
   violationContext,
@@ -79,6 +82,10 @@ export class ViolationService {
     if (req.endedAt !== null && Date.parse(req.endedAt) < Date.parse(req.startedAt)) {
       throw new RequestError('bad_request', 'endedAt is before startedAt');
     }
+    // A resend of a stored report is answered before the live checks: it was accepted when
+    // first sent, so a cap reached or an exam finished since must not make the page drop it.
+    const seen = await findReportedViolation(this.deps.db, sessionId, req.idempotencyKey);
+    if (seen) return { violationId: seen.id, alreadyStored: true };
     const ctx = await this.#liveContext(sessionId);
     // The rate limit bounds the speed; this bounds the total a page can pile onto a session
     // (touching findings merge, so an honest page stays far below it).
@@ -89,7 +96,7 @@ export class ViolationService {
     const startsAt = this.#instant(req.startedAt, ctx.since, now, 'startedAt');
     const endsAt = req.endedAt === null ? null : this.#instant(req.endedAt, ctx.since, now, 'endedAt');
     const type = req.type as ViolationType;
-    const { violation, merged } = await recordViolation(this.deps.db, {
+    const { violation, merged, alreadyStored } = await recordViolation(this.deps.db, {
       sessionId,
       attemptId: ctx.attemptId,
       type,
@@ -98,9 +105,12 @@ export class ViolationService {
       endsAt,
       confidence: req.confidence ?? null,
       source: 'client',
+      idempotencyKey: req.idempotencyKey,
     });
+    // Two sends of one report racing past the check above: the key's claim let one store.
+    if (alreadyStored) return { violationId: violation.id, alreadyStored: true };
     this.#published(ctx.examId, sessionId, violation, merged ? 'violation.updated' : 'violation.created');
-    return { violationId: violation.id };
+    return { violationId: violation.id, alreadyStored: false };
   }
 
   /** Closes the candidate's own open finding. */

@@ -3,9 +3,14 @@
  * signaling/src/contract/violations.ts) and keeps the candidate's own view of them for the
  * overlay. Findings made while the connection is down are queued in order and sent once
  * the page is connected (and joined) again, with their original times.
+ *
+ * Each report carries the idempotency key its finding got when it was made (ReportQueue,
+ * kept in localStorage until acked): a resend after a lost ack, a reconnect or a reload of
+ * the page is stored once by the server. Reports an earlier page left unacked are sent first.
  */
 import type { RequestName, RequestOf, ResponseOf, ViolationTypeName } from '@proctor/signaling/contract';
 import type { IntervalEvents } from './interval.ts';
+import { ReportQueue } from './report-queue.ts';
 
 type Request = <E extends RequestName>(name: E, payload: RequestOf<E>) => Promise<ResponseOf<E>>;
 
@@ -18,6 +23,7 @@ export interface LocalViolation {
 }
 
 interface Tracked extends LocalViolation {
+  idempotencyKey: string;
   serverId: string | null;
   endSent: boolean;
   dropped: boolean;
@@ -41,7 +47,13 @@ export class ViolationReporter implements IntervalEvents {
   constructor(
     private readonly request: Request,
     private readonly now: () => number = Date.now,
+    /** Durable per-session queue (the page passes a localStorage one); in memory by default. */
+    private readonly queue: ReportQueue = new ReportQueue(null, 'memory'),
   ) {
+    // What an earlier page of this session made but never saw acked goes out first, same keys.
+    for (const r of queue.pending()) {
+      this.#items.push({ ...r, key: this.#nextKey++, serverId: null, endSent: false, dropped: false });
+    }
     // Momentary findings fade out of the overlay on their own.
     this.#timer = setInterval(() => this.#notify(), 1000);
   }
@@ -60,6 +72,8 @@ export class ViolationReporter implements IntervalEvents {
     const open = this.#items.findLast((v) => v.type === type && v.endedAt === null);
     if (!open) return;
     open.endedAt = Math.max(endedAt, open.startedAt);
+    // Not sent yet: it will go out closed, so the stored copy must say so too.
+    if (open.serverId === null) this.queue.setEnded(open.idempotencyKey, open.endedAt);
     this.#notify();
     void this.flush();
   }
@@ -118,7 +132,8 @@ export class ViolationReporter implements IntervalEvents {
   }
 
   #add(v: Omit<LocalViolation, 'key'>): void {
-    this.#items.push({ ...v, key: this.#nextKey++, serverId: null, endSent: false, dropped: false });
+    const { idempotencyKey } = this.queue.add(v);
+    this.#items.push({ ...v, idempotencyKey, key: this.#nextKey++, serverId: null, endSent: false, dropped: false });
     // Fully stored and long over: no need to keep them in memory.
     const since = this.now() - RECENT_MS;
     this.#items = this.#items.filter((x) => !(x.endSent && x.endedAt !== null && x.endedAt < since));
@@ -135,6 +150,7 @@ export class ViolationReporter implements IntervalEvents {
         if (next.serverId === null) {
           const endedAt = next.endedAt;
           const { violationId } = await this.request('violation:report', {
+            idempotencyKey: next.idempotencyKey,
             type: next.type,
             startedAt: new Date(next.startedAt).toISOString(),
             endedAt: endedAt === null ? null : new Date(endedAt).toISOString(),
@@ -142,6 +158,8 @@ export class ViolationReporter implements IntervalEvents {
           });
           next.serverId = violationId;
           next.endSent = endedAt !== null;
+          // Acked (stored now or before): only now may the durable copy go.
+          this.queue.remove(next.idempotencyKey);
         } else {
           await this.request('violation:end', { violationId: next.serverId, endedAt: new Date(next.endedAt!).toISOString() });
           next.endSent = true;
@@ -152,6 +170,7 @@ export class ViolationReporter implements IntervalEvents {
         if (code === 'bad_request' || code === 'forbidden' || code === 'not_found') {
           console.warn('[detectors] violation refused', next.type, error);
           next.dropped = true;
+          if (next.serverId === null) this.queue.remove(next.idempotencyKey);
           continue;
         }
         // Network trouble or rate limit: try again shortly (or when the page reconnects).
