@@ -13,6 +13,7 @@ import * as m0010 from './0010_assessment_sign_on.ts';
 import * as m0015 from './0015_room_leases.ts';
 import * as m0016 from './0016_data_protection.ts';
 import * as m0018 from './0018_honesty_short_sessions.ts';
+import * as m0022 from './0022_api_keys.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0015_room_leases': m0015,
   '0016_data_protection': m0016,
   '0018_honesty_short_sessions': m0018,
+  '0022_api_keys': m0022,
 };
