@@ -216,6 +216,11 @@ describe('REST API v1 and API keys', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const missing = registered.filter((r) => !documented.includes(r));
     assert.deepEqual(missing, [], `undocumented /api/v1 routes: ${missing.join(', ')}`);
+    // Every reference resolves inside the document (no dangling "#/$defs/…").
+    const schemas = (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas;
+    for (const [, ref] of res.body.matchAll(/"\$ref":"([^"]+)"/g)) {
+      assert.ok(ref!.startsWith('#/components/schemas/') && ref!.slice(21) in schemas, `dangling $ref ${ref}`);
+    }
     const page = await app.inject({ method: 'GET', url: '/api/docs' });
     assert.equal(page.statusCode, 200);
     assert.match(page.headers['content-type'] as string, /text\/html/);

@@ -24,6 +24,9 @@ export type ApiKeyScope = z.infer<typeof apiKeyScope>;
 // ---------------------------------------------------------------------------------------
 // /api/v1 responses
 
+/** The named schemas of the OpenAPI document (components.schemas), by id. */
+export const v1Schemas = z.registry<{ id: string }>();
+
 export const v1Error = z
   .object({
     error: z.object({
@@ -31,7 +34,7 @@ export const v1Error = z
       message: z.string(),
     }),
   })
-  .meta({ id: 'Error' });
+  .register(v1Schemas, { id: 'Error' });
 
 export const v1Exam = z
   .object({
@@ -45,10 +48,10 @@ export const v1Exam = z
     archived: z.boolean(),
     sessionCount: z.number().int().nonnegative(),
   })
-  .meta({ id: 'Exam' });
+  .register(v1Schemas, { id: 'Exam' });
 
 export const v1Page = { total: z.number().int().nonnegative(), page: z.number().int().positive(), pageSize: z.number().int().positive() };
-export const v1ExamList = z.object({ items: z.array(v1Exam), ...v1Page }).meta({ id: 'ExamList' });
+export const v1ExamList = z.object({ items: z.array(v1Exam), ...v1Page }).register(v1Schemas, { id: 'ExamList' });
 
 export const v1Candidate = z
   .object({
@@ -59,8 +62,8 @@ export const v1Candidate = z
     externalId: z.string().nullable().meta({ description: "The candidate's id in the key's integration (sign-on links), if any" }),
     sessionId: uuid,
   })
-  .meta({ id: 'Candidate' });
-export const v1CandidateList = z.object({ items: z.array(v1Candidate) }).meta({ id: 'CandidateList' });
+  .register(v1Schemas, { id: 'Candidate' });
+export const v1CandidateList = z.object({ items: z.array(v1Candidate) }).register(v1Schemas, { id: 'CandidateList' });
 
 export const v1SessionSummary = z
   .object({
@@ -76,8 +79,8 @@ export const v1SessionSummary = z
     decision,
     reviewStatus,
   })
-  .meta({ id: 'SessionSummary' });
-export const v1SessionList = z.object({ items: z.array(v1SessionSummary), ...v1Page, totalExact: z.boolean() }).meta({ id: 'SessionList' });
+  .register(v1Schemas, { id: 'SessionSummary' });
+export const v1SessionList = z.object({ items: z.array(v1SessionSummary), ...v1Page, totalExact: z.boolean() }).register(v1Schemas, { id: 'SessionList' });
 
 export const v1SessionDetail = z
   .object({
@@ -90,7 +93,7 @@ export const v1SessionDetail = z
       photoReport: z.string().meta({ description: 'Photo report page (staff sign-in required)' }),
     }),
   })
-  .meta({ id: 'SessionDetail' });
+  .register(v1Schemas, { id: 'SessionDetail' });
 export type V1SessionDetail = z.infer<typeof v1SessionDetail>;
 
 const pageQuery = z
