@@ -216,6 +216,9 @@ describe('REST API v1 and API keys', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const missing = registered.filter((r) => !documented.includes(r));
     assert.deepEqual(missing, [], `undocumented /api/v1 routes: ${missing.join(', ')}`);
+    // …and nothing documented that the server does not answer.
+    const phantom = documented.filter((d) => !registered.includes(d));
+    assert.deepEqual(phantom, [], `documented but not registered: ${phantom.join(', ')}`);
     // Every reference resolves inside the document (no dangling "#/$defs/…").
     const schemas = (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas;
     for (const [, ref] of res.body.matchAll(/"\$ref":"([^"]+)"/g)) {
