@@ -496,3 +496,30 @@ export interface DB {
 }
 
 export type Integration = Selectable<IntegrationsTable>;
+
+// --- 0022_api_keys: keys of the `/api/v1` REST API (#13) ---
+
+export type ApiKeyScope = 'read' | 'write';
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  integrationId: string | null;
+  /** Public part of the key (12 lowercase letters/digits), shown to admins and used to find the row. */
+  prefix: string;
+  /** SHA-256 of the whole key; the key itself is never stored. */
+  secretHash: Buffer;
+  scopes: ColumnType<ApiKeyScope[], ApiKeyScope[], ApiKeyScope[]>;
+  /** null = every exam. */
+  examId: string | null;
+  createdBy: string | null;
+  createdAt: DefaultTimestamp;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+}
+
+export interface DB {
+  apiKeys: ApiKeysTable;
+}
+
+export type ApiKey = Selectable<ApiKeysTable>;

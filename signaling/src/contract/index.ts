@@ -18,3 +18,4 @@ export * from './api/privacy.ts';
 export * from './api/assessment.ts';
 export * from './api/sign-on.ts';
 export * from './exam-guard.ts';
+export * from './api/v1.ts';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '@proctor/db';
@@ -54,6 +54,10 @@ import { AssessmentService } from '../services/assessment.service.ts';
 import { FramingChecker } from '../services/framing-check.service.ts';
 import { SignOnService } from '../services/sign-on.service.ts';
 import { deriveGuardKeys } from '../exam-guard/guard-keys.ts';
+import { apiV1Routes } from './routes/api-v1.routes.ts';
+import { apiDocsRoutes } from './routes/api-docs.routes.ts';
+import { ApiKeyService } from '../services/api-key.service.ts';
+import { ApiV1Service } from '../services/api-v1.service.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -91,6 +95,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** Several media nodes: redirects candidate/proctor links to the node holding the exam's room. */
   roomLinks?: RoomLinks;
+  /** Sees every route as it is registered (the OpenAPI contract test lists /api/v1 with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Tells the SvelteKit handler the request's real protocol; overwritten on every request. */
@@ -127,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: proxies.length ? proxies : false,
     disableRequestLogging: true,
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   installRequestLog(app);
   if (metrics) installHttpMetrics(app, metrics);
   installApiErrors(app);
@@ -140,11 +147,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(resultsRoutes, { results });
   await app.register(liveRoutes, { live: new LiveService(db) });
   await app.register(statisticsRoutes, { statistics: new StatisticsService({ db }) });
+  const report = new ReportService({ db, recordingsDir: recordingsDir ?? null, results });
   await app.register(reportRoutes, {
     results,
-    report: new ReportService({ db, recordingsDir: recordingsDir ?? null, results }),
+    report,
     evidence: new EvidenceService({ db, recordingsDir: recordingsDir ?? null }),
   });
+  // #13: the REST API for LMS integrations and its OpenAPI document.
+  await app.register(apiV1Routes, {
+    keys: new ApiKeyService({ db }),
+    v1: new ApiV1Service({ db, results, report, publicOrigin: auth.publicOrigin }),
+  });
+  await app.register(apiDocsRoutes, { publicOrigin: auth.publicOrigin });
   await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir: reportsDir ?? reportsDirFromEnv() }) });
   await app.register(photoReportRoutes, {
     photoReport: new PhotoReportService({ db, recordingsDir: recordingsDir ?? null, queue: jobQueue ?? null, log: log.child({ mod: 'photo-report' }) }),

@@ -16,6 +16,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../contract/api/auth.ts';
+import { API_V1_PREFIX } from '../contract/api/v1.ts';
 import { checkOrigin } from '../auth/origin.ts';
 import type { AuthService, SessionUser } from '../services/auth.service.ts';
 import type { DevMailbox } from '../services/mail.service.ts';
@@ -78,6 +79,9 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.addHook('onRequest', async (req) => {
       const api = req.url.startsWith('/api/');
       if (!api && !(devMailbox && req.url.startsWith(DEV_MAIL_PATH))) return;
+      // The LMS API is authenticated by its API key alone (routes/api-v1.routes.ts): a
+      // cookie is never read there, so a browser session cannot be ridden into it.
+      if (req.url.startsWith(API_V1_PREFIX)) return;
       if (api && STATE_CHANGING.has(req.method)) assertSameOriginJson(req, auth.publicOrigin);
       req.user = await auth.authenticate(req.cookies[SESSION_COOKIE]);
     });

@@ -36,6 +36,8 @@ import { HttpError } from '../errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
 import { adminUploadRoutes } from './admin-upload.routes.ts';
 import { integrationRoutes } from './integration.routes.ts';
+import { apiKeysRoutes } from './api-keys.routes.ts';
+import { ApiKeyService } from '../../services/api-key.service.ts';
 import { FramingChecker } from '../../services/framing-check.service.ts';
 import { assessmentApi } from '../../contract/api/assessment.ts';
 
@@ -235,4 +237,5 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   await app.register(adminUploadRoutes, { service, importer });
   // Sign-on integrations (#10): same admin-only hook and error format.
   await app.register(integrationRoutes, { db, publicOrigin: auth.publicOrigin });
+  await app.register(apiKeysRoutes, { keys: new ApiKeyService({ db }) });
 };

@@ -15,6 +15,7 @@ import { exportsEn } from './exports.en.ts';
 import { honestyEn } from './honesty.en.ts';
 import { fieldsEn } from './fields.en.ts';
 import { assessmentEn } from './assessment.en.ts';
+import { apiKeysEn } from './apikeys.en.ts';
 
 export const en = {
 	...appEn,
@@ -29,6 +30,7 @@ export const en = {
 	...honestyEn,
 	...fieldsEn,
 	...assessmentEn,
+	...apiKeysEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

@@ -11,6 +11,7 @@ import { exportsKk } from './exports.kk.ts';
 import { honestyKk } from './honesty.kk.ts';
 import { fieldsKk } from './fields.kk.ts';
 import { assessmentKk } from './assessment.kk.ts';
+import { apiKeysKk } from './apikeys.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
@@ -25,6 +26,7 @@ export const kk: Messages = {
 	...honestyKk,
 	...fieldsKk,
 	...assessmentKk,
+	...apiKeysKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

@@ -11,6 +11,7 @@ import { exportsRu } from './exports.ru.ts';
 import { honestyRu } from './honesty.ru.ts';
 import { fieldsRu } from './fields.ru.ts';
 import { assessmentRu } from './assessment.ru.ts';
+import { apiKeysRu } from './apikeys.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
@@ -25,6 +26,7 @@ export const ru: Messages = {
 	...honestyRu,
 	...fieldsRu,
 	...assessmentRu,
+	...apiKeysRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',

@@ -1,0 +1,87 @@
+/**
+ * The OpenAPI 3.1 document of `/api/v1`, generated from the zod contract (contract/api/v1.ts)
+ * with zod's own `z.toJSONSchema` (JSON Schema 2020-12, which OpenAPI 3.1 uses as is): the
+ * routes and the document come from the same table, so they cannot drift apart silently —
+ * and tests/integration/api-v1.test.ts fails if a registered /api/v1 route is missing.
+ */
+import { z } from 'zod';
+import { v1Api, v1Schemas, type V1Route } from '../contract/api/v1.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+/** `/api/v1/exams/:id` → `/api/v1/exams/{id}`. */
+export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+const COMPONENTS = '#/components/schemas/';
+
+/** Every registered (named) schema, referring to each other through components.schemas. */
+function components(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(v1Schemas, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` });
+  // zod names each one by $id = its uri; the component's key already names it, and a
+  // fragment-only $id is not valid JSON Schema 2020-12.
+  for (const schema of Object.values(schemas) as JsonSchema[]) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas as Record<string, JsonSchema>;
+}
+
+/** A route's response: a reference to its named schema (every response schema is registered). */
+function responseRef(schema: z.ZodType): JsonSchema {
+  const id = v1Schemas.get(schema)?.id;
+  if (!id) throw new Error('every /api/v1 response schema must be registered in v1Schemas');
+  return { $ref: `${COMPONENTS}${id}` };
+}
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+function parameters(route: V1Route) {
+  const out: JsonSchema[] = [];
+  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+    if (!schema) continue;
+    const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, prop] of Object.entries(json.properties ?? {})) {
+      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
+    }
+  }
+  return out;
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+export function buildOpenApi(opts: { serverUrl?: string } = {}): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [operationId, route] of Object.entries(v1Api) as [string, V1Route][]) {
+    const path = openApiPath(route.path);
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      operationId,
+      summary: route.summary,
+      security: [{ apiKey: [] }],
+      parameters: parameters(route),
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: responseRef(route.response) } } },
+        400: errorResponse('A query parameter is invalid'),
+        401: errorResponse('No key, a malformed, unknown or revoked key'),
+        403: errorResponse('The key has no "read" scope'),
+        404: errorResponse('No such record, or one outside the key\'s exam'),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Proctoring REST API',
+      version: '1.0.0',
+      description:
+        'Read-only API for LMS integrations. Authenticate with an API key created by an administrator: `Authorization: Bearer pk_…`. A key made for one exam sees only that exam.',
+    },
+    ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
+    paths,
+    components: { schemas: components(), securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key (pk_…)' } } },
+  };
+}
