@@ -1,7 +1,8 @@
 /**
  * One mediasoup worker per core. A worker that dies is replaced at the same index;
  * listeners learn which index died so rooms living there can be rebuilt and their
- * clients told to rejoin.
+ * clients told to rejoin. Placement reads a weighted load per worker, held as leases,
+ * because a count of routers said nothing about how much RTP each core carries.
  */
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
