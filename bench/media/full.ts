@@ -5,8 +5,10 @@
  * signaling's MediaService drives them:
  *
  *   per exam room: candidates join (attempt row, session started) and publish camera +
- *   screen, each producer recorded (ffmpeg -c copy to WebM) → a proctor joins: one
- *   routerForConsumers() placement, each producer piped there and consumed.
+ *   screen, each candidate placed on the least-loaded worker (placeCandidate()), each
+ *   producer recorded there (ffmpeg -c copy to WebM) → a proctor joins: one placeProctor()
+ *   placement, each producer piped there from its own worker (unless it lives there) and
+ *   consumed.
  *
  * Only the transports differ: plain RTP instead of WebRTC (no ICE/DTLS/SRTP), so the
  * candidates' ingest and the proctor's egress use PlainTransports on the routers that
@@ -78,6 +80,7 @@ interface CandidateState {
   sessionId: string;
   attemptId: string;
   ingest: ms.PlainTransport;
+  workerIndex: number;
   producers: { plan: StreamPlan; producer: ms.Producer; recordingId: string }[];
 }
 
@@ -181,16 +184,20 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
     const now = new Date();
     const attempt = await startAttempt(db, { sessionId, nodeId: NODE_ID, at: now });
     await markStarted(db, sessionId, now);
-    const ingest = await createIngestTransport(room.primary.router, portRange, { candidate: index, direction: 'send' });
-    const state: CandidateState = { index, sessionId, attemptId: attempt.id, ingest, producers: [] };
+    // transport:create(send): the candidate's placement holds its load until the ingest closes.
+    const placed = await room.placeCandidate();
+    const ingest = await createIngestTransport(placed.router, portRange, { candidate: index, direction: 'send' });
+    ingest.observer.once('close', placed.release);
+    const state: CandidateState = { index, sessionId, attemptId: attempt.id, ingest, workerIndex: placed.workerIndex, producers: [] };
     for (const plan of streamPlans(index)) {
       const producer = await ingest.produce({
         kind: 'video',
         rtpParameters: producerRtpParameters(plan),
         appData: { source: plan.source, sessionId },
       });
+      room.adoptProducer(producer, placed);
       const recordingId = await recordings.start({
-        router: room.primary.router,
+        router: placed.router,
         producer,
         sessionId,
         examId,
@@ -231,13 +238,14 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
         candidates.push(...joined);
 
         // proctor:join → transport:create(recv): one placement for the proctor, then consume every stream.
-        const placed = await room.routerForConsumers();
-        placement.push(`room ${r}: candidates on worker ${room.primary.workerIndex}, proctor on worker ${placed.workerIndex}`);
+        const placed = await room.placeProctor();
+        placement.push(`room ${r}: candidates on ${perWorker(joined)}, proctor on worker ${placed.workerIndex}`);
         for (const c of joined) {
           const egress = await createEgressTransport(placed.router, portRange, sinkPorts[c.index]!);
           for (const { plan, producer } of c.producers) {
             await room.ensureProducerOn(producer.id, placed);
             const consumer = await consumeToSink(egress, placed.router, producer.id);
+            consumer.observer.once('close', room.chargeConsumer(placed.workerIndex));
             result.sinkStreams.push({ ssrc: consumerSsrc(consumer), id: plan.id, tsBase: plan.tsBase });
           }
           result.candidates.push({ port: c.ingest.tuple.localPort, streams: c.producers.map((p) => p.plan) });
@@ -285,6 +293,13 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
 
     close: parts.close,
   };
+
+  /** "worker 0 (13), worker 1 (12)": how many of a room's candidates each worker ingests. */
+  function perWorker(joined: CandidateState[]): string {
+    const counts = new Map<number, number>();
+    for (const c of joined) counts.set(c.workerIndex, (counts.get(c.workerIndex) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => a - b).map(([w, n]) => `worker ${w} (${n})`).join(', ');
+  }
 
   /** Runs the product's finalise jobs (remux with cues + duration) until every row settles. */
   async function finaliseAll(ids: string[]): Promise<void> {

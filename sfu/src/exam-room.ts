@@ -1,77 +1,108 @@
 /**
- * The media side of one exam: a primary router where every candidate produces, plus
- * a router on each other worker that serves proctors placed there. Producers reach
- * those routers through pipeToRouter, once per (producer, worker), so consumer load
- * spreads across cores while candidates stay on one router.
+ * The media side of one exam: at most one router per worker, made when a candidate or
+ * proctor is first placed there. Each candidate's send transport and each proctor's
+ * receive transport goes to the least-loaded worker (WorkerPool weights), so ingest
+ * spreads over every core instead of one router carrying a whole room; producers reach
+ * the routers where proctors consume through ProducerPipes.
  */
 import type * as ms from 'mediasoup/types';
 import { mediaCodecs, type MediaConfig } from './config.ts';
 import { MediaError } from './errors.ts';
-import type { WorkerPool } from './worker-pool.ts';
+import { ProducerPipes, type PlacedRouter } from './producer-pipes.ts';
+import { LOAD, type WorkerPool } from './worker-pool.ts';
 
-export interface PlacedRouter {
-  workerIndex: number;
-  router: ms.Router;
+export type { PlacedRouter } from './producer-pipes.ts';
+
+/** A router chosen for one transport, with the load it holds until the transport closes. */
+export interface Placement extends PlacedRouter {
+  release(): void;
 }
 
 export class ExamRoom {
-  readonly #routers = new Map<number, ms.Router>();
-  /** `${producerId}@${workerIndex}` → the pipe being (or already) set up. */
-  readonly #pipes = new Map<string, Promise<void>>();
+  /** workerIndex → this room's router there (a promise, so concurrent joins share one). */
+  readonly #routers = new Map<number, Promise<ms.Router>>();
+  readonly #pipes = new ProducerPipes();
   #closed = false;
 
   private constructor(
     readonly examId: string,
     private readonly pool: WorkerPool,
     private readonly cfg: MediaConfig,
-    readonly primary: PlacedRouter,
+    /** The router made with the room: it answers rtpCapabilities before anyone is placed. */
+    readonly home: PlacedRouter,
   ) {
-    this.#routers.set(primary.workerIndex, primary.router);
+    this.#routers.set(home.workerIndex, Promise.resolve(home.router));
   }
 
+  /** Rooms balance by load too: the first router goes to the least-loaded worker. */
   static async create(examId: string, pool: WorkerPool, cfg: MediaConfig): Promise<ExamRoom> {
-    const { index, worker } = pool.pick();
-    const router = await worker.createRouter({ mediaCodecs, appData: { examId } });
-    pool.addLoad(index, 1);
-    return new ExamRoom(examId, pool, cfg, { workerIndex: index, router });
+    const lease = pool.acquire(LOAD.router);
+    try {
+      const router = await lease.worker.createRouter({ mediaCodecs, appData: { examId } });
+      router.observer.once('close', lease.release);
+      return new ExamRoom(examId, pool, cfg, { workerIndex: lease.index, router });
+    } catch (err) {
+      lease.release();
+      throw err;
+    }
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
+  /** Every router is made from the same codec list, so any of them answers for the room. */
   get rtpCapabilities(): ms.RtpCapabilities {
-    return this.primary.router.rtpCapabilities;
+    return this.home.router.rtpCapabilities;
   }
 
   usesWorker(index: number): boolean {
     return this.#routers.has(index);
   }
 
-  /** Where a proctor's receive transport goes: the least-loaded worker. */
-  async routerForConsumers(): Promise<PlacedRouter> {
-    this.#assertOpen();
-    const { index, worker } = this.pool.pick();
-    let router = this.#routers.get(index);
-    if (!router) {
-      router = await worker.createRouter({ mediaCodecs, appData: { examId: this.examId } });
-      this.#routers.set(index, router);
-      this.pool.addLoad(index, 1);
-    }
-    return { workerIndex: index, router };
+  /** Workers this room has a router on (ascending). */
+  workers(): number[] {
+    return [...this.#routers.keys()].sort((a, b) => a - b);
   }
 
-  async createWebRtcTransport(
-    placed: PlacedRouter,
-    appData: Record<string, unknown>,
-  ): Promise<ms.WebRtcTransport> {
+  /** Where a new candidate's send transport goes; the caller releases it when that closes. */
+  placeCandidate(): Promise<Placement> {
+    return this.#place(LOAD.candidate);
+  }
+
+  /** Where a proctor's receive transport goes; its consumers are charged separately. */
+  placeProctor(): Promise<Placement> {
+    return this.#place(LOAD.proctor);
+  }
+
+  /** A consumer's load on the worker it forwards from; returns its release. */
+  chargeConsumer(workerIndex: number): () => void {
+    return this.pool.charge(workerIndex, LOAD.consumer);
+  }
+
+  /** Record that `producer` was produced on `placed`, so it can be piped and recorded. */
+  adoptProducer(producer: ms.Producer, placed: PlacedRouter): void {
+    this.#pipes.adopt(producer, { workerIndex: placed.workerIndex, router: placed.router });
+  }
+
+  /** The router `producerId` lives on (recorders consume there, without a pipe). */
+  routerOf(producerId: string): PlacedRouter {
+    return this.#pipes.homeOf(producerId);
+  }
+
+  /** Make `producerId` (on whichever router it was produced) consumable on `target`. */
+  ensureProducerOn(producerId: string, target: PlacedRouter): Promise<void> {
+    return this.#pipes.ensureOn(producerId, target);
+  }
+
+  async createWebRtcTransport(placed: PlacedRouter, appData: Record<string, unknown>): Promise<ms.WebRtcTransport> {
     this.#assertOpen();
     const listen = {
       ip: this.cfg.listenIp,
       announcedAddress: this.cfg.announcedAddress,
       portRange: { min: this.cfg.rtcMinPort, max: this.cfg.rtcMaxPort },
     };
-    const transport = await placed.router.createWebRtcTransport({
+    return placed.router.createWebRtcTransport({
       listenInfos: [
         { protocol: 'udp', ...listen },
         { protocol: 'tcp', ...listen },
@@ -82,35 +113,48 @@ export class ExamRoom {
       initialAvailableOutgoingBitrate: this.cfg.initialAvailableOutgoingBitrate,
       appData: { ...appData, workerIndex: placed.workerIndex },
     });
-    return transport;
-  }
-
-  /** Make `producerId` (on the primary router) consumable on `target`. */
-  async ensureProducerOn(producerId: string, target: PlacedRouter): Promise<void> {
-    if (target.workerIndex === this.primary.workerIndex) return;
-    const key = `${producerId}@${target.workerIndex}`;
-    let pipe = this.#pipes.get(key);
-    if (!pipe) {
-      pipe = this.primary.router
-        .pipeToRouter({ producerId, router: target.router })
-        .then(({ pipeProducer }) => {
-          // Forget the pipe when the original goes, so a re-published id would pipe anew.
-          pipeProducer?.observer.once('close', () => this.#pipes.delete(key));
-        });
-      pipe.catch(() => this.#pipes.delete(key));
-      this.#pipes.set(key, pipe);
-    }
-    await pipe;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const [index, router] of this.#routers) {
-      router.close();
-      this.pool.addLoad(index, -1);
+    // Closing a router closes its transports, whose owners release their placements;
+    // a router still being made is closed as soon as it exists.
+    for (const p of this.#routers.values()) void p.then((r) => r.close()).catch(() => undefined);
+  }
+
+  async #place(weight: number): Promise<Placement> {
+    this.#assertOpen();
+    // Load is taken before the router exists, so candidates joining together spread.
+    const lease = this.pool.acquire(weight);
+    try {
+      const router = await this.#routerOn(lease.index, lease.worker);
+      this.#assertOpen();
+      return { workerIndex: lease.index, router, release: lease.release };
+    } catch (err) {
+      lease.release();
+      throw err;
     }
-    this.#routers.clear();
+  }
+
+  #routerOn(index: number, worker: ms.Worker): Promise<ms.Router> {
+    let router = this.#routers.get(index);
+    if (!router) {
+      const release = this.pool.charge(index, LOAD.router);
+      router = worker.createRouter({ mediaCodecs, appData: { examId: this.examId } }).then(
+        (r) => {
+          r.observer.once('close', release);
+          return r;
+        },
+        (err: unknown) => {
+          release();
+          this.#routers.delete(index);
+          throw err;
+        },
+      );
+      this.#routers.set(index, router);
+    }
+    return router;
   }
 
   #assertOpen(): void {

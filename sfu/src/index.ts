@@ -1,7 +1,7 @@
 export { mediaConfigFromEnv, mediaCodecs, type MediaConfig } from './config.ts';
 export { MediaError, type MediaErrorCode } from './errors.ts';
-export { WorkerPool, type PooledWorker } from './worker-pool.ts';
-export { ExamRoom } from './exam-room.ts';
+export { WorkerPool, LOAD, type PooledWorker, type Lease } from './worker-pool.ts';
+export { ExamRoom, type Placement, type PlacedRouter } from './exam-room.ts';
 export { RoomRegistry } from './room-registry.ts';
 export { MediaPeer, type Source, type Direction } from './media-peer.ts';
 export { resolveWorkerBin } from './worker-bin.ts';

@@ -5,7 +5,7 @@
  * caller (signaling) before it calls in.
  */
 import type * as ms from 'mediasoup/types';
-import type { ExamRoom, PlacedRouter } from './exam-room.ts';
+import type { ExamRoom, Placement } from './exam-room.ts';
 import { MediaError } from './errors.ts';
 import type { MediaSource } from '@proctor/values';
 
@@ -20,7 +20,7 @@ export class MediaPeer {
   readonly producers = new Map<Source, ms.Producer>();
   readonly consumers = new Map<string, ms.Consumer>();
   /** Which router (and so which worker) each transport lives on. */
-  readonly #placement = new Map<string, PlacedRouter>();
+  readonly #placement = new Map<string, Placement>();
   #closed = false;
 
   constructor(
@@ -34,15 +34,23 @@ export class MediaPeer {
     if ([...this.transports.values()].some((t) => t.appData.direction === direction)) {
       throw new MediaError('conflict', `a ${direction} transport already exists`);
     }
-    const placed = direction === 'send' ? this.room.primary : await this.room.routerForConsumers();
-    const transport = await this.room.createWebRtcTransport(placed, { direction, peerId: this.peerId });
-    if (direction === 'send') await transport.setMaxIncomingBitrate(this.maxIncomingBitrate).catch(() => undefined);
-    this.transports.set(transport.id, transport);
-    this.#placement.set(transport.id, placed);
+    const placed = direction === 'send' ? await this.room.placeCandidate() : await this.room.placeProctor();
+    let transport: ms.WebRtcTransport;
+    try {
+      transport = await this.room.createWebRtcTransport(placed, { direction, peerId: this.peerId });
+    } catch (err) {
+      placed.release();
+      throw err;
+    }
+    // The placement's load is held for as long as the transport lives (closing the room closes it too).
     transport.observer.once('close', () => {
+      placed.release();
       this.transports.delete(transport.id);
       this.#placement.delete(transport.id);
     });
+    this.transports.set(transport.id, transport);
+    this.#placement.set(transport.id, placed);
+    if (direction === 'send') await transport.setMaxIncomingBitrate(this.maxIncomingBitrate).catch(() => undefined);
     return transport;
   }
 
@@ -71,6 +79,7 @@ export class MediaPeer {
       throw new MediaError('bad_request', `cannot publish ${source}: ${(err as Error).message}`);
     }
     this.producers.set(source, producer);
+    this.room.adoptProducer(producer, this.#placement.get(transportId)!);
     producer.observer.once('close', () => {
       if (this.producers.get(source) === producer) this.producers.delete(source);
     });
@@ -84,7 +93,7 @@ export class MediaPeer {
     return producer;
   }
 
-  /** Consume `producer` (which lives on the room's primary router), starting paused. */
+  /** Consume `producer` (piped here from whichever worker it lives on), starting paused. */
   async consume(
     transportId: string,
     producer: ms.Producer,
@@ -106,7 +115,11 @@ export class MediaPeer {
       appData,
     });
     this.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    const release = this.room.chargeConsumer(placed.workerIndex);
+    consumer.observer.once('close', () => {
+      release();
+      this.consumers.delete(consumer.id);
+    });
     return consumer;
   }
 

@@ -1,7 +1,8 @@
 /**
  * One mediasoup worker per core. A worker that dies is replaced at the same index;
  * listeners learn which index died so rooms living there can be rebuilt and their
- * clients told to rejoin.
+ * clients told to rejoin. Placement reads a weighted load per worker, held as leases,
+ * because a count of routers said nothing about how much RTP each core carries.
  */
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
@@ -20,10 +21,25 @@ export interface PooledWorker {
   worker: ms.Worker;
 }
 
+/** Load held on one worker until released; releasing twice, or after that worker died, is a no-op. */
+export interface Lease extends PooledWorker {
+  release(): void;
+}
+
+/**
+ * Placement weights. A candidate sends ~3 tracks (camera simulcast, microphone, screen)
+ * that the worker decrypts, records and forwards, so it weighs as 3 consumers; a router
+ * or a proctor's receive transport costs little on its own but breaks ties so empty
+ * rooms and proctors spread too.
+ */
+export const LOAD = { router: 1, candidate: 3, proctor: 1, consumer: 1 } as const;
+
 export class WorkerPool extends EventEmitter<PoolEvents> {
   readonly #workers: (ms.Worker | undefined)[];
-  /** Routers + consumers placed on each worker: a cheap load estimate for placement. */
+  /** Weighted routers, candidates, proctors and consumers on each worker (see LOAD). */
   readonly #load: number[];
+  /** Bumped when a worker is replaced, so leases taken on the dead one release nothing. */
+  readonly #generation: number[];
   #closed = false;
 
   private constructor(
@@ -33,6 +49,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     super();
     this.#workers = new Array(cfg.numWorkers).fill(undefined);
     this.#load = new Array(cfg.numWorkers).fill(0);
+    this.#generation = new Array(cfg.numWorkers).fill(0);
   }
 
   static async start(cfg: MediaConfig): Promise<WorkerPool> {
@@ -66,8 +83,31 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     return w && !w.died ? w : undefined;
   }
 
-  addLoad(index: number, delta: number): void {
-    if (index >= 0 && index < this.#load.length) this.#load[index] = Math.max(0, this.#load[index]! + delta);
+  /** Take `weight` on the least-loaded worker, synchronously, so concurrent joins spread. */
+  acquire(weight: number): Lease {
+    const picked = this.pick();
+    return { ...picked, release: this.charge(picked.index, weight) };
+  }
+
+  /**
+   * Add `weight` to worker `index` (where a consumer has to live) and return its release.
+   * A dead worker's load is reset when it is replaced, so its old leases release nothing.
+   */
+  charge(index: number, weight: number): () => void {
+    if (!this.get(index)) return () => undefined;
+    const generation = this.#generation[index]!;
+    this.#load[index]! += weight;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (this.#generation[index] === generation) this.#load[index] = Math.max(0, this.#load[index]! - weight);
+    };
+  }
+
+  /** Current load per worker index (for tests and the benchmark's placement line). */
+  load(): number[] {
+    return [...this.#load];
   }
 
   pids(): number[] {
@@ -97,6 +137,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     }
     this.#workers[index] = worker;
     this.#load[index] = 0;
+    this.#generation[index]!++;
     worker.on('died', (error) => {
       this.#workers[index] = undefined;
       this.emit('died', index, error);

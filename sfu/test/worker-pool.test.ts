@@ -36,7 +36,7 @@ describe('sfu', () => {
 
     const proctor = new MediaPeer(room, 'proc', cfg.maxIncomingBitrate);
     const recv = await proctor.createTransport('recv');
-    assert.notEqual(recv.appData.workerIndex, room.primary.workerIndex, 'proctor went to the less loaded worker');
+    assert.notEqual(recv.appData.workerIndex, send.appData.workerIndex, 'proctor went to the less loaded worker');
     const consumer = await proctor.consume(recv.id, producer, room.rtpCapabilities, {});
     assert.equal(consumer.producerId, producer.id);
     assert.equal(consumer.paused, true);
@@ -51,7 +51,7 @@ describe('sfu', () => {
   it('replaces a killed worker and reports the rooms that lived on it', async () => {
     const registry = new RoomRegistry(pool, cfg);
     const room = await registry.getOrCreate('exam-crash');
-    const index = room.primary.workerIndex;
+    const index = room.home.workerIndex;
     const oldPid = pool.pids()[index]!;
     const lost = once(registry, 'roomLost');
     const replaced = once(pool, 'replaced');

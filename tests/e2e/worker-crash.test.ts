@@ -31,7 +31,7 @@ describe('mediasoup worker crash', () => {
     await waitFramesIncreasing(proctor, [{ sessionId, source: 'camera' }]);
 
     const room = await stack.node.rooms.getOrCreate(stack.seed.examId);
-    const index = room.primary.workerIndex;
+    const index = room.home.workerIndex;
     const oldPid = stack.node.pool.pids()[index]!;
     process.kill(oldPid, 'SIGKILL');
 

@@ -290,10 +290,11 @@ export class MediaService {
       this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, producerId: producer.id });
     });
     // Recording starts with the stream: a failure to record is logged and visible in the
-    // recordings table, but does not stop the exam.
+    // recordings table, but does not stop the exam. The recorder consumes on the router
+    // the candidate was placed on, so recording never needs a pipe.
     await this.deps.recordings
       .start({
-        router: peer.room.primary.router,
+        router: peer.room.routerOf(producer.id).router,
         producer,
         sessionId: live.sessionId,
         examId,
