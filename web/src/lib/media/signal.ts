@@ -135,6 +135,14 @@ export class Signal {
 		};
 	}
 
+	/** Listen to the socket's `connect` (also after socket.io's own reconnect); returns the off function. */
+	onConnect(handler: () => void): () => void {
+		this.socket.on('connect', handler);
+		return () => {
+			this.socket.off('connect', handler);
+		};
+	}
+
 	/**
 	 * Resolve once the socket is connected. socket.io-client reconnects by itself after a
 	 * network drop; after a server-side disconnect or a rejected handshake (bad token) it
