@@ -415,9 +415,11 @@ export class MediaService {
       const live = exam.candidates.get(caller.claims.sessionId);
       // Only the connection that currently owns the session ends (or holds) its attempt.
       if (live?.peer && live.socketId === caller.socketId) {
-        // The page closing its socket on purpose is a leave; anything else (network cut,
-        // ping timeout, laptop lid) may come back within the grace and keeps the attempt.
+        // The page closing its socket on purpose is a leave, the server cutting it on purpose
+        // ends the attempt; anything else (network cut, ping timeout, laptop lid) may come
+        // back within the grace and keeps the attempt.
         if (reason === 'client namespace disconnect') await this.#dropCandidate(exam, live, 'left');
+        else if (reason === 'server namespace disconnect') await this.#dropCandidate(exam, live, 'disconnected');
         else this.#holdForResume(exam, live);
       }
     } else {
