@@ -112,6 +112,11 @@ export class Session {
 				const { iceParameters } = await signal.request('transport:restartIce', { transportId: transport.id });
 				if (!this.done && !transport.closed) await transport.restartIce({ iceParameters: iceParameters as never });
 			} catch (error) {
+				// The server no longer holds this transport (the attempt ended): retrying is futile.
+				if (error instanceof SignalError && ['bad_request', 'not_found', 'unavailable', 'forbidden'].includes(error.code)) {
+					this.trouble(error);
+					return;
+				}
 				// The socket may be down or the server busy: the next tick tries again.
 				console.warn('[media] ICE restart failed', error);
 			} finally {
