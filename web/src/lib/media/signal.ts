@@ -202,5 +202,8 @@ export function connectSignal(token: string | null, options: { url?: string; tim
 		randomizationFactor: 0.3,
 	};
 	const socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+	// A closing tab is a leave, not a network drop: say so, or the node would hold the
+	// candidate's attempt for its drop grace (#12) and show them "reconnecting" meanwhile.
+	if (typeof window !== 'undefined') window.addEventListener('pagehide', () => socket.disconnect());
 	return new Signal(socket, options.timeoutMs);
 }
