@@ -25,6 +25,11 @@ export interface NodeConfig {
   // --- trusted proxies (issue 16) ---
   /** Addresses/CIDRs whose X-Forwarded-For is believed (TRUSTED_PROXIES); empty = none. */
   trustedProxies: string[];
+  /**
+   * MEDIA_DROP_GRACE_MS: how long a candidate whose socket dropped keeps their attempt
+   * (peer, producers, recordings) waiting for the same page to resume (#12). Default 30 s.
+   */
+  mediaDropGraceMs: number;
   /** Several media nodes, TURN, metrics, logs: see the blocks below. */
   cluster: ClusterConfig;
   ice: IceConfig;
@@ -167,6 +172,7 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || undefined,
     trustedProxies: trustedProxiesFromEnv(env.TRUSTED_PROXIES),
+    mediaDropGraceMs: positiveInt(env, 'MEDIA_DROP_GRACE_MS', 30_000),
     cluster: clusterFromEnv(env, publicUrl),
     ice: iceFromEnv(env),
     metrics: metricsFromEnv(env),

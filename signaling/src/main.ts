@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     webBuildDir: cfg.webBuildDir,
     log,
     publicUrl: cfg.publicUrl,
+    dropGraceMs: cfg.mediaDropGraceMs,
     smtpUrl: cfg.smtpUrl,
     mailFrom: cfg.mailFrom,
     redisUrl: cfg.redisUrl,

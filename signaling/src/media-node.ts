@@ -71,6 +71,8 @@ export interface MediaNodeOptions {
    * address this node listens on. Omitted = a single node, no leases.
    */
   cluster?: { nodeUrl?: string; leaseSeconds: number };
+  /** How long a dropped candidate's attempt waits for `candidate:resume` (config.ts `mediaDropGraceMs`); default 30 s. */
+  dropGraceMs?: number;
   /** Prometheus `/metrics` on its own port (config.ts `metrics`); omitted = off. */
   metrics?: { host: string; port: number; registry?: Registry };
 }
@@ -177,6 +179,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     events,
     ice: opts.ice,
     ownership: gate,
+    dropGraceMs: opts.dropGraceMs,
   });
   attachMediaHandlers(io, media, db, log.child({ mod: 'socket' }));
   const violations: ViolationService = new ViolationService({

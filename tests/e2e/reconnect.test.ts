@@ -1,7 +1,8 @@
 /**
- * A candidate whose connection drops comes back as a new attempt of the same session:
- * first the server cuts the socket (the page must reconnect by itself), then the page is
- * closed and reopened. Every attempt's tracks exist on disk and in the database.
+ * A candidate whose connection is ended comes back as a new attempt of the same session:
+ * first the server cuts the socket on purpose (the attempt ends at once and the page must
+ * rejoin by itself; a network drop instead resumes the same attempt, drop-resume.test.ts),
+ * then the page is closed and reopened. Every attempt's tracks exist on disk and in the database.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

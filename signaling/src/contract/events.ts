@@ -68,6 +68,21 @@ export const requests = {
     }),
   },
   /**
+   * #12: the candidate's socket dropped and came back (a new socket, the same token) while
+   * the node still holds their peer (MEDIA_DROP_GRACE_MS): re-attach this socket to it. The
+   * attempt, transports, producers and recordings go on unchanged. `not_found` = nothing
+   * is held (grace over, another node): run `candidate:join` (a new attempt).
+   */
+  'candidate:resume': {
+    req: empty,
+    res: z.object({
+      sessionId: uuid,
+      examId: uuid,
+      attempt: z.number().int().positive(),
+      producers: z.array(producerInfo),
+    }),
+  },
+  /**
    * Candidate hands in: the attempt ends as "finished", the session is closed (no rejoin),
    * open findings end and honesty is settled. Only the connection that owns the session.
    */

@@ -13,6 +13,11 @@ export interface CandidateLive {
   attemptId: string | undefined;
   attemptNumber: number;
   state: PeerState;
+  /**
+   * #12: set while the candidate's socket is gone and the attempt waits for
+   * `candidate:resume`; when it fires, the attempt ends as `disconnected`.
+   */
+  dropTimer?: ReturnType<typeof setTimeout>;
 }
 
 export class LiveExam {

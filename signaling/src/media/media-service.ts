@@ -4,6 +4,12 @@
  *   candidate:join → transport:create(send) → transport:connect → produce ×3 (each recorded)
  *   proctor:join   → transport:create(recv) → transport:connect → consume → consumer:resume
  *
+ * A candidate's short network drop (#12) keeps the attempt: the page restarts ICE on the
+ * same transports (transport:restartIce) and, when the socket itself came back as a new
+ * one, re-attaches it with candidate:resume. The node holds the dropped peer for
+ * MEDIA_DROP_GRACE_MS and shows proctors `reconnecting` meanwhile; only then does the
+ * attempt end.
+ *
  * Every method receives the caller's verified identity (`Caller`); all role and ownership
  * checks happen here, before the sfu is touched. Persistent facts (attempts, session
  * start, audit entries) go to PostgreSQL; the live picture stays in memory per node.
@@ -63,7 +69,11 @@ export interface MediaServiceDeps {
   ice?: IceConfig;
   /** Several media nodes: who holds each exam's room (cluster/room-ownership.ts); omitted = always this node. */
   ownership?: RoomGate;
+  /** How long a candidate whose socket dropped keeps their attempt for `candidate:resume`; default 30 s. */
+  dropGraceMs?: number;
 }
+
+export const DEFAULT_DROP_GRACE_MS = 30_000;
 
 /** The part of RoomOwnership the media flow needs. */
 export interface RoomGate {
@@ -98,6 +108,10 @@ export class MediaService {
     const previous = exam.candidates.get(session.sessionId);
     if (previous?.peer && previous.socketId === caller.socketId) {
       // The page rejoins on the same socket after its transport failed: that attempt is over.
+      await this.#dropCandidate(exam, previous, 'disconnected');
+    } else if (previous?.peer && previous.dropTimer) {
+      // Dropped and held for a resume, but this page joins afresh (it was reloaded): the
+      // held attempt is over; the old socket is already gone.
       await this.#dropCandidate(exam, previous, 'disconnected');
     } else if (previous?.peer) {
       // The same candidate opened a second tab or came back before the old socket timed
@@ -136,6 +150,38 @@ export class MediaService {
       attempt: attempt.number,
       routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'candidate:join'>['routerRtpCapabilities'],
       ...this.#home(),
+    };
+  }
+
+  /**
+   * #12: the same candidate (token → session) on a new socket takes over the peer the node
+   * still holds — its transports, producers, recordings and attempt go on unchanged. If the
+   * node has not noticed the old socket is dead yet (ping timeout), it is closed now; its
+   * later disconnect no longer owns the session and changes nothing.
+   */
+  async candidateResume(caller: Caller): Promise<ResponseOf<'candidate:resume'>> {
+    const { claims } = caller;
+    if (claims.role !== 'candidate') throw new RequestError('forbidden', 'only candidates resume a candidate connection');
+    const session = await getSessionForJoin(this.deps.db, claims.sessionId);
+    if (!session) throw new RequestError('not_found', 'exam session not found');
+    if (session.archived || session.status === 'finished') throw new RequestError('forbidden', 'this exam session is closed');
+    const exam = this.#exams.get(session.examId);
+    const live = exam?.candidates.get(session.sessionId);
+    if (!exam || !live?.peer || live.peer.closed) throw new RequestError('not_found', 'nothing to resume here; join again');
+    clearTimeout(live.dropTimer);
+    live.dropTimer = undefined;
+    const oldSocketId = live.socketId;
+    live.socketId = caller.socketId;
+    caller.examId = exam.examId;
+    caller.peer = live.peer;
+    if (oldSocketId !== caller.socketId) this.deps.push.disconnect(oldSocketId, 'resumed on a newer connection');
+    this.#setState(exam, live, 'connected');
+    this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber }, 'candidate resumed');
+    return {
+      sessionId: live.sessionId,
+      examId: exam.examId,
+      attempt: live.attemptNumber,
+      producers: peerView(live).producers,
     };
   }
 
@@ -253,8 +299,10 @@ export class MediaService {
     if (direction === 'send' && role !== 'candidate') throw new RequestError('forbidden', 'proctors cannot publish media');
     const t = await peer.createTransport(direction);
     if (direction === 'send' && caller.claims.role === 'candidate') {
-      const live = this.#exams.get(caller.examId!)?.candidates.get(caller.claims.sessionId);
+      const exam = this.#exams.get(caller.examId!);
+      const live = exam?.candidates.get(caller.claims.sessionId);
       this.#connections.watchSendTransport(t, caller.claims.sessionId, live?.attemptId ?? null);
+      if (exam && live) this.#watchSendIce(exam, live, t);
     }
     // The TURN username names who allocated, so coturn's log can be matched to a session or user.
     const label = caller.claims.role === 'candidate' ? `candidate-${caller.claims.sessionId}` : `${caller.claims.role}-${caller.claims.userId}`;
@@ -366,21 +414,68 @@ export class MediaService {
     if (!exam) return;
     if (caller.claims.role === 'candidate') {
       const live = exam.candidates.get(caller.claims.sessionId);
-      // Only the connection that currently owns the session ends its attempt.
-      if (live && live.socketId === caller.socketId) {
-        await this.#dropCandidate(exam, live, reason === 'client namespace disconnect' ? 'left' : 'disconnected');
+      // Only the connection that currently owns the session ends (or holds) its attempt.
+      if (live?.peer && live.socketId === caller.socketId) {
+        // The page closing its socket on purpose is a leave, the server cutting it on purpose
+        // ends the attempt; anything else (network cut, ping timeout, laptop lid) may come
+        // back within the grace and keeps the attempt.
+        if (reason === 'client namespace disconnect') await this.#dropCandidate(exam, live, 'left');
+        else if (reason === 'server namespace disconnect') await this.#dropCandidate(exam, live, 'disconnected');
+        else this.#holdForResume(exam, live);
       }
     } else {
       caller.peer?.close();
       exam.proctorSockets.delete(caller.socketId);
     }
     caller.peer = undefined;
-    if (exam.empty) {
-      this.#exams.delete(examId);
-      await this.deps.rooms.release(examId);
-      // Someone may have joined meanwhile; a release racing a join is healed by the next renewal.
-      if (!this.#exams.has(examId)) await this.deps.ownership?.release(examId);
-    }
+    await this.#releaseIfEmpty(exam);
+  }
+
+  /** Keep a dropped candidate's peer for the grace; proctors see `reconnecting` meanwhile. */
+  #holdForResume(exam: LiveExam, live: CandidateLive): void {
+    clearTimeout(live.dropTimer);
+    this.#setState(exam, live, 'reconnecting');
+    live.dropTimer = setTimeout(() => {
+      live.dropTimer = undefined;
+      this.#dropCandidate(exam, live, 'disconnected')
+        .then(() => this.#releaseIfEmpty(exam))
+        .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'ending a dropped attempt failed'));
+    }, this.deps.dropGraceMs ?? DEFAULT_DROP_GRACE_MS);
+    this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber }, 'candidate dropped; holding the attempt for a resume');
+  }
+
+  /**
+   * The node notices a cut media path (#12) before the socket's ping timeout: the send
+   * transport's ICE goes `disconnected` (no consent checks) or DTLS fails. Back to
+   * `completed`/`connected` (after the page's ICE restart) = live again, unless the
+   * socket is still gone.
+   */
+  #watchSendIce(exam: LiveExam, live: CandidateLive, transport: ms.WebRtcTransport): void {
+    const peer = live.peer;
+    const current = () => live.peer === peer && exam.candidates.get(live.sessionId) === live;
+    transport.on('icestatechange', (state) => {
+      if (!current()) return;
+      if (state === 'disconnected') this.#setState(exam, live, 'reconnecting');
+      else if ((state === 'connected' || state === 'completed') && !live.dropTimer) this.#setState(exam, live, 'connected');
+    });
+    transport.on('dtlsstatechange', (state) => {
+      if (current() && state === 'failed') this.#setState(exam, live, 'reconnecting');
+    });
+  }
+
+  #setState(exam: LiveExam, live: CandidateLive, state: CandidateLive['state']): void {
+    if (live.state === state) return;
+    live.state = state;
+    this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
+  }
+
+  async #releaseIfEmpty(exam: LiveExam): Promise<void> {
+    const examId = exam.examId;
+    if (!exam.empty || this.#exams.get(examId) !== exam) return;
+    this.#exams.delete(examId);
+    await this.deps.rooms.release(examId);
+    // Someone may have joined meanwhile; a release racing a join is healed by the next renewal.
+    if (!this.#exams.has(examId)) await this.deps.ownership?.release(examId);
   }
 
   /** Exams with a live room on this node (their leases are renewed). */
@@ -431,6 +526,8 @@ export class MediaService {
   async #dropCandidate(exam: LiveExam, live: CandidateLive, reason: AttemptEndReason): Promise<void> {
     const peer = live.peer;
     if (!peer) return;
+    clearTimeout(live.dropTimer);
+    live.dropTimer = undefined;
     live.peer = undefined;
     live.state = 'disconnected';
     const producers = [...peer.producers.values()];

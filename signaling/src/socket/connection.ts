@@ -78,6 +78,7 @@ export function attachMediaHandlers(io: Server, media: MediaService, db: Kysely<
     const slog = log.child({ socket: socket.id, role: caller.claims.role });
     refuseUnknown(socket);
     register(socket, limiter, slog, 'candidate:join', () => media.candidateJoin(caller));
+    register(socket, limiter, slog, 'candidate:resume', () => media.candidateResume(caller));
     register(socket, limiter, slog, 'candidate:finish', () => media.candidateFinish(caller));
     register(socket, limiter, slog, 'proctor:join', (req) => media.proctorJoin(caller, req));
     register(socket, limiter, slog, 'proctor:warn', (req) => media.warnCandidate(caller, req));

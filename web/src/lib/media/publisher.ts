@@ -126,6 +126,7 @@ export class Publisher {
 		}
 		this.loop = new ReconnectLoop(signal, {
 			handshake: (session) => this.handshake(session),
+			resume: (session) => this.resume(session),
 			onStatus: (status) => this.update(status),
 		});
 	}
@@ -285,7 +286,7 @@ export class Publisher {
 			iceTransportPolicy: options.iceTransportPolicy,
 		});
 		const live: LiveSession = { session, device, transport, producers: new Map() };
-		session.watchTransport(transport);
+		session.watchTransport(transport, signal);
 		session.onCleanup(() => {
 			for (const producer of live.producers.values()) if (!producer.closed) producer.close();
 			live.producers.clear();
@@ -319,6 +320,22 @@ export class Publisher {
 			if (!track || track.readyState !== 'live') continue;
 			await this.produce(live, source, track);
 			session.check();
+		}
+	}
+
+	/**
+	 * The socket came back as a new one (#12): re-attach it to the peer the server still
+	 * holds. The transport and producers never stopped; if the server's producers are not
+	 * ours (it ended the attempt meanwhile), the session is over and the loop joins afresh.
+	 */
+	private async resume(session: Session): Promise<void> {
+		const live = this.live;
+		if (!live || live.session !== session) throw new SignalError('network', 'nothing to resume');
+		const resumed = await this.signal.request('candidate:resume', {});
+		const ours = [...live.producers.values()].map((p) => p.id).sort();
+		const theirs = resumed.producers.map((p) => p.producerId).sort();
+		if (resumed.attempt !== this.snap.attempt || ours.join() !== theirs.join()) {
+			throw new SignalError('unavailable', 'the server no longer holds this attempt');
 		}
 	}
 

@@ -2,8 +2,13 @@
  * The reconnect loop shared by the candidate's publisher and the proctor's viewer.
  *
  * One "session" = one run of the media handshake (join → transports → produce/consume).
- * A session ends ("trouble") when the socket drops, a transport fails or stays
- * disconnected, or the server pushes `media:rejoin`. Then everything of that session is
+ * A short network drop does not end it (#12): a transport whose ICE goes `disconnected` or
+ * `failed` restarts ICE (transport:restartIce, every second while the socket is up) on the
+ * same transport and producers; a socket that drops and comes back re-attaches to the
+ * peer the server still holds (`hooks.resume`, the candidate's `candidate:resume`). Only
+ * when that does not succeed within DROP_GRACE_MS — or the server pushes `media:rejoin`,
+ * or the page has no resume (the proctor's viewer: its peer ends with its socket) — does
+ * the session end ("trouble"). Then everything of that session is
  * torn down and the handshake runs again after a backoff of 1 s, 2 s, 4 s, 8 s, 10 s, 10 s…
  * forever, until `stop()` (the page closes). Errors where retrying cannot help (bad token,
  * no access) put the loop in `failed`; it still retries, every 30 s, or at once on `retryNow()`.
@@ -25,8 +30,14 @@ export interface LoopStatus {
 
 export const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 10_000] as const;
 export const FAILED_RETRY_MS = 30_000;
-/** How long a transport may stay `disconnected` before the session is given up. */
-export const TRANSPORT_GRACE_MS = 4_000;
+/**
+ * How long a dropped transport or socket may take to come back (ICE restart, resume)
+ * before the session is given up and the handshake runs again. The server holds a dropped
+ * candidate's attempt as long (MEDIA_DROP_GRACE_MS, default 30 s).
+ */
+export const DROP_GRACE_MS = 30_000;
+/** How often an ICE restart is tried while the transport stays down. */
+export const ICE_RESTART_EVERY_MS = 1_000;
 
 export function backoffDelay(retry: number): number {
 	return BACKOFF_MS[Math.min(Math.max(retry, 1), BACKOFF_MS.length) - 1] ?? 10_000;
@@ -84,24 +95,53 @@ export class Session {
 		}
 	}
 
-	/** End the session when the transport fails, or stays disconnected for a grace period. */
-	watchTransport(transport: Transport, graceMs = TRANSPORT_GRACE_MS): void {
-		let timer: ReturnType<typeof setTimeout> | undefined;
+	/**
+	 * Keep the transport up: when its ICE goes `disconnected` or `failed`, ask the server for
+	 * fresh ICE parameters and restart ICE on the same transport (its producers/consumers
+	 * stay), every ICE_RESTART_EVERY_MS while the socket is connected, until it is
+	 * `connected` again. Still down after `graceMs`: the session ends.
+	 */
+	watchTransport(transport: Transport, signal: Signal, graceMs = DROP_GRACE_MS): void {
+		let giveUp: ReturnType<typeof setTimeout> | undefined;
+		let retry: ReturnType<typeof setInterval> | undefined;
+		let restarting = false;
+		const restartIce = async () => {
+			if (restarting || !signal.connected || this.done || transport.closed) return;
+			restarting = true;
+			try {
+				const { iceParameters } = await signal.request('transport:restartIce', { transportId: transport.id });
+				if (!this.done && !transport.closed) await transport.restartIce({ iceParameters: iceParameters as never });
+			} catch (error) {
+				// The server no longer holds this transport (the attempt ended): retrying is futile.
+				if (error instanceof SignalError && ['bad_request', 'not_found', 'unavailable', 'forbidden'].includes(error.code)) {
+					this.trouble(error);
+					return;
+				}
+				// The socket may be down or the server busy: the next tick tries again.
+				console.warn('[media] ICE restart failed', error);
+			} finally {
+				restarting = false;
+			}
+		};
+		const recovered = () => {
+			clearTimeout(giveUp);
+			clearInterval(retry);
+			giveUp = retry = undefined;
+		};
 		const onState = (state: string) => {
-			if (state === 'failed') {
-				this.trouble(new SignalError('network', `${transport.direction} transport failed`));
-			} else if (state === 'disconnected') {
-				timer ??= setTimeout(() => {
-					this.trouble(new SignalError('network', `${transport.direction} transport disconnected`));
+			if (state === 'connected') {
+				recovered();
+			} else if ((state === 'disconnected' || state === 'failed') && !giveUp) {
+				giveUp = setTimeout(() => {
+					this.trouble(new SignalError('network', `${transport.direction} transport ${state} for ${graceMs} ms`));
 				}, graceMs);
-			} else if (state === 'connected' || state === 'connecting') {
-				clearTimeout(timer);
-				timer = undefined;
+				void restartIce();
+				retry = setInterval(() => void restartIce(), ICE_RESTART_EVERY_MS);
 			}
 		};
 		transport.on('connectionstatechange', onState);
 		this.onCleanup(() => {
-			clearTimeout(timer);
+			recovered();
 			transport.off('connectionstatechange', onState);
 			if (!transport.closed) transport.close();
 		});
@@ -111,6 +151,12 @@ export class Session {
 export interface LoopHooks {
 	/** Run the handshake; register teardown with `session.onCleanup`. */
 	handshake(session: Session): Promise<void>;
+	/**
+	 * The socket came back (a new socket) during an established session: re-attach to the
+	 * server's peer, keeping transports and producers. Throws if the server no longer holds
+	 * it. Omitted = a socket drop ends the session at once.
+	 */
+	resume?(session: Session): Promise<void>;
 	onStatus(status: LoopStatus): void;
 }
 
@@ -132,18 +178,20 @@ export class ReconnectLoop {
 	private everConnected = false;
 	private readonly offs: Array<() => void> = [];
 
+	/** The session that is established (handshake done) and may be resumed after a socket drop. */
+	private established: Session | null = null;
+
 	constructor(
 		private readonly signal: Signal,
 		private readonly hooks: LoopHooks,
+		private readonly graceMs = DROP_GRACE_MS,
 	) {}
 
 	start(): void {
 		if (this.running || this.stopped) return;
 		this.running = true;
 		this.offs.push(
-			this.signal.onDisconnect((reason) =>
-				this.current?.trouble(new SignalError('network', `socket disconnected: ${reason}`)),
-			),
+			this.signal.onDisconnect((reason) => this.onSocketDrop(reason)),
 			this.signal.on('media:rejoin', ({ reason }) =>
 				this.current?.trouble(new SignalError('unavailable', `media:rejoin: ${reason}`)),
 			),
@@ -167,6 +215,39 @@ export class ReconnectLoop {
 		for (const off of this.offs.splice(0)) off();
 		this.current?.trouble(new Error('stopped'));
 		this.wake?.();
+	}
+
+	/**
+	 * The socket dropped. During a handshake, or without a resume hook, or when the server
+	 * closed it on purpose (replaced, kicked), the session ends. Otherwise socket.io
+	 * reconnects by itself and the session waits up to the grace for `resume` to succeed.
+	 */
+	private onSocketDrop(reason: string): void {
+		const session = this.current;
+		if (!session) return;
+		const drop = new SignalError('network', `socket disconnected: ${reason}`);
+		if (!this.hooks.resume || this.established !== session || reason === 'io server disconnect') {
+			session.trouble(drop);
+			return;
+		}
+		this.setStatus({ state: 'reconnecting', error: errorInfo(drop) });
+		const giveUp = setTimeout(() => session.trouble(new SignalError('network', `socket not back within ${this.graceMs} ms`)), this.graceMs);
+		const offConnect = this.signal.onConnect(() => {
+			offConnect();
+			clearTimeout(giveUp);
+			if (session.aborted) return;
+			this.hooks.resume!(session).then(
+				() => {
+					if (session.aborted) return;
+					this.setStatus({ state: 'connected', retry: 0, error: null, nextRetryAt: null });
+				},
+				(error: unknown) => session.trouble(toError(error)),
+			);
+		});
+		session.onCleanup(() => {
+			clearTimeout(giveUp);
+			offConnect();
+		});
 	}
 
 	private setStatus(patch: Partial<LoopStatus>): void {
@@ -213,6 +294,7 @@ export class ReconnectLoop {
 				await Promise.race([work, aborted]);
 				retry = 0;
 				this.everConnected = true;
+				this.established = session;
 				this.setStatus({ state: 'connected', retry: 0, error: null, nextRetryAt: null });
 				failure = await session.troubled;
 			} catch (error) {
@@ -222,6 +304,7 @@ export class ReconnectLoop {
 			}
 			session.cleanup();
 			if (this.current === session) this.current = null;
+			if (this.established === session) this.established = null;
 			if (this.stopped) break;
 			if (failure instanceof RetryRequested) continue;
 			console.warn('[media] session ended:', failure.message);

@@ -135,6 +135,14 @@ export class Signal {
 		};
 	}
 
+	/** Listen to the socket's `connect` (also after socket.io's own reconnect); returns the off function. */
+	onConnect(handler: () => void): () => void {
+		this.socket.on('connect', handler);
+		return () => {
+			this.socket.off('connect', handler);
+		};
+	}
+
 	/**
 	 * Resolve once the socket is connected. socket.io-client reconnects by itself after a
 	 * network drop; after a server-side disconnect or a rejected handshake (bad token) it
@@ -194,5 +202,8 @@ export function connectSignal(token: string | null, options: { url?: string; tim
 		randomizationFactor: 0.3,
 	};
 	const socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+	// A closing tab is a leave, not a network drop: say so, or the node would hold the
+	// candidate's attempt for its drop grace (#12) and show them "reconnecting" meanwhile.
+	if (typeof window !== 'undefined') window.addEventListener('pagehide', () => socket.disconnect());
 	return new Signal(socket, options.timeoutMs);
 }

@@ -452,7 +452,7 @@ export class Viewer {
 			pending: new Set(),
 			holdUntil: new Map(),
 		};
-		session.watchTransport(transport);
+		session.watchTransport(transport, this.signal);
 		session.onCleanup(() => {
 			for (const c of live.consumers.values()) if (!c.consumer.closed) c.consumer.close();
 			live.consumers.clear();
