@@ -6,3 +6,4 @@
 export * from './sets.ts';
 export * from './violations.ts';
 export * from './labels.ts';
+export * from './media-profiles.ts';
