@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   createRecording,
@@ -17,11 +17,11 @@ import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 describe('recordings', () => {
   let t: TestDatabase;
   let sessionId: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('round-trip through start, stop, finalise and list in attempt/source order', async () => {
     const t0 = new Date('2025-05-03T12:00:00Z');

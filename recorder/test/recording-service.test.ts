@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { createRecording, getRecording, listRecordings, seedMediaDemo, startAttempt, stopRecording } from '@proctor/db';
 import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
 import { Redis } from 'ioredis';
@@ -44,14 +44,14 @@ describe('RecordingService', () => {
   let demo: { examId: string; sessionId: string };
   const portPool = new PortPool({ min: 48000, max: 48999 });
 
-  before(async () => {
+  beforeAll(async () => {
     ({ worker, router } = await createRouter());
     tdb = await createTestDatabase();
     recordingsDir = await mkdtemp(path.join(os.tmpdir(), 'recordings-'));
     const seeded = await seedMediaDemo(tdb.db, { candidates: 1 });
     demo = { examId: seeded.examId, sessionId: seeded.sessions[0]!.sessionId };
   });
-  after(async () => {
+  afterAll(async () => {
     worker.close();
     await tdb.drop();
     await rm(recordingsDir, { recursive: true, force: true });

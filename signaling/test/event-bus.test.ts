@@ -3,7 +3,7 @@
  * across two buses through the real Redis on 127.0.0.1 — only handlers that asked for remote
  * events run there, and a malformed relayed message is dropped.
  */
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -23,7 +23,7 @@ const until = async (check: () => boolean, ms = 3000) => {
 
 describe('domain-event bus', () => {
   const buses: EventBus[] = [];
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(buses.map((b) => b.close()));
   });
 

@@ -4,7 +4,7 @@
  * with Range, access rules, path safety, downloads and views in the audit log, and a
  * recording whose file is gone.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -37,7 +37,7 @@ describe('detailed report API', () => {
   let review: ReviewSession;
   const cookie = { proctor: '', other: '', admin: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-report-'));
     review = await seedReviewSession(t.db, dir);
@@ -68,7 +68,7 @@ describe('detailed report API', () => {
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.other = await login(app, 'other@report.test', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });

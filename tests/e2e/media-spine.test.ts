@@ -4,7 +4,7 @@
  * candidates leave each track is a finalised WebM in the database and on disk whose
  * duration matches the time it was published.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -18,11 +18,11 @@ const PUBLISH_MS = 12_000;
 describe('media spine', () => {
   let stack: Stack;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

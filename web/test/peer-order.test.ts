@@ -1,5 +1,5 @@
 /** Late pushes of an ended attempt must not overwrite the newer attempt's tile state. */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { CandidatePeer } from '@proctor/signaling/contract';
 import { isStalePeerState } from '../src/lib/media/peer-order.ts';
