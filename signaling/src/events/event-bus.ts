@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { domainEventSchemas, type DomainEventPayload, type DomainEventType } from '../contract/domain-events.ts';
+import { domainEventSchemas, type DomainEventIdentity, type DomainEventPayload, type DomainEventType } from '../contract/domain-events.ts';
 
 export interface EventMeta {
   id: string;
@@ -24,7 +24,8 @@ export interface EventMeta {
 export type EventHandler<T extends DomainEventType> = (payload: DomainEventPayload<T>, meta: EventMeta) => void | Promise<void>;
 
 export interface EventBus {
-  publish<T extends DomainEventType>(type: T, payload: DomainEventPayload<T>): Promise<void>;
+  /** `identity`: the event's id and time when it already has them (outbox rows); default new. */
+  publish<T extends DomainEventType>(type: T, payload: DomainEventPayload<T>, identity?: DomainEventIdentity): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe<T extends DomainEventType>(type: T, handler: EventHandler<T>, opts?: { remote?: boolean }): () => void;
   close(): Promise<void>;
@@ -92,8 +93,8 @@ export async function createEventBus(opts: EventBusOptions): Promise<EventBus> {
   }
 
   return {
-    async publish(type, payload) {
-      const meta: EventMeta = { id: randomUUID(), occurredAt: new Date().toISOString(), origin: 'local' };
+    async publish(type, payload, identity) {
+      const meta: EventMeta = { id: identity?.id ?? randomUUID(), occurredAt: identity?.occurredAt ?? new Date().toISOString(), origin: 'local' };
       if (pub) {
         const wire: WireEvent = { node, id: meta.id, type, occurredAt: meta.occurredAt, payload };
         pub.publish(channel, JSON.stringify(wire)).catch((err: unknown) => opts.log.warn({ err, event: type }, 'relaying a domain event failed'));
