@@ -137,6 +137,11 @@ export async function markDeliveryQueued(db: Kysely<DB>, id: string): Promise<nu
   return row.rounds;
 }
 
+/** queued → pending when adding its job failed. */
+export async function markDeliveryPending(db: Kysely<DB>, id: string): Promise<void> {
+  await db.updateTable('webhookDeliveries').set({ status: 'pending' }).where('id', '=', id).where('status', '=', 'queued').execute();
+}
+
 export interface AttemptOutcome {
   status: Extract<WebhookDeliveryStatus, 'retrying' | 'delivered' | 'failed'>;
   statusCode: number | null;
