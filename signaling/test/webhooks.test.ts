@@ -25,6 +25,7 @@ import { WebhookService } from '../src/services/webhook.service.ts';
 import { createEventBus, type EventBus } from '../src/events/event-bus.ts';
 import { subscribeWebhooks } from '../src/events/webhook-subscriber.ts';
 import { relayOutboxOnce } from '../src/events/outbox-relay.ts';
+import { webhookEventTypes } from '../src/contract/domain-events.ts';
 import { createdWebhook, webhookDeliveryPage, type CreatedWebhook } from '../src/contract/api/webhooks.ts';
 import { seedReviewSession, type ReviewSession } from '../../tests/support/review-fixture.ts';
 import { WebhookReceiver, waitFor, type ReceivedRequest } from '../../tests/support/webhook-receiver.ts';
@@ -132,7 +133,7 @@ describe('webhooks', () => {
     await bus.publish('violation.created', {
       sessionId: s,
       examId: review.examId,
-      violation: { id: randomUUID(), type: 'focus_lost', category: 'browser', startsAt: at(), endsAt: null, source: 'client', confidence: null },
+      violation: { id: randomUUID(), type: 'focus_lost', category: 'behaviour', startsAt: at(), endsAt: null, source: 'client', confidence: null },
     });
     // The real route: ResultsService publishes decision.changed on the bus.
     const set = await app.inject({ method: 'PATCH', url: `/api/sessions/${s}/decision`, headers: { cookie: cookie.admin, origin: ORIGIN }, payload: { decision: 'not_admitted' } });
@@ -180,7 +181,8 @@ describe('webhooks', () => {
     assert.ok(verify(secret, r.body, header));
     assert.equal(verify(`${secret}x`, r.body, header), false);
     assert.equal(verify(secret, r.body.replace('session.started', 'session.finished'), header), false);
-    assert.equal(verify(secret, r.body, header.replace(/v1=./, 'v1=0')), false);
+    const flipped = header.replace(/v1=(.)/, (_m, c: string) => `v1=${c === '0' ? '1' : '0'}`);
+    assert.equal(verify(secret, r.body, flipped), false);
     assert.equal(verify(secret, r.body, undefined), false);
     // Replayed later than the window: the shipped helper says why.
     const t0 = Number(/t=(\d+)/.exec(header)![1]);
@@ -253,6 +255,16 @@ describe('webhooks', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(rx.requests.length, 2, 'a disabled endpoint gets nothing new');
     assert.equal((await deliveries(endpoint.id)).length, 1);
+  });
+
+  it('the OpenAPI document describes every webhook event with its signed body', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/openapi.json' })).json() as { webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> }; parameters: { name: string }[] } }> };
+    assert.deepEqual(Object.keys(doc.webhooks), [...webhookEventTypes]);
+    for (const type of webhookEventTypes) {
+      const op = doc.webhooks[type]!.post;
+      assert.deepEqual(Object.keys(op.requestBody.content['application/json']!.schema.properties), ['id', 'type', 'occurredAt', 'data']);
+      assert.ok(op.parameters.some((p) => p.name === 'X-Proctor-Signature'));
+    }
   });
 
   it('admin only; bad input refused with the field named; the secret never listed', async () => {
