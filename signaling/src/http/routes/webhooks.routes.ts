@@ -27,6 +27,6 @@ export const webhooksRoutes: FastifyPluginAsync<{ webhooks: WebhookService }> = 
   });
   app.post(webhooksApi.redeliver.path, async (req, reply) => {
     await webhooks.redeliver(signedInUser(req), idParam(req));
-    return reply.code(202).send();
+    return reply.code(204).send();
   });
 };
