@@ -2,7 +2,7 @@
  * Webhooks (#13) on real services: PostgreSQL, BullMQ on Redis, the job workers and receivers
  * on loopback. Events come from the real bus (a decision through its HTTP route, the others
  * published as the media node's services do, recording.ready through the outbox as the jobs
- * process raises it). Checked: each event arrives once with a valid signature (verified here
+ * process raises it), with the queue on Redis and on BullMQ's PostgreSQL backend. Checked: each event arrives once with a valid signature (verified here
  * as the README tells receivers to); a receiver answering 500 and then refusing connections
  * gets everything once it is back, in order per session; tampered/stale signatures fail;
  * per-exam scope and disabled endpoints; manual redelivery; admin-only routes and bad input.
@@ -48,7 +48,10 @@ function verify(secret: string, rawBody: string, header: string | undefined, tol
 
 const bodyOf = (r: ReceivedRequest) => JSON.parse(r.body) as { id: string; type: string; occurredAt: string; data: { sessionId: string; examId: string } };
 
-describe('webhooks', () => {
+for (const backend of ['Redis', 'PostgreSQL'] as const) webhookSuite(backend);
+
+function webhookSuite(backend: 'Redis' | 'PostgreSQL'): void {
+describe(`webhooks (queue on ${backend})`, () => {
   let t: TestDatabase;
   let app: FastifyInstance;
   let dir: string;
@@ -75,7 +78,7 @@ describe('webhooks', () => {
       endsAt: new Date('2025-03-01T12:00:00Z'),
     });
     const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    queue = createJobQueue({ redisUrl: REDIS_URL, namespace: prefix, logger: log });
+    queue = backend === 'Redis' ? createJobQueue({ redisUrl: REDIS_URL, namespace: prefix, logger: log }) : createJobQueue({ postgresUrl: t.url, namespace: prefix.replaceAll('-', '_'), logger: log });
     workers = await startJobWorkers({ db: t.db, queue, recordingsDir: dir, logger: log, requeueStopped: false, faceSampling: false, webhookPolicy: POLICY });
     bus = await createEventBus({ log });
     const webhooks = new WebhookService({ db: t.db, queue, policy: POLICY });
@@ -305,3 +308,4 @@ describe('webhooks', () => {
     assert.equal((await api('POST', `/api/admin/webhook-deliveries/${randomUUID()}/redeliver`)).statusCode, 404);
   });
 });
+}
