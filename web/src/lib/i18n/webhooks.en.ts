@@ -55,7 +55,7 @@ export const webhooksEn = {
 	'webhooks.d.status': 'Status',
 	'webhooks.d.attempts': 'Attempts',
 	'webhooks.d.code': 'Answer',
-	'webhooks.d.duration': 'Time',
+	'webhooks.d.duration': 'Duration',
 	'webhooks.d.created': 'Created',
 	'webhooks.d.last': 'Last attempt',
 	'webhooks.d.error': 'Error',

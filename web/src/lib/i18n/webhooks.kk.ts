@@ -53,7 +53,7 @@ export const webhooksKk: WebhooksMessages = {
 	'webhooks.d.status': 'Күйі',
 	'webhooks.d.attempts': 'Әрекеттер',
 	'webhooks.d.code': 'Жауап',
-	'webhooks.d.duration': 'Уақыты',
+	'webhooks.d.duration': 'Ұзақтығы',
 	'webhooks.d.created': 'Жасалды',
 	'webhooks.d.last': 'Соңғы әрекет',
 	'webhooks.d.error': 'Қате',

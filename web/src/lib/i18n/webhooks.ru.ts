@@ -53,7 +53,7 @@ export const webhooksRu: WebhooksMessages = {
 	'webhooks.d.status': 'Состояние',
 	'webhooks.d.attempts': 'Попытки',
 	'webhooks.d.code': 'Ответ',
-	'webhooks.d.duration': 'Время',
+	'webhooks.d.duration': 'Длительность',
 	'webhooks.d.created': 'Создано',
 	'webhooks.d.last': 'Последняя попытка',
 	'webhooks.d.error': 'Ошибка',
