@@ -233,6 +233,60 @@ describe(`webhooks (queue on ${backend})`, () => {
     assert.ok(log.filter((d) => d.eventType === 'session.started').every((d) => d.attempts >= 3), 'the heads were retried');
   });
 
+  it('a delivery failing for good is marked failed, the session\'s next one goes on; sending it again delivers it', async () => {
+    const rx = await receiver();
+    rx.respond = (body) => (body.includes('"session.started"') ? 500 : 200);
+    const { endpoint } = await newEndpoint({ name: 'picky', url: rx.url, events: ['session.started', 'session.finished'] });
+    // Every component shares this policy object: two attempts for the jobs queued meanwhile.
+    const attempts = POLICY.attempts;
+    POLICY.attempts = 2;
+    try {
+      const s = randomUUID();
+      await started(s);
+      await finished(s);
+      await waitFor(() => rx.accepted.length === 1, 10_000, 'the finish after the start failed for good');
+    } finally {
+      POLICY.attempts = attempts;
+    }
+    assert.deepEqual(rx.requests.map((r) => [bodyOf(r).type, r.answered]), [['session.started', 500], ['session.started', 500], ['session.finished', 200]]);
+    const failed = (await deliveries(endpoint.id)).find((d) => d.eventType === 'session.started')!;
+    assert.deepEqual([failed.status, failed.attempts, failed.lastStatusCode, failed.lastError], ['failed', 2, 500, 'HTTP 500']);
+    const list = (await api('GET', '/api/admin/webhooks')).json() as { items: { id: string; failedDeliveries: number }[] };
+    assert.equal(list.items.find((e) => e.id === endpoint.id)!.failedDeliveries, 1);
+
+    rx.respond = null;
+    assert.equal((await api('POST', `/api/admin/webhook-deliveries/${failed.id}/redeliver`)).statusCode, 204);
+    await waitFor(() => rx.accepted.length === 2, 10_000, 'the redelivered start');
+    assert.equal(bodyOf(rx.accepted[1]!).id, bodyOf(rx.requests[0]!).id);
+    await waitFor(async () => (await deliveries(endpoint.id)).every((d) => d.status === 'delivered'), 5000, 'all delivered');
+  });
+
+  it('two nodes relaying through Redis: an event seen on one is delivered once; an outbox row is published by one relay', async () => {
+    const rx = await receiver();
+    await newEndpoint({ name: 'two nodes', url: rx.url, events: ['session.started', 'recording.ready'] });
+    const log = pino({ level: 'silent' });
+    const channel = `${prefix}:domain-events`;
+    const [a, b] = [await createEventBus({ log, redisUrl: REDIS_URL, channel }), await createEventBus({ log, redisUrl: REDIS_URL, channel })];
+    const relayed: string[] = [];
+    b.subscribe('session.started', (e) => void relayed.push(e.sessionId), { remote: true });
+    for (const node of [a, b]) subscribeWebhooks(node, { db: t.db, queue, policy: POLICY, log });
+    try {
+      const s = randomUUID();
+      await a.publish('session.started', { sessionId: s, examId: review.examId, at: at() });
+      await waitFor(() => relayed.includes(s), 5000, 'the event on the other node');
+      const recordingId = review.attempts[0]!.recordings.screen!.id;
+      await appendOutboxEvent(t.db, 'recording.ready', { recordingId, sessionId: s, examId: review.examId, attempt: 1, source: 'screen', durationMs: 1000, bytes: 10, at: at() });
+      const handled = await Promise.all([relayOutboxOnce({ db: t.db, bus: a, log }), relayOutboxOnce({ db: t.db, bus: b, log })]);
+      assert.equal(handled[0] + handled[1], 1, 'one relay claimed the row');
+      await waitFor(() => rx.accepted.length >= 2, 10_000, 'both deliveries');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(rx.requests.map((r) => bodyOf(r).type), ['session.started', 'recording.ready']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('exam scope and disabled endpoints; manual redelivery sends the same event again', async () => {
     const rx = await receiver();
     const { endpoint } = await newEndpoint({ name: 'one exam', url: rx.url, events: ['session.started'], examId: review.examId });

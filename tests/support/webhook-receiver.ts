@@ -17,6 +17,8 @@ export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   /** What the next requests get. */
   status = 200;
+  /** Overrides `status` per request (e.g. refuse one event type only). */
+  respond: ((body: string) => number) | null = null;
   #server: http.Server | undefined;
   #port = 0;
 
@@ -34,8 +36,9 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const answered = this.status;
-        this.requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered, at: Date.now() });
+        const body = Buffer.concat(chunks).toString('utf8');
+        const answered = this.respond?.(body) ?? this.status;
+        this.requests.push({ headers: req.headers, body, answered, at: Date.now() });
         res.writeHead(answered, { 'content-type': 'text/plain' }).end(answered < 300 ? 'ok' : 'down');
       });
     });
