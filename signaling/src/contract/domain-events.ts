@@ -25,6 +25,16 @@ export const domainEventSchemas = {
     reason: z.string().nullable(),
     attempt: z.number().int(),
   }),
+  /** The candidate's media connected: attempt 1, 2, … of the session (a reconnect is a new attempt). */
+  'attempt.started': z.object({ sessionId: uuid, examId: uuid, attempt: z.number().int().positive(), at: instant }),
+  /** An attempt ended: left, finished, disconnected, replaced by a newer tab, node restarted, … */
+  'attempt.ended': z.object({
+    sessionId: uuid,
+    examId: uuid,
+    attempt: z.number().int().positive(),
+    reason: z.string().describe('left, finished, disconnected, replaced, kicked, worker_died, node_restarted, node_shutdown, room_moved'),
+    at: instant,
+  }),
   /** A new finding (page or server) was stored. */
   'violation.created': z.object({ sessionId: uuid, examId: uuid, violation: violationView }),
   /** A stored finding changed (ended, widened by a touching report). */
@@ -53,7 +63,15 @@ export type DomainEventType = keyof typeof domainEventSchemas;
 export type DomainEventPayload<T extends DomainEventType> = z.infer<(typeof domainEventSchemas)[T]>;
 
 /** The events an integration may subscribe its webhooks to. */
-export const webhookEventTypes = ['session.started', 'session.finished', 'violation.created', 'decision.changed', 'recording.ready'] as const satisfies readonly DomainEventType[];
+export const webhookEventTypes = [
+  'session.started',
+  'session.finished',
+  'attempt.started',
+  'attempt.ended',
+  'violation.created',
+  'decision.changed',
+  'recording.ready',
+] as const satisfies readonly DomainEventType[];
 export const webhookEventType = z.enum(webhookEventTypes);
 export type WebhookEventType = z.infer<typeof webhookEventType>;
 

@@ -88,6 +88,8 @@ function webhooks(): Record<string, unknown> {
 const domainEventSummaries: Record<(typeof webhookEventTypes)[number], string> = {
   'session.started': 'A candidate\'s session started (media connected for the first time)',
   'session.finished': 'A session finished: the candidate finished or a proctor stopped the exam',
+  'attempt.started': 'The candidate connected: an attempt (1, 2, … per session; a reconnect is a new one) started',
+  'attempt.ended': 'An attempt ended (left, finished, disconnected, replaced by a newer tab, …)',
   'violation.created': 'A violation was recorded (in the browser or by the server\'s checks)',
   'decision.changed': 'A reviewer changed the session\'s decision',
   'recording.ready': 'A recording was finalised and can be played or downloaded',

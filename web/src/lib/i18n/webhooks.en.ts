@@ -17,6 +17,8 @@ export const webhooksEn = {
 	'webhooks.events': 'Events',
 	'webhooks.event.session.started': 'Session started',
 	'webhooks.event.session.finished': 'Session finished',
+	'webhooks.event.attempt.started': 'Attempt started (connected)',
+	'webhooks.event.attempt.ended': 'Attempt ended (disconnected or left)',
 	'webhooks.event.violation.created': 'Violation recorded',
 	'webhooks.event.decision.changed': 'Decision changed',
 	'webhooks.event.recording.ready': 'Recording ready',

@@ -15,6 +15,8 @@ export const webhooksKk: WebhooksMessages = {
 	'webhooks.events': 'Оқиғалар',
 	'webhooks.event.session.started': 'Сессия басталды',
 	'webhooks.event.session.finished': 'Сессия аяқталды',
+	'webhooks.event.attempt.started': 'Әрекет басталды (қосылу)',
+	'webhooks.event.attempt.ended': 'Әрекет аяқталды (ажырау немесе шығу)',
 	'webhooks.event.violation.created': 'Бұзушылық тіркелді',
 	'webhooks.event.decision.changed': 'Шешім өзгерді',
 	'webhooks.event.recording.ready': 'Жазба дайын',

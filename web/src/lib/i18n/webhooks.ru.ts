@@ -15,6 +15,8 @@ export const webhooksRu: WebhooksMessages = {
 	'webhooks.events': 'События',
 	'webhooks.event.session.started': 'Сессия началась',
 	'webhooks.event.session.finished': 'Сессия завершена',
+	'webhooks.event.attempt.started': 'Попытка началась (подключение)',
+	'webhooks.event.attempt.ended': 'Попытка завершена (отключение или выход)',
 	'webhooks.event.violation.created': 'Зафиксировано нарушение',
 	'webhooks.event.decision.changed': 'Изменено решение',
 	'webhooks.event.recording.ready': 'Запись готова',
