@@ -216,9 +216,10 @@ describe(`webhooks (queue on ${backend})`, () => {
     const before = rx.requests.length;
     rx.status = 200;
     await rx.start();
-    await waitFor(() => rx.accepted.length >= 6, 30_000, 'all six after the receiver came back').catch(async (e) => {
-      console.log('state at timeout:', JSON.stringify(await queue.counts('webhook-delivery')), JSON.stringify((await deliveries(endpoint.id)).map((d) => [d.eventType, d.sessionId, d.status, d.attempts, d.lastError])));
-      throw e;
+    await waitFor(() => rx.accepted.length >= 6, 30_000, 'all six after the receiver came back').catch(async (e: Error) => {
+      // Say where it stuck: the log's states and the queue's counts.
+      const log = (await deliveries(endpoint.id)).map((d) => [d.eventType, d.status, d.attempts, d.lastError]);
+      throw new Error(`${e.message}; deliveries ${JSON.stringify(log)}; jobs ${JSON.stringify(await queue.counts('webhook-delivery'))}`);
     });
     await new Promise((r) => setTimeout(r, 500));
     const got = rx.accepted.map(bodyOf);
