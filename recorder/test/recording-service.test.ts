@@ -121,6 +121,10 @@ describe('RecordingService', () => {
           }
           const listed = await listRecordings(tdb.db, demo.sessionId);
           assert.ok(listed.filter((r) => r.attemptId === attempt.id).every((r) => r.status === 'finalised'));
+          // Each finalised file raised recording.ready in the outbox, for a media node to publish (#13).
+          const ready = await tdb.db.selectFrom('domainEventOutbox').selectAll().where('type', '=', 'recording.ready').execute();
+          const readyIds = ready.map((e) => (e.payload as { recordingId: string }).recordingId);
+          for (const id of [cameraId, micId]) assert.equal(readyIds.filter((r) => r === id).length, 1, `recording.ready once for ${id}`);
           // No temporary files left next to the recordings.
           const dir = path.dirname(path.join(recordingsDir, (await getRecording(tdb.db, cameraId))!.path));
           const { readdir } = await import('node:fs/promises');

@@ -141,3 +141,14 @@ export function stopOpenRecordingsOnNode(
     .returning(['id', 'sessionId', 'path'])
     .execute();
 }
+
+/** What the `recording.ready` domain event says about a recording (its exam and attempt number). */
+export function getRecordingEventFacts(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('recordings as r')
+    .innerJoin('attempts as a', 'a.id', 'r.attemptId')
+    .innerJoin('examSessions as s', 's.id', 'r.sessionId')
+    .select(['r.id', 'r.sessionId', 's.examId', 'a.number as attemptNumber', 'r.source', 'r.durationMs', 'r.bytes', 'r.status'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
+}
