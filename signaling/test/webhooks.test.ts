@@ -7,7 +7,7 @@
  * gets everything once it is back, in order per session; tampered/stale signatures fail;
  * per-exam scope and disabled endpoints; manual redelivery; admin-only routes and bad input.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -64,7 +64,7 @@ describe(`webhooks (queue on ${backend})`, () => {
   const cookie = { admin: '', proctor: '' };
   const receivers: WebhookReceiver[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-webhooks-'));
     review = await seedReviewSession(t.db, dir);
@@ -88,7 +88,7 @@ describe(`webhooks (queue on ${backend})`, () => {
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.proctor = await login(app, 'proctor@demo.proctor.local', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await workers?.close();
     await queue?.close();

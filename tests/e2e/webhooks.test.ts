@@ -4,7 +4,7 @@
  * the secret once; a decision set through the API arrives signed with that secret; the
  * endpoint's delivery log shows it delivered, and "Send again" delivers the same event again.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { verifyWebhookSignature } from '@proctor/recorder';
@@ -18,13 +18,13 @@ describe('webhooks (admin UI) delivering to a receiver', () => {
   let browser: Browser;
   const rx = new WebhookReceiver();
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
     await seedAdminPassword(stack);
     await rx.start();
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await rx.stop();
     await stack?.close();

@@ -5,7 +5,7 @@
  * each once, signed, in the order they happened — published by the node's own services on
  * its bus and delivered by the job workers.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { verifyWebhookSignature } from '@proctor/recorder';
@@ -17,12 +17,12 @@ import { WebhookReceiver, waitFor } from '../support/webhook-receiver.ts';
 describe('webhooks from a live media node', () => {
   let stack: Stack;
   const rx = new WebhookReceiver();
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
     await seedAdminPassword(stack);
     await rx.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await rx.stop();
     await stack?.close();
   });
