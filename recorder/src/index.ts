@@ -73,3 +73,7 @@ export { type RetentionCounts, runRetention, startRetentionSchedule } from './jo
 export { jobObserverFor, registerQueueDepths } from './metrics/job-metrics.ts';
 export { type MetricsServer, serveMetrics } from './metrics/metrics-server.ts';
 export { createProcessLogger, type LogFormat } from './process-logger.ts';
+// Recording without a process per track: the dump → WebM converter (recorder/README.md#rtp-dumps).
+export { type ConversionResult, type ConvertMeasurement, convertDump, dumpToWebm, EmptyDumpError } from './dump/dump-to-webm.ts';
+export { CONVERT_NICE, convertDumpOnThread, DumpInputError } from './dump/convert-thread.ts';
+export { isDumpPath, webmPathOf } from './jobs/finalise-dump.ts';

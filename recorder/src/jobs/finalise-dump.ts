@@ -31,6 +31,11 @@ export interface FinaliseDumpDeps {
   ffmpeg: FfmpegPaths;
 }
 
+/** Whether a recording's path is an RTP dump not converted yet (it cannot be played as it is). */
+export function isDumpPath(recordingPath: string): boolean {
+  return recordingPath.endsWith(DUMP_EXTENSION);
+}
+
 /** The converted file's path for a dump path (DB-relative or absolute): same name, `.webm`. */
 export function webmPathOf(dumpPath: string): string {
   if (!dumpPath.endsWith(DUMP_EXTENSION)) throw new Error(`not an RTP dump path: ${dumpPath}`);
