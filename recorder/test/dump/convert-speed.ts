@@ -66,7 +66,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'convert-speed-'));
 try {
-  const clip = await vp8Clip({ sizes: ['640x360'], seconds, fps: 15, gopFrames: 150, kbps: 450 });
+  const clip = await vp8Clip({ sizes: ['640x360'], seconds, fps: 15, gopFrames: 150, kbps: 450, noise: true });
   const random = rng(1);
   const video = packetizeVp8(clip, { ssrc: 1, payloadType: 101, seq0: 1000, ts0: 5000, startMs: T0, networkMs: 30, random });
   const videoRecs = duplicate(shuffle([...video.records, ...srs(1, 90000, 5000)].sort((a, b) => a.arrivalMs - b.arrivalMs), random, 4, 0.02), random, 0.01);
@@ -98,6 +98,7 @@ try {
     result[name] = {
       mediaSeconds: media,
       bytes,
+      kbps: Math.round((bytes * 8) / media / 1000),
       cpuMs: Math.round(median(cpu)),
       wallMs: Math.round(median(wall)),
       convertRealtimeFactor: Math.round(media / (median(cpu) / 1000)),

@@ -31,12 +31,13 @@ export interface Vp8Clip {
 }
 
 /** `seconds` of testsrc at each size in turn, as a browser's real-time libvpx would encode it. */
-export async function vp8Clip(opts: { sizes: string[]; seconds: number; fps: number; gopFrames: number; kbps: number }): Promise<Vp8Clip> {
+export async function vp8Clip(opts: { sizes: string[]; seconds: number; fps: number; gopFrames: number; kbps: number; noise?: boolean }): Promise<Vp8Clip> {
   const frames: Vp8Clip['frames'] = [];
   for (const size of opts.sizes) {
     const file = await encodeOnce(
       [
-        '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${opts.fps}`, '-t', String(opts.seconds),
+        // Noise makes libvpx spend its whole budget, as a real camera does (testsrc alone is cheap to code).
+        '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${opts.fps}`, ...(opts.noise ? ['-vf', 'noise=alls=12:allf=t'] : []), '-t', String(opts.seconds),
         '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1',
         '-b:v', `${opts.kbps}k`, '-g', String(opts.gopFrames), '-keyint_min', String(opts.gopFrames),
         '-lag-in-frames', '0', '-auto-alt-ref', '0',
