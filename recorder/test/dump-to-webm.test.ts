@@ -76,7 +76,6 @@ describe('dump → WebM', () => {
 
     // 60 frames − the first GOP (no whole key frame) − frames 40–44 (missing reference).
     const probed = await probePackets(out);
-    if (process.env.DEBUG_DUMP) console.log(JSON.stringify({ ...result, pts: probed.packets.map((p) => p.ptsSec) }));
     assert.equal(probed.packets.length, 40, 'frame count');
     assert.equal(result.blocks, 40);
     assert.equal(probed.packets[0]!.ptsSec, 0);
@@ -104,6 +103,7 @@ describe('dump → WebM', () => {
 
     // t = 0 is frame 15's capture (T0 + 1 s) as the SR clock puts it on the server's clock.
     assert.equal(result.clock, 'sender-report');
+    assert.ok(Math.abs(Date.parse(probed.creationTime!) - result.startedAtMs) < 1, `DateUTC ${probed.creationTime}`);
     assert.ok(Math.abs(result.startedAtMs - (T0 + 1000 + NETWORK_MS)) <= 20, `startedAt off by ${result.startedAtMs - (T0 + 1000 + NETWORK_MS)} ms`);
 
     assert.equal(result.stats.lost, 2);

@@ -110,9 +110,10 @@ export async function dumpToWebm(dumpFile: string, outFile: string): Promise<Con
     }
     await release(reorder.drain());
     if (assembler) for (const frame of assembler.end()) await out.video(frame);
-    const done = await out.finish();
-    if (!done) throw new EmptyDumpError(codec === 'vp8' ? 'the dump holds no whole VP8 key frame' : 'the dump holds no Opus packet');
-    const at = clock.arrivalOf(done.firstTimestamp)!;
+    const first = out.first();
+    if (first === null) throw new EmptyDumpError(codec === 'vp8' ? 'the dump holds no whole VP8 key frame' : 'the dump holds no Opus packet');
+    const at = clock.arrivalOf(first)!;
+    const done = (await out.finish(header.startedAtMs + at.ms))!;
     return {
       kind: header.kind,
       codec,
@@ -222,11 +223,16 @@ class Output {
     await writer.maybeFlush();
   }
 
-  async finish() {
+  /** Extended RTP timestamp of the file's t = 0, once a block was written. */
+  first(): number | null {
+    return this.writer ? this.firstTimestamp : null;
+  }
+
+  async finish(startedAtMs: number) {
     if (!this.writer || this.firstTimestamp === null) return null;
     const durationMs = this.lastMs + this.lastBlockMs;
-    const summary = await this.writer.finish(durationMs);
-    return { ...summary, durationMs: Math.round(durationMs), firstTimestamp: this.firstTimestamp, keyframes: this.keyframes, resolutions: this.resolutions };
+    const summary = await this.writer.finish(durationMs, startedAtMs);
+    return { ...summary, durationMs: Math.round(durationMs), keyframes: this.keyframes, resolutions: this.resolutions };
   }
 
   async abort(): Promise<void> {

@@ -61,6 +61,7 @@ export class WebmWriter {
   private segmentSizeAt = 0;
   private seekHeadAt = 0;
   private durationAt = 0;
+  private dateAt = 0;
   private infoAt = 0;
   private tracksAt = 0;
   private cluster: { startMs: number; blocks: Buffer[]; cue: boolean } | null = null;
@@ -73,15 +74,15 @@ export class WebmWriter {
     private readonly track: WebmTrack,
   ) {}
 
-  /** Creates (truncates) `file` and writes the headers. `dateUtcMs`: wall clock of t = 0. */
-  static async create(file: string, track: WebmTrack, opts: { dateUtcMs?: number; app?: string } = {}): Promise<WebmWriter> {
+  /** Creates (truncates) `file` and writes the headers. */
+  static async create(file: string, track: WebmTrack, opts: { app?: string } = {}): Promise<WebmWriter> {
     const handle = await open(file, 'w');
     const writer = new WebmWriter(handle, track);
-    writer.writeHeaders(opts.dateUtcMs, opts.app ?? 'proctor dump-to-webm');
+    writer.writeHeaders(opts.app ?? 'proctor dump-to-webm');
     return writer;
   }
 
-  private writeHeaders(dateUtcMs: number | undefined, app: string): void {
+  private writeHeaders(app: string): void {
     this.push(
       element(
         ID.EBML,
@@ -101,13 +102,13 @@ export class WebmWriter {
     this.seekHeadAt = this.position;
     this.push(voidElement(SEEK_HEAD_BYTES));
 
-    const infoChildren = [uint(ID.TimecodeScale, 1_000_000), str(ID.MuxingApp, app), str(ID.WritingApp, app)];
-    if (dateUtcMs !== undefined) infoChildren.push(int64(ID.DateUTC, BigInt(Math.round(dateUtcMs - EPOCH_2001_MS)) * 1_000_000n));
-    const infoBody = Buffer.concat(infoChildren);
-    const duration = float(ID.Duration, 0);
-    const info = element(ID.Info, infoBody, duration);
+    // DateUTC (the wall clock of t = 0) and Duration are known only at the end: both are
+    // 8-byte values that end the Info element, patched in finish().
+    const infoBody = Buffer.concat([uint(ID.TimecodeScale, 1_000_000), str(ID.MuxingApp, app), str(ID.WritingApp, app)]);
+    const info = element(ID.Info, infoBody, int64(ID.DateUTC, 0n), float(ID.Duration, 0));
     this.infoAt = this.position - this.segmentDataStart;
-    this.durationAt = this.position + info.length - 8; // the float's 8 bytes end the element
+    this.durationAt = this.position + info.length - 8;
+    this.dateAt = this.durationAt - 3 - 8; // Duration's ID (2) + size (1) before its value
     this.push(info);
     this.tracksAt = this.position - this.segmentDataStart;
     this.push(element(ID.Tracks, trackEntry(this.track)));
@@ -139,8 +140,8 @@ export class WebmWriter {
     if (this.pendingBytes >= WRITE_BATCH_BYTES) await this.flush();
   }
 
-  /** Writes Cues, the duration and the sizes; closes the file. */
-  async finish(durationMs: number): Promise<WebmSummary> {
+  /** Writes Cues, the duration, the start's wall clock (ms since the epoch) and the sizes; closes the file. */
+  async finish(durationMs: number, dateUtcMs: number): Promise<WebmSummary> {
     this.closeCluster();
     const cuesAt = this.position - this.segmentDataStart;
     if (this.cues.length > 0) {
@@ -162,6 +163,9 @@ export class WebmWriter {
     const duration = Buffer.alloc(8);
     duration.writeDoubleBE(Math.max(0, durationMs), 0);
     await patch(duration, this.durationAt);
+    const date = Buffer.alloc(8);
+    date.writeBigInt64BE(BigInt(Math.round(dateUtcMs - EPOCH_2001_MS)) * 1_000_000n, 0);
+    await patch(date, this.dateAt);
     await patch(this.cues.length > 0 ? seekHead(this.infoAt, this.tracksAt, cuesAt) : voidElement(SEEK_HEAD_BYTES), this.seekHeadAt);
     await this.handle.sync();
     await this.handle.close();

@@ -4,15 +4,18 @@ import { run } from '../../src/ffmpeg.ts';
 
 export interface Probed {
   durationSec: number;
+  /** The file's DateUTC as ffprobe reads it (format tag creation_time). */
+  creationTime: string | null;
   packets: { ptsSec: number; keyframe: boolean }[];
 }
 
 export async function probePackets(file: string): Promise<Probed> {
-  const res = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:packet=pts_time,flags', '-of', 'json', file]);
+  const res = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:format_tags=creation_time:packet=pts_time,flags', '-of', 'json', file]);
   if (res.code !== 0) throw new Error(`ffprobe failed: ${res.stderr}`);
-  const json = JSON.parse(res.stdout) as { format: { duration: string }; packets: { pts_time: string; flags: string }[] };
+  const json = JSON.parse(res.stdout) as { format: { duration: string; tags?: { creation_time?: string } }; packets: { pts_time: string; flags: string }[] };
   return {
     durationSec: Number(json.format.duration),
+    creationTime: json.format.tags?.creation_time ?? null,
     packets: json.packets.map((p) => ({ ptsSec: Number(p.pts_time), keyframe: p.flags.includes('K') })),
   };
 }
