@@ -75,5 +75,5 @@ export { type MetricsServer, serveMetrics } from './metrics/metrics-server.ts';
 export { createProcessLogger, type LogFormat } from './process-logger.ts';
 // Recording without a process per track: the dump → WebM converter (recorder/README.md#rtp-dumps).
 export { type ConversionResult, type ConvertMeasurement, convertDump, dumpToWebm, EmptyDumpError } from './dump/dump-to-webm.ts';
-export { CONVERT_NICE, convertDumpOnThread, DumpInputError } from './dump/convert-thread.ts';
+export { closeConvertThread, CONVERT_NICE, convertDumpOnThread, DumpInputError } from './dump/convert-thread.ts';
 export { isDumpPath, webmPathOf } from './jobs/finalise-dump.ts';

@@ -1,5 +1,5 @@
 /**
- * Runs a conversion on a worker thread at a lower CPU priority.
+ * Runs conversions on a worker thread at a lower CPU priority.
  *
  * The conversion is pure JavaScript, so on the job process's own thread it would hold up
  * that thread's other work — and when the media node runs the jobs in-process (the demo),
@@ -16,9 +16,9 @@ import { DumpFormatError } from './rtp-dump-format.ts';
 export const CONVERT_NICE = 10;
 
 interface Job {
+  id: number;
   dumpFile: string;
   outFile: string;
-  nice: number;
 }
 
 type Reply = { ok: true; result: ConvertMeasurement } | { ok: false; badInput: boolean; message: string };
@@ -61,45 +61,89 @@ function threadEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }
 
-/** Converts on a fresh worker thread niced to `nice` (default 10); rejects with the converter's error. */
-export function convertDumpOnThread(dumpFile: string, outFile: string, opts: { nice?: number } = {}): Promise<ConvertMeasurement> {
-  return new Promise((resolve, reject) => {
-    const job: Job = { dumpFile, outFile, nice: opts.nice ?? CONVERT_NICE };
-    const worker = new Worker(threadEntry(), { workerData: job });
-    let settled = false;
-    worker.once('message', (reply: Reply) => {
-      settled = true;
-      if (reply.ok) resolve(reply.result);
-      else reject(reply.badInput ? new DumpInputError(reply.message) : new Error(reply.message));
+/**
+ * One long-lived conversion thread per process, started on first use: a fresh thread costs
+ * ~250 ms of CPU (a V8 isolate, the TypeScript loader, the modules) — several times a
+ * minute-long conversion. Conversions queue on it one at a time; it is unref'd while idle
+ * so it never keeps a process alive, and a thread that dies is replaced on the next call.
+ */
+class ConvertThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: ConvertMeasurement) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  dead = false;
+
+  constructor(nice: number) {
+    this.worker = new Worker(threadEntry(), { workerData: { convertThread: true, nice } });
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply & { id: number }) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (reply.ok) waiter.resolve(reply.result);
+      else waiter.reject(reply.badInput ? new DumpInputError(reply.message) : new Error(reply.message));
     });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
+    const fail = (error: Error) => {
+      this.dead = true;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`conversion thread exited with code ${code}`)));
+  }
+
+  convert(dumpFile: string, outFile: string): Promise<ConvertMeasurement> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, dumpFile, outFile } satisfies Job);
     });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`conversion thread exited with code ${code}`));
-    });
-  });
+  }
+
+  async close(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
 }
 
-if (!isMainThread && parentPort && (workerData as Job | undefined)?.dumpFile) {
-  const job = workerData as Job;
+let thread: ConvertThread | null = null;
+
+/**
+ * Converts on the process's conversion thread, niced to `nice` (default 10; fixed by the
+ * first call); rejects with DumpInputError for a dump that cannot be converted.
+ */
+export function convertDumpOnThread(dumpFile: string, outFile: string, opts: { nice?: number } = {}): Promise<ConvertMeasurement> {
+  if (!thread || thread.dead) thread = new ConvertThread(opts.nice ?? CONVERT_NICE);
+  return thread.convert(dumpFile, outFile);
+}
+
+/** Stops the conversion thread (tests, shutdown); the next conversion starts a new one. */
+export async function closeConvertThread(): Promise<void> {
+  const t = thread;
+  thread = null;
+  await t?.close();
+}
+
+if (!isMainThread && parentPort && (workerData as { convertThread?: boolean } | undefined)?.convertThread) {
   const port = parentPort;
-  lowerThreadPriority(job.nice);
-  const cpu = threadCpuMs();
-  const wall = performance.now();
-  dumpToWebm(job.dumpFile, job.outFile).then(
-    (result) => {
-      const reply: Reply = {
-        ok: true,
-        result: { ...result, mediaSeconds: result.durationMs / 1000, cpuMs: threadCpuMs() - cpu, wallMs: performance.now() - wall },
-      };
-      port.postMessage(reply);
-    },
-    (error: unknown) => {
-      const e = error instanceof Error ? error : new Error(String(error));
-      const badInput = e instanceof DumpFormatError || e instanceof EmptyDumpError || e instanceof SyntaxError;
-      port.postMessage({ ok: false, badInput, message: e.message } satisfies Reply);
-    },
-  );
+  lowerThreadPriority((workerData as { nice: number }).nice);
+  // One conversion at a time, in order: the thread is one (niced) core's worth at most.
+  let queue = Promise.resolve();
+  port.on('message', (job: Job) => {
+    queue = queue.then(async () => {
+      const cpu = threadCpuMs();
+      const wall = performance.now();
+      try {
+        const result = await dumpToWebm(job.dumpFile, job.outFile);
+        const measured = { ...result, mediaSeconds: result.durationMs / 1000, cpuMs: threadCpuMs() - cpu, wallMs: performance.now() - wall };
+        port.postMessage({ id: job.id, ok: true, result: measured } satisfies Reply & { id: number });
+      } catch (error) {
+        const e = error instanceof Error ? error : new Error(String(error));
+        const badInput = e instanceof DumpFormatError || e instanceof EmptyDumpError || e instanceof SyntaxError;
+        port.postMessage({ id: job.id, ok: false, badInput, message: e.message } satisfies Reply & { id: number });
+      }
+    });
+  });
 }

@@ -21,6 +21,7 @@ import { runHonestyRecompute } from './recompute-honesty.ts';
 import { countUnsettledRecordings } from '@proctor/db';
 import { type EvidenceSigner, evidenceSignerFromEnv, sealRecordingEvidence, sealSessionViolations } from '../evidence/index.ts';
 import { startRetentionSchedule } from './retention.ts';
+import { closeConvertThread } from '../dump/convert-thread.ts';
 
 export interface StartJobWorkersOptions {
   db: Db;
@@ -137,6 +138,8 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
       stopSweep();
       stopRetention();
       await Promise.all([faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+      // After the finalise consumer: no conversion is in flight any more.
+      await closeConvertThread();
     },
   };
 }
