@@ -10,7 +10,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
 import { EmptyDumpError, convertDump, dumpToWebm } from '../src/dump/dump-to-webm.ts';
+import { CHROMIUM_PATH } from '../src/pdf/render-pdf.ts';
 import { DumpFormatError, type DumpHeader, RecordKind, encodeDumpHeader } from '../src/dump/rtp-dump-format.ts';
 import { type Rec, duplicate, packetizeOpus, packetizeVp8, rng, senderReport, shuffle, writeDump } from './dump/build-dump.ts';
 import { decodeErrors, frameSizes, probePackets, segmentLayout } from './dump/inspect.ts';
@@ -38,6 +40,31 @@ function reports(ssrc: number, clockRate: number, ts0: number, seconds: number):
 }
 
 const byArrival = (a: Rec, b: Rec) => a.arrivalMs - b.arrivalMs;
+
+/** Runs in Chromium: metadata, seeks in both files, then the video played to its end at 4×, noting every size. */
+const PLAY_SCRIPT = `(async () => {
+  const v = document.getElementById('v');
+  const a = document.getElementById('a');
+  const ready = (el) => new Promise((resolve, reject) => {
+    if (el.readyState >= 1) resolve();
+    el.onloadedmetadata = () => resolve();
+    el.onerror = () => reject(new Error('media error ' + (el.error && el.error.code)));
+  });
+  await Promise.all([ready(v), ready(a)]);
+  const sizes = new Set([v.videoWidth + 'x' + v.videoHeight]);
+  v.onresize = () => sizes.add(v.videoWidth + 'x' + v.videoHeight);
+  const seekTo = (el, t) => new Promise((resolve) => { el.onseeked = () => resolve(el.currentTime); el.currentTime = t; });
+  const seekedVideo = await seekTo(v, 2.2);
+  const seekedAudio = await seekTo(a, 3.5);
+  await seekTo(v, 0);
+  v.playbackRate = 4;
+  await v.play();
+  await new Promise((resolve) => { v.onended = () => resolve(); });
+  return {
+    video: { duration: v.duration, seekableEnd: v.seekable.length ? v.seekable.end(0) : 0, seekedVideo, sizes: [...sizes].sort() },
+    audio: { duration: a.duration, seekedAudio },
+  };
+})()`;
 
 describe('dump → WebM', () => {
   let dir: string;
@@ -150,6 +177,28 @@ describe('dump → WebM', () => {
     assert.ok(Math.abs(result.startedAtMs - (T0 + NETWORK_MS)) <= 20, `startedAt off by ${result.startedAtMs - (T0 + NETWORK_MS)} ms`);
     assert.equal(result.stats.lost, 1);
     assert.ok(result.stats.duplicates > 0);
+  });
+
+  test('Chromium plays both files: finite duration, seekable, the resolution change, the sound after the pause', async () => {
+    await writeFile(path.join(dir, 'play.html'), '<!doctype html><video id="v" muted src="camera.webm"></video><audio id="a" muted src="microphone.webm"></audio>');
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${path.join(dir, 'play.html')}`);
+      // Plain JavaScript text: the page has its own globals (and tsx's helpers are not there).
+      const seen = (await page.evaluate(PLAY_SCRIPT)) as {
+        video: { duration: number; seekableEnd: number; seekedVideo: number; sizes: string[] };
+        audio: { duration: number; seekedAudio: number };
+      };
+      assert.ok(Math.abs(seen.video.duration - 3.0) <= 0.1, `video duration ${seen.video.duration}`);
+      assert.ok(Math.abs(seen.video.seekableEnd - seen.video.duration) < 0.01, 'seekable to the end');
+      assert.ok(Math.abs(seen.video.seekedVideo - 2.2) < 0.01);
+      assert.deepEqual(seen.video.sizes, ['320x240', '640x360'], 'the player follows the resolution change');
+      assert.ok(Math.abs(seen.audio.duration - 4.0) <= 0.1, `audio duration ${seen.audio.duration}`);
+      assert.ok(Math.abs(seen.audio.seekedAudio - 3.5) < 0.01);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('without sender reports the arrival times place the file', async () => {
