@@ -189,6 +189,33 @@ describe('detailed report API', () => {
     assert.match(res.json().error.message, /screen recording file is missing/);
   });
 
+  it('says honestly that a track recorded as an RTP dump is still being prepared, and does not serve the dump', async () => {
+    const mic = review.attempts[0]!.recordings.microphone;
+    const row = await t.db.selectFrom('recordings').select(['path', 'status']).where('id', '=', mic.id).executeTakeFirstOrThrow();
+    const dumpPath = row.path.replace(/\.webm$/, '.rtpdump');
+    await fs.writeFile(path.join(dir, dumpPath), 'PRD1 dump bytes');
+    const describeMic = async () => {
+      const report = sessionReport.parse((await get(`/api/sessions/${review.sessionId}/report`, cookie.proctor)).json());
+      return report.attempts[0]!.recordings.find((r) => r.id === mic.id)!;
+    };
+    try {
+      await t.db.updateTable('recordings').set({ path: dumpPath, status: 'stopped' }).where('id', '=', mic.id).execute();
+      const waiting = await describeMic();
+      assert.equal(waiting.available, false, 'no player for a dump');
+      assert.equal(waiting.problem, 'preparing');
+      const res = await get(`/api/recordings/${mic.id}`, cookie.proctor);
+      assert.equal(res.statusCode, 409);
+      assert.match(res.json().error.message, /still being prepared/);
+
+      await t.db.updateTable('recordings').set({ status: 'failed', error: 'finalise failed' }).where('id', '=', mic.id).execute();
+      const failed = await describeMic();
+      assert.deepEqual([failed.available, failed.problem], [false, 'not_converted']);
+    } finally {
+      await t.db.updateTable('recordings').set({ path: row.path, status: row.status, error: null }).where('id', '=', mic.id).execute();
+      await fs.rm(path.join(dir, dumpPath), { force: true });
+    }
+  });
+
   it('does not follow a symlink out of the recordings directory', async () => {
     const cam2 = review.attempts[1]!.recordings.camera;
     await fs.rm(cam2.file);

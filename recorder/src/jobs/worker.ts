@@ -24,6 +24,7 @@ import { startRetentionSchedule } from './retention.ts';
 import { deliverWebhook } from '../webhooks/deliver.ts';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../webhooks/policy.ts';
 import { raiseRecordingReady } from '../webhooks/outbox.ts';
+import { closeConvertThread } from '../dump/convert-thread.ts';
 
 export interface StartJobWorkersOptions {
   db: Db;
@@ -154,6 +155,8 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
       stopSweep();
       stopRetention();
       await Promise.all([webhooks.close(), faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+      // After the finalise consumer: no conversion is in flight any more.
+      await closeConvertThread();
     },
   };
 }
