@@ -598,6 +598,7 @@ export interface LtiGradeTargetsTable {
   lineitemsUrl: string | null;
   lineitemUrl: string | null;
   scopes: ColumnType<string[], string[] | undefined, string[]>;
+  locale: WithDefault<Locale>;
   status: WithDefault<LtiGradeStatus>;
   lastError: string | null;
   attempts: WithDefault<number>;

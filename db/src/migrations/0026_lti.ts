@@ -91,6 +91,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       lineitems_url text CHECK ${URL_CHECK('lineitems_url')},
       lineitem_url text CHECK ${URL_CHECK('lineitem_url')},
       scopes text[] NOT NULL DEFAULT '{}',
+      -- The launch's UI language: the comment sent with the score is written in it.
+      locale text NOT NULL DEFAULT 'ru' CHECK (locale IN ('kk', 'ru', 'en')),
       status text NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'pending', 'sent', 'failed')),
       last_error text CHECK (length(last_error) <= 2000),
       attempts integer NOT NULL DEFAULT 0,

@@ -5,6 +5,7 @@
  * service's; these are its queries.
  */
 import { sql, type Kysely } from 'kysely';
+import type { Locale } from '@proctor/values';
 import type { DB, LtiGradeStatus, LtiGradeTarget, LtiKey, LtiPlatform } from '../schema.ts';
 
 export interface LtiPlatformFields {
@@ -184,7 +185,7 @@ export async function lockLtiSub(db: Kysely<DB>, platformId: string, sub: string
 
 export async function upsertLtiGradeTarget(
   db: Kysely<DB>,
-  t: { sessionId: string; platformId: string; sub: string; resourceLinkId: string; lineitemsUrl: string | null; lineitemUrl: string | null; scopes: string[] },
+  t: { sessionId: string; platformId: string; sub: string; resourceLinkId: string; lineitemsUrl: string | null; lineitemUrl: string | null; scopes: string[]; locale: Locale },
 ): Promise<void> {
   await db
     .insertInto('ltiGradeTargets')
@@ -197,6 +198,7 @@ export async function upsertLtiGradeTarget(
         lineitemsUrl: eb.ref('excluded.lineitemsUrl'),
         lineitemUrl: eb.ref('excluded.lineitemUrl'),
         scopes: eb.ref('excluded.scopes'),
+        locale: eb.ref('excluded.locale'),
       })),
     )
     .execute();
@@ -222,11 +224,17 @@ export async function recordLtiGradeOutcome(
       status: outcome.status,
       lastError: outcome.error ? outcome.error.slice(0, 2000) : null,
       lastAttemptAt: now,
-      ...(outcome.status === 'pending' ? {} : { attempts: eb('attempts', '+', 1) }),
+      attempts: eb('attempts', '+', 1),
       ...(outcome.status === 'sent' ? { sentAt: now, sentScore: outcome.score ?? null, sentDecision: outcome.decision ?? null } : {}),
     }))
     .where('sessionId', '=', sessionId)
     .execute();
+}
+
+/** A delivery was queued (after a finish or a decision change). */
+export async function markLtiGradeQueued(db: Kysely<DB>, sessionId: string): Promise<boolean> {
+  const r = await db.updateTable('ltiGradeTargets').set({ status: 'pending' }).where('sessionId', '=', sessionId).executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 export interface LtiGradeFailure {

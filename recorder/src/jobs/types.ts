@@ -20,6 +20,8 @@ export const QUEUES = {
   faceSampling: 'face-sampling',
   /** Recompute the stored honesty of every session of an exam after its weights changed. */
   honestyRecompute: 'honesty-recompute',
+  /** Send a launched session's honesty and decision to its LMS (LTI Assignment and Grade Services). */
+  ltiScore: 'lti-score',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -61,6 +63,14 @@ export const honestyRecomputePayload = z.object({
 });
 export type HonestyRecomputePayload = z.infer<typeof honestyRecomputePayload>;
 
+export const ltiScorePayload = z.object({
+  sessionId: z.uuid(),
+});
+export type LtiScorePayload = z.infer<typeof ltiScorePayload>;
+
+/** A platform that is down gets a few hours: 8 attempts, 30 s doubling (≈ 2 h in all). */
+export const LTI_SCORE_JOB = { attempts: 8, backoffMs: 30_000 } as const;
+
 export const jobPayloadSchemas = {
   [QUEUES.finaliseRecording]: finaliseRecordingPayload,
   [QUEUES.violationSnapshots]: violationSnapshotsPayload,
@@ -68,6 +78,7 @@ export const jobPayloadSchemas = {
   [QUEUES.reportExport]: reportExportPayload,
   [QUEUES.faceSampling]: faceSamplingPayload,
   [QUEUES.honestyRecompute]: honestyRecomputePayload,
+  [QUEUES.ltiScore]: ltiScorePayload,
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<N extends QueueName> = z.infer<(typeof jobPayloadSchemas)[N]>;

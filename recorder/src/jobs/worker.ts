@@ -18,6 +18,7 @@ import { reportsDirFromEnv } from '../reports/reports-dir.ts';
 import { QUEUES, finaliseJobId } from './types.ts';
 import { enqueueFaceSamplingAfterFinalise, sampleFaces } from './sample-faces.ts';
 import { runHonestyRecompute } from './recompute-honesty.ts';
+import { sendLtiScore } from './lti-score.ts';
 import { countUnsettledRecordings } from '@proctor/db';
 import { type EvidenceSigner, evidenceSignerFromEnv, sealRecordingEvidence, sealSessionViolations } from '../evidence/index.ts';
 import { startRetentionSchedule } from './retention.ts';
@@ -122,6 +123,15 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     await runHonestyRecompute({ db: opts.db, logger }, data);
   });
 
+  // Scores to LMS platforms (#13): a few HTTP calls each, a handful at a time.
+  const ltiScores = opts.queue.process(
+    QUEUES.ltiScore,
+    async (data, ctx) => {
+      await sendLtiScore({ db: opts.db, logger }, data, ctx);
+    },
+    { concurrency: 4 },
+  );
+
   const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger, signer) : () => {};
   const stopRetention = opts.retentionSchedule
     ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger })
@@ -136,7 +146,7 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     close: async () => {
       stopSweep();
       stopRetention();
-      await Promise.all([faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+      await Promise.all([ltiScores.close(), faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
     },
   };
 }
