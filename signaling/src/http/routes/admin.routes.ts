@@ -36,6 +36,7 @@ import { HttpError } from '../errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
 import { adminUploadRoutes } from './admin-upload.routes.ts';
 import { integrationRoutes } from './integration.routes.ts';
+import { ltiAdminRoutes } from './lti-admin.routes.ts';
 import { apiKeysRoutes } from './api-keys.routes.ts';
 import { ApiKeyService } from '../../services/api-key.service.ts';
 import { FramingChecker } from '../../services/framing-check.service.ts';
@@ -238,4 +239,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   // Sign-on integrations (#10): same admin-only hook and error format.
   await app.register(integrationRoutes, { db, publicOrigin: auth.publicOrigin });
   await app.register(apiKeysRoutes, { keys: new ApiKeyService({ db }) });
+  // LTI 1.3 platforms and our key (#13).
+  await app.register(ltiAdminRoutes, { db, publicOrigin: auth.publicOrigin });
 };
