@@ -47,6 +47,7 @@ export interface LtiLaunchServiceDeps {
   now?: () => Date;
 }
 
+export const JWKS_COOLDOWN_MS = 5000;
 const RESOURCE_LINK_REQUEST = 'LtiResourceLinkRequest';
 const LTI_VERSION = '1.3.0';
 
@@ -156,8 +157,9 @@ export class LtiLaunchService {
   #keySet(url: string): JWTVerifyGetKey {
     let set = this.#keySets.get(url);
     if (!set) {
-      // Keys are cached; an unknown kid (the platform rotated) refetches, at most every 30 s.
-      set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+      // Keys are cached for 10 min; an unknown kid (the platform rotated) refetches, at most
+      // once per JWKS_COOLDOWN_MS, so forged kids cannot make us hammer the platform.
+      set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: 10 * 60_000 });
       this.#keySets.set(url, set);
     }
     return set;
