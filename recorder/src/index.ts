@@ -69,6 +69,8 @@ export { enqueueFaceSamplingAfterFinalise, sampleFaces, type SampleFacesOutcome 
 export { runHonestyRecompute } from './jobs/recompute-honesty.ts';
 export { LTI_SCORE_JOB, type LtiScorePayload } from './jobs/types.ts';
 export { type LtiScoreOutcome, sendLtiScore } from './jobs/lti-score.ts';
+export { queueLtiScore } from './lti/queue-score.ts';
+export { type OnSessionFinished, sweepOverdueSessions } from './jobs/finish-overdue.ts';
 export { ensureLtiKey, LTI_KEY_ALG, ltiSigningKey, type LtiSigningKey, publishedLtiJwks, rotateLtiKey } from './lti/keys.ts';
 export { AGS_SCOPES, AgsError, clientCredentialsToken, PROCTORING_LINE_ITEM } from './lti/ags-client.ts';
 export * from './evidence/index.ts';

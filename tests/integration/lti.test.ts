@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { MEDIA_DEMO_ADMIN_EMAIL, seedMediaDemo, setUserPasswordHash, type MediaDemo } from '@proctor/db';
-import { createJobQueue, QUEUES, sendLtiScore, type JobQueue, type JobConsumer } from '@proctor/recorder';
+import { createExam, ensureDiscipline, MEDIA_DEMO_ADMIN_EMAIL, seedMediaDemo, setUserPasswordHash, type MediaDemo } from '@proctor/db';
+import { createJobQueue, QUEUES, queueLtiScore, sendLtiScore, sweepOverdueSessions, type JobQueue, type JobConsumer } from '@proctor/recorder';
 import { buildApp } from '../../signaling/src/http/app.ts';
 import { JWKS_COOLDOWN_MS } from '../../signaling/src/services/lti-launch.service.ts';
 import { AuthService, hashPassword } from '../../signaling/src/services/auth.service.ts';
@@ -299,6 +299,20 @@ describe('LTI 1.3 tool', () => {
     assert.equal(detail.gradeFailures, 1);
     assert.match(detail.failures[0]!.lastError ?? '', /HTTP 403/);
     platform.failScoresWith(0);
+  });
+
+  it('a session the overdue sweep finishes sends its score too', async () => {
+    const disciplineId = await ensureDiscipline(t.db, 'LTI sweep');
+    const examId = await createExam(t.db, { name: 'Ended exam', disciplineId, startsAt: new Date(Date.now() - 3 * 3600_000), endsAt: new Date(Date.now() - 3600_000) });
+    const res = await launch(learner(9, { custom: { proctor_exam: examId }, resourceLinkId: 'rl-ended' }));
+    const { sessionId } = verifyToken(new URL(res.headers.location as string, TOOL).searchParams.get('token'), secret) as { sessionId: string };
+    await t.db.updateTable('examSessions').set({ status: 'in_progress', startedAt: new Date(Date.now() - 2 * 3600_000) }).where('id', '=', sessionId).execute();
+    const log = pino({ level: 'silent' });
+    const finished = await sweepOverdueSessions(t.db, log, new Date(), undefined, (id) => queueLtiScore(t.db, queue, id));
+    assert.ok(finished >= 1);
+    const score = await until(() => platform.scores.find((s) => s.body.userId === 'student-9'));
+    assert.equal(score.body.activityProgress, 'Completed');
+    assert.ok(platform.lineitems.some((i) => i.resourceLinkId === 'rl-ended' && i.label === 'Proctoring'));
   });
 });
 

@@ -19,6 +19,7 @@ import { QUEUES, finaliseJobId } from './types.ts';
 import { enqueueFaceSamplingAfterFinalise, sampleFaces } from './sample-faces.ts';
 import { runHonestyRecompute } from './recompute-honesty.ts';
 import { sendLtiScore } from './lti-score.ts';
+import { queueLtiScore } from '../lti/queue-score.ts';
 import { countUnsettledRecordings } from '@proctor/db';
 import { type EvidenceSigner, evidenceSignerFromEnv, sealRecordingEvidence, sealSessionViolations } from '../evidence/index.ts';
 import { startRetentionSchedule } from './retention.ts';
@@ -132,7 +133,10 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     { concurrency: 4 },
   );
 
-  const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger, signer) : () => {};
+  // A session the sweep finishes gets its LMS score like one finished by the candidate.
+  const stopSweep = opts.overdueSweep
+    ? startOverdueSweep(opts.db, logger, signer, undefined, (sessionId) => queueLtiScore(opts.db, opts.queue, sessionId))
+    : () => {};
   const stopRetention = opts.retentionSchedule
     ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger })
     : () => {};
