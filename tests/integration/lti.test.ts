@@ -164,6 +164,11 @@ describe('LTI 1.3 tool', () => {
     target.searchParams.set('target_link_uri', 'https://evil.test/');
     refusedWith(await app.inject({ method: 'GET', url: target.pathname + target.search }), 'bad_request');
     refusedWith(await app.inject({ method: 'GET', url: '/lti/login' }), 'bad_request');
+    // Platforms may also POST the initiation as a form.
+    const form = new URL(platform.loginUrl(TOOL, 'h')).searchParams.toString();
+    const posted = await app.inject({ method: 'POST', url: '/lti/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
+    assert.equal(posted.statusCode, 302, posted.body);
+    assert.ok(String(posted.headers.location).startsWith(platform.authUrl));
   });
 
   it('sends the login to the platform with state and nonce, and a learner launch opens the candidate journey', async () => {
@@ -252,6 +257,19 @@ describe('LTI 1.3 tool', () => {
     // Only learner 3's valid launch created anything.
     assert.equal(await count('candidates'), candidates + 1);
     assert.equal(await count('examSessions'), sessions + 1);
+  });
+
+  it('an erased candidate stays erased: the next launch makes a new candidate', async () => {
+    const sessionOf = async (res: LightMyRequestResponse) => {
+      const { sessionId } = verifyToken(new URL(res.headers.location as string, TOOL).searchParams.get('token'), secret) as { sessionId: string };
+      return t.db.selectFrom('examSessions').select('candidateId').where('id', '=', sessionId).executeTakeFirstOrThrow();
+    };
+    const first = await sessionOf(await launch(learner(5)));
+    await t.db.updateTable('candidates').set({ fullName: 'Erased 5', email: null, erasedAt: new Date() }).where('id', '=', first.candidateId).execute();
+    const second = await sessionOf(await launch(learner(5)));
+    assert.notEqual(second.candidateId, first.candidateId);
+    const erased = await t.db.selectFrom('candidates').select(['fullName', 'email']).where('id', '=', first.candidateId).executeTakeFirstOrThrow();
+    assert.deepEqual(erased, { fullName: 'Erased 5', email: null });
   });
 
   it("follows the platform's key rotation (unknown kid → JWKS fetched again)", async () => {

@@ -176,6 +176,17 @@ export async function linkLtiUser(db: Kysely<DB>, platformId: string, kind: 'can
     .execute();
 }
 
+/** Points a platform user at another of our rows (the linked candidate was erased). */
+export async function relinkLtiUser(db: Kysely<DB>, platformId: string, kind: 'candidate' | 'user', sub: string, localId: string): Promise<void> {
+  await db
+    .insertInto('ltiUsers')
+    .values({ platformId, kind, sub, candidateId: kind === 'candidate' ? localId : null, userId: kind === 'user' ? localId : null })
+    .onConflict((oc) =>
+      oc.columns(['platformId', 'kind', 'sub']).doUpdateSet({ candidateId: kind === 'candidate' ? localId : null, userId: kind === 'user' ? localId : null }),
+    )
+    .execute();
+}
+
 /** Serialises the first launches of one platform user (two tabs must create one candidate). */
 export async function lockLtiSub(db: Kysely<DB>, platformId: string, sub: string): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`lti/${platformId}/${sub}`}, 0))`.execute(db);

@@ -23,6 +23,7 @@ import {
   inTransaction,
   linkLtiUser,
   lockLtiSub,
+  relinkLtiUser,
   setSessionReturnUrl,
   updateCandidate,
   upsertLtiGradeTarget,
@@ -165,7 +166,9 @@ export class LtiAccountsService {
     const email = personEmail(c);
     const iin = personIin(c);
     const linked = await findLtiUser(db, platform.id, 'candidate', c.sub);
-    const current = linked ? await getCandidate(db, linked) : undefined;
+    // An erased candidate stays erased: the person's next launch makes a new candidate.
+    const found = linked ? await getCandidate(db, linked) : undefined;
+    const current = found?.erasedAt ? undefined : found;
     const [holder] = iin ? await getCandidatesByIins(db, [iin]) : [];
     if (current) {
       // An IIN that belongs to someone else is not moved over; the name and e-mail follow the LMS.
@@ -179,7 +182,7 @@ export class LtiAccountsService {
     }
     if (holder) {
       await updateCandidate(db, holder.id, { fullName, iin: holder.iin ?? iin!, groupId: holder.groupId, email: email ?? holder.email });
-      await linkLtiUser(db, platform.id, 'candidate', c.sub, holder.id);
+      await relinkLtiUser(db, platform.id, 'candidate', c.sub, holder.id);
       return holder.id;
     }
     const row = await db
@@ -187,7 +190,7 @@ export class LtiAccountsService {
       .values({ fullName, email, iin, groupId: null, iinSource: iin ? null : 'lti' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await linkLtiUser(db, platform.id, 'candidate', c.sub, row.id);
+    await relinkLtiUser(db, platform.id, 'candidate', c.sub, row.id);
     return row.id;
   }
 

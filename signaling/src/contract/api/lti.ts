@@ -63,6 +63,7 @@ export const ltiRefusal = z.enum([
   'no_exam', // the link is not connected to an exam here
   'no_role', // neither learner nor instructor/administrator
   'account_conflict', // the instructor's e-mail belongs to an admin account here
+  'internal', // something failed on our side (logged with its stack)
 ]);
 export type LtiRefusal = z.infer<typeof ltiRefusal>;
 

@@ -45,7 +45,7 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db,
 
   const refuse = (reply: FastifyReply, req: FastifyRequest, err: unknown, stage: 'login' | 'launch'): FastifyReply => {
     const known = err instanceof LtiError;
-    const reason: LtiRefusal = known ? err.reason : 'bad_request';
+    const reason: LtiRefusal = known ? err.reason : 'internal';
     if (known) log.warn({ stage, reason, detail: err.detail, ip: req.ip }, 'LTI launch refused');
     else log.error({ stage, err, ip: req.ip }, 'LTI launch failed');
     reply.header('cache-control', 'no-store');

@@ -68,5 +68,6 @@ export const ltiEn = {
 	'lti.reason.no_exam': 'This course link is not connected to a proctored exam yet. Ask the instructor.',
 	'lti.reason.no_role': 'Your role in the course is neither learner nor instructor.',
 	'lti.reason.account_conflict': 'Your e-mail belongs to an administrator account here; sign in directly instead.',
+	'lti.reason.internal': 'Something went wrong on the proctoring platform. Try again in a minute.',
 	'lti.reason.unknown': 'The launch could not be completed.',
 } as const;
