@@ -609,7 +609,20 @@ export interface LtiGradeTargetsTable {
   createdAt: DefaultTimestamp;
 }
 
+export interface LtiDeepLinksTable {
+  id: string;
+  platformId: string;
+  userId: string;
+  deploymentId: string;
+  returnUrl: string;
+  data: string | null;
+  expiresAt: Timestamp;
+  usedAt: Timestamp | null;
+  createdAt: DefaultTimestamp;
+}
+
 export interface DB {
+  ltiDeepLinks: LtiDeepLinksTable;
   ltiPlatforms: LtiPlatformsTable;
   ltiNonces: LtiNoncesTable;
   ltiKeys: LtiKeysTable;

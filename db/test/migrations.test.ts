@@ -31,7 +31,7 @@ describe('migrations', () => {
       rows.map((r) => r.tableName),
       [
         'action_log', 'api_keys', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'disciplines', 'evidence_items', 'evidence_keys', 'exam_proctors',
-        'exam_sessions', 'exams', 'external_refs', 'groups', 'integrations', 'login_failures', 'lti_grade_targets', 'lti_keys', 'lti_links', 'lti_nonces', 'lti_platforms', 'lti_users', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'room_leases',
+        'exam_sessions', 'exams', 'external_refs', 'groups', 'integrations', 'login_failures', 'lti_deep_links', 'lti_grade_targets', 'lti_keys', 'lti_links', 'lti_nonces', 'lti_platforms', 'lti_users', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'room_leases',
         'session_data_removals', 'session_statistics', 'sign_on_uses', 'user_sessions', 'users', 'verifications', 'violation_reports', 'violation_tallies', 'violations',
       ],
     );

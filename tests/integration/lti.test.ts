@@ -24,6 +24,7 @@ import { AuthService, hashPassword } from '../../signaling/src/services/auth.ser
 import { verifyToken } from '../../signaling/src/auth/token.ts';
 import { login, nextIp, PUBLIC_URL } from '../../signaling/test/auth-harness.ts';
 import { ltiApi, type AdminLtiOverview, type AdminLtiPlatformDetail } from '../../signaling/src/contract/api/lti.ts';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { LTI, startLtiPlatform, type LaunchUser, type LtiTestPlatform, type SignOptions } from '../support/lti-platform.ts';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildApp>>;
@@ -240,7 +241,7 @@ describe('LTI 1.3 tool', () => {
     refusedWith(await launch(learner(2), { iat: now - 900, exp: now - 600 }), 'expired');
     refusedWith(await launch(learner(2, { custom: { proctor_exam: '00000000-0000-4000-8000-000000000000' } })), 'no_exam');
     refusedWith(await launch(learner(2, { roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor'] })), 'no_role');
-    refusedWith(await launch(learner(2, { extra: { 'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingRequest' } })), 'wrong_message');
+    refusedWith(await launch(learner(2, { extra: { 'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiSubmissionReviewRequest' } })), 'wrong_message');
 
     // Replays: the same state again, then the same id_token under a fresh state (its nonce is spent).
     const first = await startLogin();
@@ -309,14 +310,74 @@ describe('LTI 1.3 tool', () => {
 
     // A platform that refuses: the admin sees the failure on the platform's page.
     platform.failScoresWith(403);
-    await api('PATCH', `/api/sessions/${target.sessionId}/decision`, { decision: 'not_admitted' });
-    const detail = await until(async () => {
-      const d = (await api('GET', ltiApi.getPlatform.path.replace(':id', platformId))).json() as { platform: AdminLtiPlatformDetail };
-      return d.platform.failures.length ? d.platform : undefined;
+    try {
+      await api('PATCH', `/api/sessions/${target.sessionId}/decision`, { decision: 'not_admitted' });
+      const detail = await until(async () => {
+        const d = (await api('GET', ltiApi.getPlatform.path.replace(':id', platformId))).json() as { platform: AdminLtiPlatformDetail };
+        return d.platform.failures.length ? d.platform : undefined;
+      });
+      assert.equal(detail.gradeFailures, 1);
+      assert.match(detail.failures[0]!.lastError ?? '', /HTTP 403/);
+    } finally {
+      platform.failScoresWith(0);
+    }
+  });
+
+  it('deep linking: an instructor picks or creates an exam and a signed LtiDeepLinkingResponse goes back', async () => {
+    const dl = (data?: string) => ({
+      'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingRequest',
+      'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined,
+      'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+        deep_link_return_url: `${platform.url}/deep-link-return`,
+        accept_types: ['ltiResourceLink'],
+        ...(data ? { data } : {}),
+      },
     });
-    assert.equal(detail.gradeFailures, 1);
-    assert.match(detail.failures[0]!.lastError ?? '', /HTTP 403/);
-    platform.failScoresWith(0);
+    const teacher = (extra: Record<string, unknown>): LaunchUser => ({ sub: 'teacher-dl', name: 'Placing Teacher', email: 'placer@uni.test', roles: [LTI.instructor], extra });
+    refusedWith(await launch({ ...learner(6), extra: dl() }), 'no_role');
+    const res = await launch(teacher(dl('opaque-42')));
+    assert.equal(res.statusCode, 303, res.body);
+    const to = new URL(res.headers.location as string, TOOL);
+    assert.equal(to.pathname, '/lti/deep-link');
+    const key = to.searchParams.get('k')!;
+    const picker = await app.inject({ method: 'GET', url: `/api/lti/deep-links/${key}` });
+    assert.equal(picker.statusCode, 200, picker.body);
+    assert.ok(picker.json().exams.some((e: { id: string }) => e.id === demo.examId));
+    const respond = (k: string, body: unknown) =>
+      app.inject({ method: 'POST', url: `/api/lti/deep-links/${k}`, headers: { origin: TOOL, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const answer = await respond(key, { examId: demo.examId });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const { returnUrl, jwt } = answer.json() as { returnUrl: string; jwt: string };
+    assert.equal(returnUrl, `${platform.url}/deep-link-return`);
+    const jwks = createLocalJWKSet((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json());
+    const { payload } = await jwtVerify(jwt, jwks, { issuer: platform.clientId, audience: platform.issuer, algorithms: ['RS256'] });
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/message_type'], 'LtiDeepLinkingResponse');
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/version'], '1.3.0');
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/deployment_id'], platform.deploymentId);
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti-dl/claim/data'], 'opaque-42');
+    const [item] = payload['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { type: string; url: string; custom: Record<string, string>; lineItem: { label: string } }[];
+    assert.equal(item!.type, 'ltiResourceLink');
+    assert.equal(item!.url, `${TOOL}/lti/launch`);
+    assert.equal(item!.custom.proctor_exam, demo.examId);
+    assert.equal(item!.lineItem.label, 'Proctoring');
+    // One use; a cross-site post is refused like any API write.
+    assert.equal((await respond(key, { examId: demo.examId })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'GET', url: `/api/lti/deep-links/${key}` })).statusCode, 404);
+
+    // Creating an exam while placing it: the instructor is its proctor.
+    const again = new URL((await launch(teacher(dl()))).headers.location as string, TOOL).searchParams.get('k')!;
+    const cross = await app.inject({ method: 'POST', url: `/api/lti/deep-links/${again}`, headers: { origin: 'https://evil.test', 'content-type': 'application/json' }, payload: '{}' });
+    assert.equal(cross.statusCode, 403);
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+    const created = await respond(again, { create: { name: 'Placed from Moodle', discipline: 'Ecology', startsAt, endsAt, assessmentUrl: 'https://lms.test/quiz/1' } });
+    assert.equal(created.statusCode, 200, created.body);
+    const exam = await t.db.selectFrom('exams').select(['id', 'assessmentUrl']).where('name', '=', 'Placed from Moodle').executeTakeFirstOrThrow();
+    assert.equal(exam.assessmentUrl, 'https://lms.test/quiz/1');
+    const proctors = await t.db.selectFrom('examProctors as ep').innerJoin('users as u', 'u.id', 'ep.userId').select('u.email').where('ep.examId', '=', exam.id).execute();
+    assert.deepEqual(proctors.map((p) => p.email), ['placer@uni.test']);
+    const bad = await respond(new URL((await launch(teacher(dl()))).headers.location as string, TOOL).searchParams.get('k')!, { create: { name: 'X', discipline: 'Y', startsAt: endsAt, endsAt: startsAt } });
+    assert.equal(bad.statusCode, 400);
   });
 
   it('a session the overdue sweep finishes sends its score too', async () => {

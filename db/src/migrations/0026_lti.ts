@@ -105,6 +105,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`,
     'CREATE INDEX lti_grade_targets_platform_status_idx ON lti_grade_targets (platform_id, status)',
 
+    // A deep-linking request in flight (an instructor placing an exam in a course): the id is
+    // the picker's capability (random, 43 chars), used once, within the hour.
+    `CREATE TABLE lti_deep_links (
+      id text PRIMARY KEY CHECK (length(id) BETWEEN 32 AND 100),
+      platform_id uuid NOT NULL REFERENCES lti_platforms (id) ON DELETE CASCADE,
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      deployment_id text NOT NULL CHECK (length(deployment_id) BETWEEN 1 AND 255),
+      return_url text NOT NULL CHECK ${URL_CHECK('return_url')},
+      data text CHECK (length(data) <= 4096),
+      expires_at timestamptz NOT NULL,
+      used_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    'CREATE INDEX lti_deep_links_expires_at_idx ON lti_deep_links (expires_at)',
+
     "ALTER TABLE candidates ADD COLUMN iin_source text CHECK (iin_source IN ('lti'))",
     'ALTER TABLE candidates DROP CONSTRAINT candidates_iin_unless_erased',
     'ALTER TABLE candidates ADD CONSTRAINT candidates_iin_unless_erased CHECK (iin IS NOT NULL OR erased_at IS NOT NULL OR iin_source IS NOT NULL)',
@@ -116,6 +131,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'ALTER TABLE candidates DROP CONSTRAINT candidates_iin_unless_erased',
     'ALTER TABLE candidates ADD CONSTRAINT candidates_iin_unless_erased CHECK (iin IS NOT NULL OR erased_at IS NOT NULL)',
     'ALTER TABLE candidates DROP COLUMN iin_source',
+    'DROP TABLE lti_deep_links',
     'DROP TABLE lti_grade_targets',
     'DROP TABLE lti_users',
     'DROP TABLE lti_links',

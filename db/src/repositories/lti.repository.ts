@@ -269,3 +269,31 @@ export async function listLtiGradeFailures(db: Kysely<DB>, platformId: string): 
     .limit(100)
     .execute();
 }
+
+// --- deep linking ----------------------------------------------------------------------------
+
+export async function insertLtiDeepLink(
+  db: Kysely<DB>,
+  row: { id: string; platformId: string; userId: string; deploymentId: string; returnUrl: string; data: string | null; expiresAt: Date },
+): Promise<void> {
+  await db.insertInto('ltiDeepLinks').values(row).execute();
+}
+
+export async function getLtiDeepLink(db: Kysely<DB>, id: string) {
+  return db.selectFrom('ltiDeepLinks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Marks it used; false when it was used already (two clicks, a replay). */
+export async function useLtiDeepLink(db: Kysely<DB>, id: string, now: Date): Promise<boolean> {
+  const r = await db.updateTable('ltiDeepLinks').set({ usedAt: now }).where('id', '=', id).where('usedAt', 'is', null).executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function deleteExpiredLtiDeepLinks(db: Kysely<DB>, before: Date): Promise<void> {
+  await db.deleteFrom('ltiDeepLinks').where('expiresAt', '<', before).execute();
+}
+
+/** Exams an instructor may place (live, newest first). */
+export async function listPlaceableExams(db: Kysely<DB>, limit = 200): Promise<{ id: string; name: string; startsAt: Date; endsAt: Date }[]> {
+  return db.selectFrom('exams').select(['id', 'name', 'startsAt', 'endsAt']).where('archivedAt', 'is', null).orderBy('startsAt', 'desc').limit(limit).execute();
+}

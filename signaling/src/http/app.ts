@@ -61,8 +61,9 @@ import { ApiV1Service } from '../services/api-v1.service.ts';
 import { ltiRoutes } from './routes/lti.routes.ts';
 import { LtiLaunchService } from '../services/lti-launch.service.ts';
 import { LtiAccountsService } from '../services/lti-accounts.service.ts';
+import { LtiDeepLinkService } from '../services/lti-deep-link.service.ts';
 import { subscribeLtiGrades } from '../services/lti-grades.service.ts';
-import { LTI_PATHS } from '../contract/api/lti.ts';
+import { LTI_DEEP_LINK_PAGE, LTI_PATHS } from '../contract/api/lti.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -194,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db,
       launches: new LtiLaunchService({ db, publicOrigin: auth.publicOrigin, log: ltiLog }),
       accounts: new LtiAccountsService({ db }),
+      deepLinks: new LtiDeepLinkService({ db, publicOrigin: auth.publicOrigin }),
       auth,
       tokenSecret,
       log: ltiLog,
@@ -224,7 +226,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.hijack();
       req.raw.headers[PROTOCOL_HEADER] = req.protocol;
       // Static files and pages alike: never framed by another site (pages also get a CSP from SvelteKit).
-      reply.raw.setHeader('x-frame-options', 'SAMEORIGIN');
+      // The deep-linking picker is opened inside the LMS's frame (its CSP says who may frame it).
+      if (!url.startsWith(LTI_DEEP_LINK_PAGE)) reply.raw.setHeader('x-frame-options', 'SAMEORIGIN');
       web(req.raw, reply.raw, () => {
         reply.raw.statusCode = 404;
         reply.raw.end('Not found');

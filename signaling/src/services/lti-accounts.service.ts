@@ -94,6 +94,12 @@ function personIin(c: LtiLaunchClaims): string | null {
   return IIN.test(sourced) ? sourced : null;
 }
 
+function resourceLinkOf(c: LtiLaunchClaims): { id: string; title?: string | null } {
+  const link = c[LTI_CLAIM.resourceLink];
+  if (!link) throw new LtiError('claims_invalid', 'resource_link: required');
+  return link;
+}
+
 export function launchLocale(c: LtiLaunchClaims): Locale {
   const raw = (c[LTI_CLAIM.launchPresentation]?.locale ?? c.locale ?? '').toLowerCase().slice(0, 2);
   return (LOCALES as readonly string[]).includes(raw) ? (raw as Locale) : 'ru';
@@ -104,7 +110,7 @@ export class LtiAccountsService {
 
   /** The exam this launch opens: the custom parameter (remembered for the link) or the link's mapping. */
   async #exam(db: Kysely<DB>, platform: LtiPlatform, c: LtiLaunchClaims): Promise<{ id: string; endsAt: Date }> {
-    const link = c[LTI_CLAIM.resourceLink];
+    const link = resourceLinkOf(c);
     const custom = c[LTI_CLAIM.custom]?.[LTI_EXAM_CUSTOM_PARAM];
     if (typeof custom === 'string' && custom.trim()) {
       const id = custom.trim().toLowerCase();
@@ -141,7 +147,7 @@ export class LtiAccountsService {
           sessionId,
           platformId: platform.id,
           sub: c.sub,
-          resourceLinkId: c[LTI_CLAIM.resourceLink].id,
+          resourceLinkId: resourceLinkOf(c).id,
           lineitemsUrl: ags.lineitems ?? null,
           // The platform's own line item is the activity's grade; ours is "Proctoring" (found or created by the job).
           lineitemUrl: ags.lineitems ? null : (ags.lineitem ?? null),
@@ -155,7 +161,7 @@ export class LtiAccountsService {
         actorIin: personIin(c),
         sessionId,
         action: 'candidate.lti_launched',
-        details: { platformId: platform.id, platform: platform.name, sub: c.sub, resourceLinkId: c[LTI_CLAIM.resourceLink].id, examId: exam.id, candidateId },
+        details: { platformId: platform.id, platform: platform.name, sub: c.sub, resourceLinkId: resourceLinkOf(c).id, examId: exam.id, candidateId },
       });
       return { sessionId, examEndsAt: exam.endsAt };
     });
@@ -201,6 +207,14 @@ export class LtiAccountsService {
       const user = await this.#user(trx, platform, c);
       await assignProctor(trx, exam.id, user.id);
       return { user, examId: exam.id };
+    });
+  }
+
+  /** The instructor's account alone (deep linking: the exam is what they are about to choose). */
+  async staffAccount(platform: LtiPlatform, c: LtiLaunchClaims): Promise<User> {
+    return inTransaction(this.deps.db, async (trx) => {
+      await lockLtiSub(trx, platform.id, c.sub);
+      return this.#user(trx, platform, c);
     });
   }
 

@@ -38,6 +38,8 @@ export class LtiError extends Error {
 export interface VerifiedLaunch {
   platform: LtiPlatform;
   claims: LtiLaunchClaims;
+  /** An exam launch, or an instructor placing one in the course (LtiDeepLinkingRequest). */
+  message: 'resource_link' | 'deep_linking';
 }
 
 export interface LtiLaunchServiceDeps {
@@ -49,6 +51,7 @@ export interface LtiLaunchServiceDeps {
 
 export const JWKS_COOLDOWN_MS = 5000;
 const RESOURCE_LINK_REQUEST = 'LtiResourceLinkRequest';
+const DEEP_LINKING_REQUEST = 'LtiDeepLinkingRequest';
 const LTI_VERSION = '1.3.0';
 
 /** The cookie binding a login's state to the browser that started it (one per state). */
@@ -144,14 +147,23 @@ export class LtiLaunchService {
     if (typeof deployment !== 'string' || !platform.deploymentIds.includes(deployment)) {
       throw new LtiError('unknown_deployment', `deployment ${String(deployment)} is not registered for platform ${platform.id}`);
     }
-    if (payload[LTI_CLAIM.messageType] !== RESOURCE_LINK_REQUEST) throw new LtiError('wrong_message', `message type ${String(payload[LTI_CLAIM.messageType])}`);
+    const type = payload[LTI_CLAIM.messageType];
+    if (type !== RESOURCE_LINK_REQUEST && type !== DEEP_LINKING_REQUEST) throw new LtiError('wrong_message', `message type ${String(type)}`);
     if (payload[LTI_CLAIM.version] !== LTI_VERSION) throw new LtiError('wrong_message', `LTI version ${String(payload[LTI_CLAIM.version])}`);
     const parsed = ltiLaunchClaims.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new LtiError('claims_invalid', `${issue.path.join('.') || 'claims'}: ${issue.message}`);
     }
-    return { platform, claims: parsed.data };
+    const claims = parsed.data;
+    if (type === RESOURCE_LINK_REQUEST) {
+      if (!claims[LTI_CLAIM.resourceLink]) throw new LtiError('claims_invalid', 'resource_link: required');
+      return { platform, claims, message: 'resource_link' };
+    }
+    const settings = claims[LTI_CLAIM.deepLinkingSettings];
+    if (!settings) throw new LtiError('claims_invalid', 'deep_linking_settings: required');
+    if (!settings.accept_types.includes('ltiResourceLink')) throw new LtiError('wrong_message', `deep linking accepts ${settings.accept_types.join(', ')}, not ltiResourceLink`);
+    return { platform, claims, message: 'deep_linking' };
   }
 
   #keySet(url: string): JWTVerifyGetKey {

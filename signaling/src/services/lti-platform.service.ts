@@ -82,10 +82,11 @@ export class LtiPlatformService {
   }
 
   async get(id: string): Promise<AdminLtiPlatformDetail> {
+    // Failures first: a delivery failing meanwhile then shows in the count, never only in the list.
+    const [links, failures] = await Promise.all([listLtiLinks(this.deps.db, id), listLtiGradeFailures(this.deps.db, id)]);
     const rows = await listLtiPlatforms(this.deps.db);
     const row = rows.find((r) => r.id === id);
     if (!row) throw notFound();
-    const [links, failures] = await Promise.all([listLtiLinks(this.deps.db, id), listLtiGradeFailures(this.deps.db, id)]);
     return {
       ...this.view(row),
       links: links.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),

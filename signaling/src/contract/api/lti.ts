@@ -43,7 +43,14 @@ export const LTI_CLAIM = {
   lis: 'https://purl.imsglobal.org/spec/lti/claim/lis',
   launchPresentation: 'https://purl.imsglobal.org/spec/lti/claim/launch_presentation',
   ags: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
+  deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
+  contentItems: 'https://purl.imsglobal.org/spec/lti-dl/claim/content_items',
+  data: 'https://purl.imsglobal.org/spec/lti-dl/claim/data',
 } as const;
+
+/** The instructor's exam picker of a deep-linking request (`?k=<capability>`). */
+export const LTI_DEEP_LINK_PAGE = '/lti/deep-link';
+export const LTI_DEEP_LINK_TTL_SECONDS = 60 * 60;
 
 /** Why a launch was refused; the page has a sentence for each, and the server log the details. */
 export const ltiRefusal = z.enum([
@@ -64,6 +71,7 @@ export const ltiRefusal = z.enum([
   'no_role', // neither learner nor instructor/administrator
   'account_conflict', // the instructor's e-mail belongs to an admin account here
   'internal', // something failed on our side (logged with its stack)
+  'deep_link_invalid', // the picker's link is unknown, used or expired
 ]);
 export type LtiRefusal = z.infer<typeof ltiRefusal>;
 
@@ -102,7 +110,16 @@ export const ltiLaunchClaims = z
     [LTI_CLAIM.version]: z.string(),
     [LTI_CLAIM.deploymentId]: z.string().min(1).max(255),
     [LTI_CLAIM.targetLinkUri]: z.string().max(2048).optional(),
-    [LTI_CLAIM.resourceLink]: z.object({ id: z.string().min(1).max(255), title: z.string().max(500).nullish() }).loose(),
+    // Absent from deep-linking requests; required for resource-link launches (checked by the verifier).
+    [LTI_CLAIM.resourceLink]: z.object({ id: z.string().min(1).max(255), title: z.string().max(500).nullish() }).loose().optional(),
+    [LTI_CLAIM.deepLinkingSettings]: z
+      .object({
+        deep_link_return_url: httpUrl(),
+        accept_types: z.array(z.string().max(100)).max(20).default([]),
+        data: z.string().max(4096).optional(),
+      })
+      .loose()
+      .optional(),
     [LTI_CLAIM.roles]: roles,
     [LTI_CLAIM.context]: z.object({ id: z.string().max(255), title: z.string().max(500).nullish(), label: z.string().max(500).nullish() }).loose().optional(),
     [LTI_CLAIM.custom]: z.record(z.string(), z.unknown()).optional(),
@@ -212,4 +229,44 @@ export const ltiApi = {
   archivePlatform: { method: 'POST', path: `${A}/platforms/:id/archive`, body: null },
   unarchivePlatform: { method: 'POST', path: `${A}/platforms/:id/unarchive`, body: null },
   rotateKey: { method: 'POST', path: `${A}/keys/rotate`, body: null },
+} as const;
+
+// ---------------------------------------------------------------------------------------
+// Deep linking: the instructor's picker (authenticated by the capability in its link, so it
+// also works inside the platform's frame, where our cookies are third-party).
+
+export const deepLinkChoice = z.union([
+  z.object({ examId: z.uuid() }).strict(),
+  z
+    .object({
+      create: z
+        .object({
+          name,
+          discipline: name,
+          startsAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+          endsAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+          assessmentUrl: httpUrl().optional(),
+        })
+        .strict()
+        .refine((e) => e.endsAt.getTime() > e.startsAt.getTime(), { message: 'ends_before_starts', path: ['endsAt'] }),
+    })
+    .strict(),
+]);
+export type DeepLinkChoice = z.input<typeof deepLinkChoice>;
+
+export interface DeepLinkPicker {
+  platformName: string;
+  instructorName: string;
+  exams: { id: string; name: string; startsAt: string; endsAt: string }[];
+}
+
+/** What the picker auto-posts to the platform: `JWT` to `returnUrl`. */
+export interface DeepLinkResponse {
+  returnUrl: string;
+  jwt: string;
+}
+
+export const ltiDeepLinkApi = {
+  picker: { method: 'GET', path: '/api/lti/deep-links/:key' },
+  respond: { method: 'POST', path: '/api/lti/deep-links/:key', body: deepLinkChoice },
 } as const;

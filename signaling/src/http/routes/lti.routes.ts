@@ -12,7 +12,20 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '@proctor/db';
 import { publishedLtiJwks } from '@proctor/recorder';
-import { LTI_CLAIM, LTI_PATHS, LTI_REFUSED_PAGE, LTI_STATE_TTL_SECONDS, ltiLaunchForm, ltiLoginParams, type LtiRefusal } from '../../contract/api/lti.ts';
+import {
+  deepLinkChoice,
+  LTI_CLAIM,
+  LTI_DEEP_LINK_PAGE,
+  LTI_PATHS,
+  LTI_REFUSED_PAGE,
+  LTI_STATE_TTL_SECONDS,
+  ltiDeepLinkApi,
+  ltiLaunchForm,
+  ltiLoginParams,
+  type LtiRefusal,
+} from '../../contract/api/lti.ts';
+import { parseBody } from '../errors.ts';
+import type { LtiDeepLinkService } from '../../services/lti-deep-link.service.ts';
 import { SESSION_COOKIE } from '../../contract/api/auth.ts';
 import { LINK_GRACE_SECONDS } from '../../contract/api/journey.ts';
 import { mintToken } from '../../auth/token.ts';
@@ -24,6 +37,7 @@ export interface LtiRoutesOptions {
   db: Kysely<DB>;
   launches: LtiLaunchService;
   accounts: LtiAccountsService;
+  deepLinks: LtiDeepLinkService;
   auth: AuthService;
   tokenSecret: string;
   log: Logger;
@@ -33,7 +47,7 @@ export interface LtiRoutesOptions {
 const MIN_CANDIDATE_TOKEN_SECONDS = 10 * 60;
 const FORM_LIMIT = 64 * 1024;
 
-export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db, launches, accounts, auth, tokenSecret, log }) => {
+export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db, launches, accounts, deepLinks, auth, tokenSecret, log }) => {
   // Platforms post HTML forms; parsed here only (the JSON API keeps refusing them).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -74,11 +88,18 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db,
       if (!form.success) throw new LtiError('bad_request', `launch: ${form.error.issues[0]?.path.join('.')} ${form.error.issues[0]?.message}`);
       const { id_token: idToken, state } = form.data;
       const cookieName = stateCookieName(state);
-      const { platform, claims } = await launches.verify(idToken, state, req.cookies[cookieName]);
+      const { platform, claims, message } = await launches.verify(idToken, state, req.cookies[cookieName]);
       reply.clearCookie(cookieName, { path: stateCookie.path });
       const role = launchRole(claims[LTI_CLAIM.roles]);
       if (!role) throw new LtiError('no_role', `roles ${claims[LTI_CLAIM.roles].join(' ')}`);
       reply.header('cache-control', 'no-store');
+      if (message === 'deep_linking') {
+        if (role !== 'staff') throw new LtiError('no_role', 'only instructors place exams in a course');
+        const user = await accounts.staffAccount(platform, claims);
+        const key = await deepLinks.start(platform, claims, user);
+        log.info({ platformId: platform.id, userId: user.id }, 'LTI deep linking started');
+        return reply.redirect(`${LTI_DEEP_LINK_PAGE}?k=${encodeURIComponent(key)}`, 303);
+      }
       if (role === 'learner') {
         const { sessionId, examEndsAt } = await accounts.learner(platform, claims);
         const ttl = Math.max(MIN_CANDIDATE_TOKEN_SECONDS, Math.floor((examEndsAt.getTime() - Date.now()) / 1000) + LINK_GRACE_SECONDS);
@@ -95,6 +116,18 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db,
     } catch (err) {
       return refuse(reply, req, err, 'launch');
     }
+  });
+
+  // The deep-linking picker (JSON, our own origin: the API's CSRF rule applies).
+  const keyParam = (req: FastifyRequest) => String((req.params as { key?: string }).key ?? '');
+  app.get(ltiDeepLinkApi.picker.path, { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return deepLinks.picker(keyParam(req));
+  });
+  app.post(ltiDeepLinkApi.respond.path, { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const choice = parseBody(deepLinkChoice, req.body);
+    reply.header('cache-control', 'no-store');
+    return deepLinks.respond(keyParam(req), choice);
   });
 
   app.get(LTI_PATHS.jwks, async (_req, reply) => {
