@@ -96,6 +96,32 @@ describe('LTI 1.3 launches', () => {
     await page.context().close();
   });
 
+  it('an instructor places an exam through deep linking; the signed answer is posted back to the LMS', async () => {
+    const hint = platform.prepare({
+      sub: 'e2e-placer',
+      name: 'Placer E2E',
+      email: 'placer.e2e@uni.test',
+      roles: [LTI.instructor],
+      extra: {
+        'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingRequest',
+        'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined,
+        'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': { deep_link_return_url: `${platform.url}/deep-link-return`, accept_types: ['ltiResourceLink'] },
+      },
+    });
+    const page = await newPage();
+    await page.goto(platform.loginUrl(origin, hint));
+    await page.getByTestId('lti-deep-link').waitFor({ timeout: 20_000 });
+    await page.locator(`[data-exam-id="${stack.seed.examId}"]`).check();
+    await page.getByTestId('lti-dl-place').click();
+    await page.locator('#placed').waitFor({ timeout: 15_000 });
+    assert.equal(platform.deepLinkResponses.length, 1);
+    const payload = JSON.parse(Buffer.from(platform.deepLinkResponses[0]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/message_type'], 'LtiDeepLinkingResponse');
+    const [item] = payload['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { custom: Record<string, string> }[];
+    assert.equal(item!.custom.proctor_exam, stack.seed.examId);
+    await page.context().close();
+  });
+
   it('a launch from an unregistered deployment gets a page that says why', async () => {
     const hint = platform.prepare({ sub: 'e2e-learner', roles: [LTI.learner] });
     const url = new URL(platform.loginUrl(origin, hint));

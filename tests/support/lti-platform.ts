@@ -70,6 +70,8 @@ export interface LtiTestPlatform {
   scores: ReceivedScore[];
   lineitems: { id: string; label: string; tag?: string; resourceLinkId?: string; scoreMaximum: number }[];
   tokensIssued: { scope: string; clientId: string }[];
+  /** JWTs posted back to `<url>/deep-link-return` (LtiDeepLinkingResponse). */
+  deepLinkResponses: string[];
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
   const scores: ReceivedScore[] = [];
   const lineitems: LtiTestPlatform['lineitems'] = [];
   const tokensIssued: LtiTestPlatform['tokensIssued'] = [];
+  const deepLinkResponses: string[] = [];
   let toolJwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   let failStatus = 0;
   let base = '';
@@ -126,6 +129,7 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
     scores,
     lineitems,
     tokensIssued,
+    deepLinkResponses,
     prepare(user) {
       const hint = `hint-${randomUUID()}`;
       prepared.set(hint, user);
@@ -209,6 +213,11 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
 <input type="hidden" name="id_token" value="${escapeHtml(idToken)}"><input type="hidden" name="state" value="${escapeHtml(q.get('state')!)}">
 </form><script>document.getElementById('f').submit()</script></body></html>`;
         return send(res, 200, html, 'text/html; charset=utf-8');
+      }
+      if (url.pathname === '/deep-link-return' && req.method === 'POST') {
+        const jwt = new URLSearchParams(await readBody(req)).get('JWT') ?? '';
+        deepLinkResponses.push(jwt);
+        return send(res, 200, '<!doctype html><p id="placed">placed</p>', 'text/html; charset=utf-8');
       }
       if (url.pathname === '/token' && req.method === 'POST') {
         const form = new URLSearchParams(await readBody(req));
