@@ -67,6 +67,12 @@ export {
 export { BACKGROUNDS, type ClipScene, type Crop, makeClip, makePhoto, PORTRAITS } from './face/sample-pictures.ts';
 export { enqueueFaceSamplingAfterFinalise, sampleFaces, type SampleFacesOutcome } from './jobs/sample-faces.ts';
 export { runHonestyRecompute } from './jobs/recompute-honesty.ts';
+export { LTI_SCORE_JOB, type LtiScorePayload } from './jobs/types.ts';
+export { type LtiScoreOutcome, sendLtiScore } from './jobs/lti-score.ts';
+export { queueLtiScore } from './lti/queue-score.ts';
+export { type OnSessionFinished, sweepOverdueSessions } from './jobs/finish-overdue.ts';
+export { ensureLtiKey, LTI_KEY_ALG, ltiSigningKey, type LtiSigningKey, publishedLtiJwks, rotateLtiKey } from './lti/keys.ts';
+export { AGS_SCOPES, AgsError, clientCredentialsToken, PROCTORING_LINE_ITEM } from './lti/ags-client.ts';
 export * from './evidence/index.ts';
 export { DATA_DELETED, type RemovalActor, type RemovalDeps, type RemovalOutcome, removeSessionData, SYSTEM_ACTOR } from './data-protection/remove-session-data.ts';
 export { type RetentionCounts, runRetention, startRetentionSchedule } from './jobs/retention.ts';

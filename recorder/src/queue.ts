@@ -31,7 +31,7 @@ export interface AddJobOptions {
   jobId?: string;
   delayMs?: number;
   attempts?: number;
-  /** First retry delay of the exponential backoff (doubling); default 5 s. */
+  /** First retry delay, doubling after each failure; default DEFAULT_JOB_OPTIONS.backoff. */
   backoffMs?: number;
 }
 

@@ -22,6 +22,8 @@ export const QUEUES = {
   honestyRecompute: 'honesty-recompute',
   /** Post one webhook delivery (signed) to its endpoint; retried with backoff for ≈ 24 h. */
   webhookDelivery: 'webhook-delivery',
+  /** Send a launched session's honesty and decision to its LMS (LTI Assignment and Grade Services). */
+  ltiScore: 'lti-score',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -67,6 +69,13 @@ export const webhookDeliveryPayload = z.object({
   deliveryId: z.uuid(),
 });
 export type WebhookDeliveryPayload = z.infer<typeof webhookDeliveryPayload>;
+export const ltiScorePayload = z.object({
+  sessionId: z.uuid(),
+});
+export type LtiScorePayload = z.infer<typeof ltiScorePayload>;
+
+/** A platform that is down gets a few hours: 8 attempts, 30 s doubling (≈ 2 h in all). */
+export const LTI_SCORE_JOB = { attempts: 8, backoffMs: 30_000 } as const;
 
 export const jobPayloadSchemas = {
   [QUEUES.finaliseRecording]: finaliseRecordingPayload,
@@ -76,6 +85,7 @@ export const jobPayloadSchemas = {
   [QUEUES.faceSampling]: faceSamplingPayload,
   [QUEUES.honestyRecompute]: honestyRecomputePayload,
   [QUEUES.webhookDelivery]: webhookDeliveryPayload,
+  [QUEUES.ltiScore]: ltiScorePayload,
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<N extends QueueName> = z.infer<(typeof jobPayloadSchemas)[N]>;

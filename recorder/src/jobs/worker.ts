@@ -18,6 +18,8 @@ import { reportsDirFromEnv } from '../reports/reports-dir.ts';
 import { QUEUES, finaliseJobId } from './types.ts';
 import { enqueueFaceSamplingAfterFinalise, sampleFaces } from './sample-faces.ts';
 import { runHonestyRecompute } from './recompute-honesty.ts';
+import { sendLtiScore } from './lti-score.ts';
+import { queueLtiScore } from '../lti/queue-score.ts';
 import { countUnsettledRecordings } from '@proctor/db';
 import { type EvidenceSigner, evidenceSignerFromEnv, sealRecordingEvidence, sealSessionViolations } from '../evidence/index.ts';
 import { startRetentionSchedule } from './retention.ts';
@@ -140,7 +142,19 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     { concurrency: opts.webhookConcurrency ?? 4 },
   );
 
-  const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger, signer) : () => {};
+  // Scores to LMS platforms (#13): a few HTTP calls each, a handful at a time.
+  const ltiScores = opts.queue.process(
+    QUEUES.ltiScore,
+    async (data, ctx) => {
+      await sendLtiScore({ db: opts.db, logger }, data, ctx);
+    },
+    { concurrency: 4 },
+  );
+
+  // A session the sweep finishes gets its LMS score like one finished by the candidate.
+  const stopSweep = opts.overdueSweep
+    ? startOverdueSweep(opts.db, logger, signer, undefined, (sessionId) => queueLtiScore(opts.db, opts.queue, sessionId))
+    : () => {};
   const stopRetention = opts.retentionSchedule
     ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger })
     : () => {};
@@ -154,7 +168,7 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     close: async () => {
       stopSweep();
       stopRetention();
-      await Promise.all([webhooks.close(), faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+      await Promise.all([webhooks.close(), ltiScores.close(), faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
       // After the finalise consumer: no conversion is in flight any more.
       await closeConvertThread();
     },

@@ -17,6 +17,7 @@ export * from './api/evidence.ts';
 export * from './api/privacy.ts';
 export * from './api/assessment.ts';
 export * from './api/sign-on.ts';
+export * from './api/lti.ts';
 export * from './exam-guard.ts';
 export * from './api/v1.ts';
 export * from './api/webhooks.ts';

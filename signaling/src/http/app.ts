@@ -59,6 +59,12 @@ import { apiDocsRoutes } from './routes/api-docs.routes.ts';
 import { ApiKeyService } from '../services/api-key.service.ts';
 import { ApiV1Service } from '../services/api-v1.service.ts';
 import type { WebhookService } from '../services/webhook.service.ts';
+import { ltiRoutes } from './routes/lti.routes.ts';
+import { LtiLaunchService } from '../services/lti-launch.service.ts';
+import { LtiAccountsService } from '../services/lti-accounts.service.ts';
+import { LtiDeepLinkService } from '../services/lti-deep-link.service.ts';
+import { subscribeLtiGrades } from '../services/lti-grades.service.ts';
+import { LTI_DEEP_LINK_PAGE, LTI_PATHS } from '../contract/api/lti.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -186,6 +192,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(signOnRoutes, {
       signOn: new SignOnService({ db, tokenSecret, photos: new PhotoStore(photosDirFromEnv()), log: log.child({ mod: 'sign-on' }) }),
     });
+    // #13: the LTI 1.3 tool (login initiation, launch, our JWKS).
+    const ltiLog = log.child({ mod: 'lti' });
+    await app.register(ltiRoutes, {
+      db,
+      launches: new LtiLaunchService({ db, publicOrigin: auth.publicOrigin, log: ltiLog }),
+      accounts: new LtiAccountsService({ db }),
+      deepLinks: new LtiDeepLinkService({ db, publicOrigin: auth.publicOrigin }),
+      auth,
+      tokenSecret,
+      log: ltiLog,
+    });
+  }
+  // Scores back to the LMS after a finish or a decision change (AGS), through the job queue.
+  if (jobQueue) {
+    const off = subscribeLtiGrades(events, { db, queue: jobQueue, log: log.child({ mod: 'lti' }) });
+    app.addHook('onClose', async () => off());
   }
 
   app.get('/healthz', async (_req, reply) => {
@@ -203,10 +225,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onRequest', async (req, reply) => {
       const url = req.raw.url ?? '/';
       if (url === '/healthz' || url.startsWith('/api/') || url.startsWith('/sdk/') || url.startsWith(DEV_MAIL_PATH)) return;
+      if (url.startsWith(LTI_PATHS.login) || url.startsWith(LTI_PATHS.launch) || url.startsWith(LTI_PATHS.jwks)) return;
       reply.hijack();
       req.raw.headers[PROTOCOL_HEADER] = req.protocol;
       // Static files and pages alike: never framed by another site (pages also get a CSP from SvelteKit).
-      reply.raw.setHeader('x-frame-options', 'SAMEORIGIN');
+      // The deep-linking picker is opened inside the LMS's frame (its CSP says who may frame it).
+      if (!url.startsWith(LTI_DEEP_LINK_PAGE)) reply.raw.setHeader('x-frame-options', 'SAMEORIGIN');
       web(req.raw, reply.raw, () => {
         reply.raw.statusCode = 404;
         reply.raw.end('Not found');

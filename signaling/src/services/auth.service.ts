@@ -208,6 +208,31 @@ export class AuthService {
     return { user: { ...toAuthUser(user), iin: user.iin, sessionId, sessionExpiresAt: expiresAt }, token };
   }
 
+  /**
+   * Opens a session for a user already authenticated by someone we trust (an LTI launch
+   * signed by a registered platform): same cookie, same limits, its own action-log entry.
+   */
+  async openTrustedSession(user: User, client: ClientInfo, action: string, details: Record<string, unknown>): Promise<{ user: SessionUser; token: string }> {
+    const { db } = this.#deps;
+    const now = this.#now();
+    const token = newToken();
+    const expiresAt = new Date(now.getTime() + Math.min(this.limits.sessionIdleMs, this.limits.sessionMaxMs));
+    const sessionId = await inTransaction(db, async (trx) => {
+      await deleteExpiredUserSessions(trx, user.id, now);
+      const id = await createUserSession(trx, {
+        userId: user.id,
+        tokenHash: sha256(token),
+        createdAt: now,
+        expiresAt,
+        ip: storableIp(client.ip),
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+      });
+      await this.#log(user, user.email, action, { ip: client.ip, userAgent: client.userAgent, ...details }, trx);
+      return id;
+    });
+    return { user: { ...toAuthUser(user), iin: user.iin, sessionId, sessionExpiresAt: expiresAt }, token };
+  }
+
   /** The user of a session token, or null when it is unknown, expired or the user archived. */
   async authenticate(token: string | undefined): Promise<SessionUser | null> {
     if (!token || token.length > 200) return null;

@@ -36,6 +36,7 @@ import { HttpError } from '../errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
 import { adminUploadRoutes } from './admin-upload.routes.ts';
 import { integrationRoutes } from './integration.routes.ts';
+import { ltiAdminRoutes } from './lti-admin.routes.ts';
 import { apiKeysRoutes } from './api-keys.routes.ts';
 import { ApiKeyService } from '../../services/api-key.service.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
@@ -243,4 +244,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   await app.register(integrationRoutes, { db, publicOrigin: auth.publicOrigin });
   await app.register(apiKeysRoutes, { keys: new ApiKeyService({ db }) });
   await app.register(webhooksRoutes, { webhooks: webhooks ?? new WebhookService({ db, queue: jobQueue ?? null }) });
+  // LTI 1.3 platforms and our key (#13).
+  await app.register(ltiAdminRoutes, { db, publicOrigin: auth.publicOrigin });
 };

@@ -17,6 +17,7 @@ import { fieldsEn } from './fields.en.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { apiKeysEn } from './apikeys.en.ts';
 import { webhooksEn } from './webhooks.en.ts';
+import { ltiEn } from './lti.en.ts';
 
 export const en = {
 	...appEn,
@@ -33,6 +34,7 @@ export const en = {
 	...assessmentEn,
 	...apiKeysEn,
 	...webhooksEn,
+	...ltiEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

@@ -13,6 +13,7 @@ import { fieldsKk } from './fields.kk.ts';
 import { assessmentKk } from './assessment.kk.ts';
 import { apiKeysKk } from './apikeys.kk.ts';
 import { webhooksKk } from './webhooks.kk.ts';
+import { ltiKk } from './lti.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
@@ -29,6 +30,7 @@ export const kk: Messages = {
 	...assessmentKk,
 	...apiKeysKk,
 	...webhooksKk,
+	...ltiKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

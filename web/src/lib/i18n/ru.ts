@@ -13,6 +13,7 @@ import { fieldsRu } from './fields.ru.ts';
 import { assessmentRu } from './assessment.ru.ts';
 import { apiKeysRu } from './apikeys.ru.ts';
 import { webhooksRu } from './webhooks.ru.ts';
+import { ltiRu } from './lti.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
@@ -29,6 +30,7 @@ export const ru: Messages = {
 	...assessmentRu,
 	...apiKeysRu,
 	...webhooksRu,
+	...ltiRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',

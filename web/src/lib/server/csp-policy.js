@@ -31,4 +31,10 @@ export const BASE_CSP = {
  * http(s) there (what the page frames is what the server tells it), nowhere else.
  * @type {{ prefix: string; add: Record<string, string[]> }[]}
  */
-export const ROUTE_CSP = [{ prefix: '/exam', add: { 'frame-src': ['https:', 'http:'] } }];
+// The deep-linking picker (#13) runs inside the LMS's frame and ends by posting the signed
+// answer to the LMS: any http(s) platform may frame it and receive that form. It acts only
+// through its one-use capability link, so framing it elsewhere gains nothing.
+export const ROUTE_CSP = [
+	{ prefix: '/exam', add: { 'frame-src': ['https:', 'http:'] } },
+	{ prefix: '/lti/deep-link', add: { 'form-action': ['https:', 'http:'], 'frame-ancestors': ['https:', 'http:'] } },
+];

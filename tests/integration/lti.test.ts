@@ -1,0 +1,406 @@
+/**
+ * The LTI 1.3 tool against a test platform on loopback (#13), real PostgreSQL and Redis:
+ * platforms registered through the admin API, our JWKS and its rotation, login initiation →
+ * launch for a learner (candidate + session, candidate token) and an instructor (proctor
+ * account, assigned, signed in); forged signature, wrong audience, replayed state and nonce,
+ * unknown deployment, expired token, another browser → refused with their reason and nothing
+ * created; then the AGS score reaches the platform with a bearer token it issued for our
+ * client-credentials assertion, and a failing platform shows up on the admin page.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
+import { createExam, ensureDiscipline, MEDIA_DEMO_ADMIN_EMAIL, seedMediaDemo, setUserPasswordHash, type MediaDemo } from '@proctor/db';
+import { createJobQueue, QUEUES, queueLtiScore, sendLtiScore, sweepOverdueSessions, type JobQueue, type JobConsumer } from '@proctor/recorder';
+import { buildApp } from '../../signaling/src/http/app.ts';
+import { JWKS_COOLDOWN_MS } from '../../signaling/src/services/lti-launch.service.ts';
+import { AuthService, hashPassword } from '../../signaling/src/services/auth.service.ts';
+import { verifyToken } from '../../signaling/src/auth/token.ts';
+import { login, nextIp, PUBLIC_URL } from '../../signaling/test/auth-harness.ts';
+import { ltiApi, type AdminLtiOverview, type AdminLtiPlatformDetail } from '../../signaling/src/contract/api/lti.ts';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { LTI, startLtiPlatform, type LaunchUser, type LtiTestPlatform, type SignOptions } from '../support/lti-platform.ts';
+
+type FastifyInstance = Awaited<ReturnType<typeof buildApp>>;
+type LightMyRequestResponse = Awaited<ReturnType<FastifyInstance['inject']>>;
+
+const PASSWORD = 'lti-test-pass-2026';
+const TOOL = PUBLIC_URL;
+
+describe('LTI 1.3 tool', () => {
+  let t: TestDatabase;
+  let demo: MediaDemo;
+  let app: FastifyInstance;
+  let queue: JobQueue;
+  let worker: JobConsumer;
+  let platform: LtiTestPlatform;
+  let adminCookie: string;
+  let secret: string;
+  let platformId: string;
+  const dirs: string[] = [];
+
+  const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, cookie = adminCookie) =>
+    app.inject({ method, url, headers: { cookie, origin: TOOL, 'x-forwarded-for': nextIp() }, ...(body === undefined ? {} : { payload: body as object }) });
+  const count = async (table: 'candidates' | 'examSessions' | 'users') =>
+    Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+  /** Login initiation at the tool: the state and nonce it sent to the platform, and its state cookie. */
+  async function startLogin(hint = 'hint'): Promise<{ state: string; nonce: string; cookie: string; location: URL }> {
+    const res = await app.inject({ method: 'GET', url: platform.loginUrl(TOOL, hint).replace(TOOL, '') });
+    assert.equal(res.statusCode, 302, res.body);
+    const location = new URL(res.headers.location as string);
+    assert.equal(location.origin + location.pathname, platform.authUrl);
+    const cookie = res.cookies.find((c: { name: string }) => c.name.startsWith('proctor_lti_'));
+    assert.ok(cookie, 'a state cookie is set');
+    assert.equal(cookie.httpOnly, true);
+    return { state: location.searchParams.get('state')!, nonce: location.searchParams.get('nonce')!, cookie: `${cookie.name}=${cookie.value}`, location };
+  }
+  const post = (idToken: string, state: string, cookie?: string): Promise<LightMyRequestResponse> =>
+    app.inject({
+      method: 'POST',
+      url: '/lti/launch',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: platform.url, ...(cookie ? { cookie } : {}) },
+      payload: new URLSearchParams({ id_token: idToken, state }).toString(),
+    });
+  async function launch(user: LaunchUser, sign: Partial<SignOptions> = {}): Promise<LightMyRequestResponse> {
+    const { state, nonce, cookie } = await startLogin();
+    return post(await platform.signIdToken(TOOL, user, { nonce, ...sign }), state, cookie);
+  }
+  const refusedWith = (res: LightMyRequestResponse, reason: string) => {
+    assert.equal(res.statusCode, 303, res.body);
+    assert.equal(res.headers.location, `/lti/refused?reason=${reason}`);
+    assert.ok(!res.body.includes(' at '), 'no stack trace');
+  };
+  const learner = (n: number, extra: Partial<LaunchUser> = {}): LaunchUser => ({
+    sub: `student-${n}`,
+    name: `Ерланқызы Дана ${n}`,
+    email: `dana${n}@uni.test`,
+    roles: [LTI.learner],
+    custom: { proctor_exam: demo.examId },
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    platform = await startLtiPlatform();
+    t = await createTestDatabase();
+    demo = await seedMediaDemo(t.db, { candidates: 1 });
+    await setUserPasswordHash(t.db, demo.adminUserId, await hashPassword(PASSWORD));
+    const recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-lti-rec-'));
+    dirs.push(recordingsDir);
+    process.env.PHOTOS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-lti-photos-'));
+    dirs.push(process.env.PHOTOS_DIR);
+    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    queue = createJobQueue({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', namespace: `proctor_lti_${randomBytes(4).toString('hex')}`, logger: log });
+    worker = queue.process(QUEUES.ltiScore, async (data, ctx) => void (await sendLtiScore({ db: t.db, logger: log }, data, ctx)));
+    secret = randomBytes(32).toString('base64url');
+    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined } as never, publicUrl: PUBLIC_URL, log });
+    app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir, tokenSecret: secret, jobQueue: queue });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    platform.setToolJwksUrl(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/.well-known/jwks.json`);
+    adminCookie = await login(app, MEDIA_DEMO_ADMIN_EMAIL, PASSWORD);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await queue?.close();
+    await platform?.close();
+    await t?.drop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('registers a platform (admins only, validated) and shows what to paste into the LMS', async () => {
+    const input = {
+      name: 'Test Moodle',
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+      authLoginUrl: platform.authUrl,
+      authTokenUrl: platform.tokenUrl,
+      jwksUrl: platform.jwksUrl,
+      deploymentIds: [platform.deploymentId],
+    };
+    const bad = await api('POST', ltiApi.createPlatform.path, { ...input, jwksUrl: 'ftp://x' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.field, 'jwksUrl');
+    const created = await api('POST', ltiApi.createPlatform.path, input);
+    assert.equal(created.statusCode, 201, created.body);
+    platformId = (created.json() as { platform: AdminLtiPlatformDetail }).platform.id;
+    const again = await api('POST', ltiApi.createPlatform.path, input);
+    assert.equal(again.statusCode, 409);
+    const overview = (await api('GET', ltiApi.overview.path)).json() as AdminLtiOverview;
+    assert.equal(overview.tool.loginUrl, `${TOOL}/lti/login`);
+    assert.equal(overview.tool.launchUrl, `${TOOL}/lti/launch`);
+    assert.equal(overview.tool.jwksUrl, `${TOOL}/.well-known/jwks.json`);
+    assert.deepEqual(overview.tool.redirectUris, [`${TOOL}/lti/launch`]);
+    assert.equal(overview.platforms.length, 1);
+    const proctorOnly = await app.inject({ method: 'GET', url: ltiApi.overview.path });
+    assert.equal(proctorOnly.statusCode, 401);
+  });
+
+  it('publishes our public keys; a rotation keeps the previous key published', async () => {
+    const jwks = async () => (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as { keys: { kid: string; n: string; d?: string }[] };
+    const first = await jwks();
+    assert.equal(first.keys.length, 1);
+    assert.equal(first.keys[0]!.d, undefined, 'no private part');
+    const rotated = await api('POST', ltiApi.rotateKey.path);
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const second = await jwks();
+    assert.deepEqual(second.keys.map((k) => k.kid), [rotated.json().tool.activeKid, first.keys[0]!.kid]);
+    assert.equal(rotated.json().tool.previousKid, first.keys[0]!.kid);
+  });
+
+  it('refuses a login from an unknown platform or deployment, or pointing elsewhere', async () => {
+    const url = new URL(platform.loginUrl(TOOL, 'h'));
+    url.searchParams.set('iss', 'https://other.lms.test');
+    refusedWith(await app.inject({ method: 'GET', url: url.pathname + url.search }), 'unknown_platform');
+    const dep = new URL(platform.loginUrl(TOOL, 'h'));
+    dep.searchParams.set('lti_deployment_id', 'nope');
+    refusedWith(await app.inject({ method: 'GET', url: dep.pathname + dep.search }), 'unknown_deployment');
+    const target = new URL(platform.loginUrl(TOOL, 'h'));
+    target.searchParams.set('target_link_uri', 'https://evil.test/');
+    refusedWith(await app.inject({ method: 'GET', url: target.pathname + target.search }), 'bad_request');
+    refusedWith(await app.inject({ method: 'GET', url: '/lti/login' }), 'bad_request');
+    // Platforms may also POST the initiation as a form.
+    const form = new URL(platform.loginUrl(TOOL, 'h')).searchParams.toString();
+    const posted = await app.inject({ method: 'POST', url: '/lti/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
+    assert.equal(posted.statusCode, 302, posted.body);
+    assert.ok(String(posted.headers.location).startsWith(platform.authUrl));
+  });
+
+  it('sends the login to the platform with state and nonce, and a learner launch opens the candidate journey', async () => {
+    const { location } = await startLogin('h-1');
+    const q = location.searchParams;
+    assert.equal(q.get('response_type'), 'id_token');
+    assert.equal(q.get('response_mode'), 'form_post');
+    assert.equal(q.get('scope'), 'openid');
+    assert.equal(q.get('prompt'), 'none');
+    assert.equal(q.get('client_id'), platform.clientId);
+    assert.equal(q.get('redirect_uri'), `${TOOL}/lti/launch`);
+    assert.equal(q.get('login_hint'), 'h-1');
+    assert.equal(q.get('lti_message_hint'), 'msg-hint');
+
+    const before = await count('candidates');
+    const res = await launch(learner(1));
+    assert.equal(res.statusCode, 303, res.body);
+    const to = new URL(res.headers.location as string, TOOL);
+    assert.equal(to.pathname, '/exam');
+    const claims = verifyToken(to.searchParams.get('token'), secret);
+    assert.equal(claims.role, 'candidate');
+    const session = await t.db.selectFrom('examSessions').selectAll().where('id', '=', (claims as { sessionId: string }).sessionId).executeTakeFirstOrThrow();
+    assert.equal(session.examId, demo.examId);
+    assert.equal(session.returnUrl, `${platform.url}/course/7`);
+    const candidate = await t.db.selectFrom('candidates').selectAll().where('id', '=', session.candidateId).executeTakeFirstOrThrow();
+    assert.equal(candidate.fullName, 'Ерланқызы Дана 1');
+    assert.equal(candidate.email, 'dana1@uni.test');
+    assert.equal(candidate.iin, null);
+    assert.equal(candidate.iinSource, 'lti');
+    assert.equal(await count('candidates'), before + 1);
+    // The same person again: the same candidate and session; the link is now mapped to the exam.
+    const again = await launch(learner(1, { custom: {} }));
+    const againClaims = verifyToken(new URL(again.headers.location as string, TOOL).searchParams.get('token'), secret) as { sessionId: string };
+    assert.equal(againClaims.sessionId, session.id);
+    assert.equal(await count('candidates'), before + 1);
+    const target = await t.db.selectFrom('ltiGradeTargets').selectAll().where('sessionId', '=', session.id).executeTakeFirstOrThrow();
+    assert.equal(target.lineitemsUrl, platform.lineitemsUrl);
+    assert.equal(target.sub, 'student-1');
+  });
+
+  it('an instructor launch signs a proctor in, assigned to the exam, on its results', async () => {
+    const users = await count('users');
+    const res = await launch({ sub: 'teacher-1', name: 'Teacher One', email: 'teacher1@uni.test', roles: [LTI.instructor], resourceLinkId: 'rl-1' });
+    assert.equal(res.statusCode, 303, res.body);
+    assert.equal(res.headers.location, `/results?examId=${demo.examId}`);
+    const session = res.cookies.find((c: { name: string }) => c.name === 'proctor_session');
+    assert.ok(session?.httpOnly, 'an httpOnly session cookie');
+    const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `proctor_session=${session.value}` } });
+    assert.equal(me.statusCode, 200, me.body);
+    assert.equal(me.json().user.role, 'proctor');
+    assert.equal(me.json().user.email, 'teacher1@uni.test');
+    assert.equal(await count('users'), users + 1);
+    const assigned = await t.db.selectFrom('examProctors').select('userId').where('examId', '=', demo.examId).where('userId', '=', me.json().user.id).execute();
+    assert.equal(assigned.length, 1);
+    // An e-mail of an admin account is not taken over by a launch.
+    const admin = await launch({ sub: 'teacher-2', email: MEDIA_DEMO_ADMIN_EMAIL, roles: [LTI.instructor] });
+    refusedWith(admin, 'account_conflict');
+  });
+
+  it('refuses forged, mis-addressed, replayed, foreign-deployment and expired launches, creating nothing', async () => {
+    const candidates = await count('candidates');
+    const sessions = await count('examSessions');
+    const now = Math.floor(Date.now() / 1000);
+    refusedWith(await launch(learner(2), { forged: true }), 'bad_signature');
+    refusedWith(await launch(learner(2), { aud: 'someone-else' }), 'wrong_audience');
+    refusedWith(await launch(learner(2), { aud: [platform.clientId, 'other'] }), 'wrong_audience'); // several audiences, no azp
+    refusedWith(await launch(learner(2), { iss: 'https://other.lms.test' }), 'wrong_issuer');
+    refusedWith(await launch(learner(2), { deploymentId: 'deployment-unknown' }), 'unknown_deployment');
+    refusedWith(await launch(learner(2), { iat: now - 900, exp: now - 600 }), 'expired');
+    refusedWith(await launch(learner(2, { custom: { proctor_exam: '00000000-0000-4000-8000-000000000000' } })), 'no_exam');
+    refusedWith(await launch(learner(2, { roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor'] })), 'no_role');
+    refusedWith(await launch(learner(2, { extra: { 'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiSubmissionReviewRequest' } })), 'wrong_message');
+
+    // Replays: the same state again, then the same id_token under a fresh state (its nonce is spent).
+    const first = await startLogin();
+    const idToken = await platform.signIdToken(TOOL, learner(3), { nonce: first.nonce });
+    assert.equal((await post(idToken, first.state, first.cookie)).statusCode, 303);
+    refusedWith(await post(idToken, first.state, first.cookie), 'state_mismatch');
+    const fresh = await startLogin();
+    refusedWith(await post(idToken, fresh.state, fresh.cookie), 'nonce_invalid');
+    // Another browser (no state cookie), and a form without a token.
+    const other = await startLogin();
+    refusedWith(await post(await platform.signIdToken(TOOL, learner(4), { nonce: other.nonce }), other.state), 'state_mismatch');
+    refusedWith(await app.inject({ method: 'POST', url: '/lti/launch', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'state=x' }), 'bad_request');
+
+    // Only learner 3's valid launch created anything.
+    assert.equal(await count('candidates'), candidates + 1);
+    assert.equal(await count('examSessions'), sessions + 1);
+  });
+
+  it('an erased candidate stays erased: the next launch makes a new candidate', async () => {
+    const sessionOf = async (res: LightMyRequestResponse) => {
+      const { sessionId } = verifyToken(new URL(res.headers.location as string, TOOL).searchParams.get('token'), secret) as { sessionId: string };
+      return t.db.selectFrom('examSessions').select('candidateId').where('id', '=', sessionId).executeTakeFirstOrThrow();
+    };
+    const first = await sessionOf(await launch(learner(5)));
+    await t.db.updateTable('candidates').set({ fullName: 'Erased 5', email: null, erasedAt: new Date() }).where('id', '=', first.candidateId).execute();
+    const second = await sessionOf(await launch(learner(5)));
+    assert.notEqual(second.candidateId, first.candidateId);
+    const erased = await t.db.selectFrom('candidates').select(['fullName', 'email']).where('id', '=', first.candidateId).executeTakeFirstOrThrow();
+    assert.deepEqual(erased, { fullName: 'Erased 5', email: null });
+  });
+
+  it("follows the platform's key rotation (unknown kid → JWKS fetched again)", async () => {
+    await platform.rotateKey();
+    // The key set refetches at most once per cooldown; the last fetch was moments ago.
+    await new Promise((r) => setTimeout(r, JWKS_COOLDOWN_MS + 200));
+    const res = await launch(learner(1));
+    assert.equal(res.statusCode, 303);
+    assert.match(res.headers.location as string, /^\/exam\?token=/);
+  });
+
+  it('sends honesty and decision to the "Proctoring" line item with a client-credentials token', async () => {
+    const target = await t.db.selectFrom('ltiGradeTargets').innerJoin('examSessions as s', 's.id', 'ltiGradeTargets.sessionId').select(['sessionId']).where('sub', '=', 'student-1').executeTakeFirstOrThrow();
+    await t.db.updateTable('examSessions').set({ honesty: 87, status: 'finished' }).where('id', '=', target.sessionId).execute();
+    const res = await api('PATCH', `/api/sessions/${target.sessionId}/decision`, { decision: 'admitted' });
+    assert.equal(res.statusCode, 200, res.body);
+    const score = await until(() => platform.scores.find((s) => s.body.userId === 'student-1'));
+    assert.equal(score.body.scoreGiven, 87);
+    assert.equal(score.body.scoreMaximum, 100);
+    assert.equal(score.body.gradingProgress, 'FullyGraded');
+    assert.match(String(score.body.comment), /87 %.*Accepted/);
+    assert.equal(platform.lineitems.length, 1);
+    assert.equal(platform.lineitems[0]!.label, 'Proctoring');
+    assert.equal(platform.lineitems[0]!.resourceLinkId, 'rl-1');
+    assert.ok(platform.tokensIssued.some((tk) => tk.scope.includes(LTI.scopeScore)));
+    const sent = await until(async () => {
+      const row = await t.db.selectFrom('ltiGradeTargets').selectAll().where('sessionId', '=', target.sessionId).executeTakeFirstOrThrow();
+      return row.status === 'sent' ? row : undefined;
+    });
+    assert.equal(sent.sentScore, 87);
+
+    // The decision changes again: the same line item (found, not created twice) gets the new comment.
+    await api('PATCH', `/api/sessions/${target.sessionId}/decision`, { decision: 'annulled' });
+    const second = await until(() => platform.scores.filter((s) => s.body.userId === 'student-1')[1]);
+    assert.match(String(second.body.comment), /Annulled/);
+    assert.equal(platform.lineitems.length, 1);
+
+    // A platform that refuses: the admin sees the failure on the platform's page.
+    platform.failScoresWith(403);
+    try {
+      await api('PATCH', `/api/sessions/${target.sessionId}/decision`, { decision: 'not_admitted' });
+      const detail = await until(async () => {
+        const d = (await api('GET', ltiApi.getPlatform.path.replace(':id', platformId))).json() as { platform: AdminLtiPlatformDetail };
+        return d.platform.failures.length ? d.platform : undefined;
+      });
+      assert.equal(detail.gradeFailures, 1);
+      assert.match(detail.failures[0]!.lastError ?? '', /HTTP 403/);
+    } finally {
+      platform.failScoresWith(0);
+    }
+  });
+
+  it('deep linking: an instructor picks or creates an exam and a signed LtiDeepLinkingResponse goes back', async () => {
+    const dl = (data?: string) => ({
+      'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingRequest',
+      'https://purl.imsglobal.org/spec/lti/claim/resource_link': undefined,
+      'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+        deep_link_return_url: `${platform.url}/deep-link-return`,
+        accept_types: ['ltiResourceLink'],
+        ...(data ? { data } : {}),
+      },
+    });
+    const teacher = (extra: Record<string, unknown>): LaunchUser => ({ sub: 'teacher-dl', name: 'Placing Teacher', email: 'placer@uni.test', roles: [LTI.instructor], extra });
+    refusedWith(await launch({ ...learner(6), extra: dl() }), 'no_role');
+    const res = await launch(teacher(dl('opaque-42')));
+    assert.equal(res.statusCode, 303, res.body);
+    const to = new URL(res.headers.location as string, TOOL);
+    assert.equal(to.pathname, '/lti/deep-link');
+    const key = to.searchParams.get('k')!;
+    const picker = await app.inject({ method: 'GET', url: `/api/lti/deep-links/${key}` });
+    assert.equal(picker.statusCode, 200, picker.body);
+    assert.ok(picker.json().exams.some((e: { id: string }) => e.id === demo.examId));
+    const respond = (k: string, body: unknown) =>
+      app.inject({ method: 'POST', url: `/api/lti/deep-links/${k}`, headers: { origin: TOOL, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const answer = await respond(key, { examId: demo.examId });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const { returnUrl, jwt } = answer.json() as { returnUrl: string; jwt: string };
+    assert.equal(returnUrl, `${platform.url}/deep-link-return`);
+    const jwks = createLocalJWKSet((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json());
+    const { payload } = await jwtVerify(jwt, jwks, { issuer: platform.clientId, audience: platform.issuer, algorithms: ['RS256'] });
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/message_type'], 'LtiDeepLinkingResponse');
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/version'], '1.3.0');
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/deployment_id'], platform.deploymentId);
+    assert.equal(payload['https://purl.imsglobal.org/spec/lti-dl/claim/data'], 'opaque-42');
+    const [item] = payload['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { type: string; url: string; custom: Record<string, string>; lineItem: { label: string } }[];
+    assert.equal(item!.type, 'ltiResourceLink');
+    assert.equal(item!.url, `${TOOL}/lti/launch`);
+    assert.equal(item!.custom.proctor_exam, demo.examId);
+    assert.equal(item!.lineItem.label, 'Proctoring');
+    // One use; a cross-site post is refused like any API write.
+    assert.equal((await respond(key, { examId: demo.examId })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'GET', url: `/api/lti/deep-links/${key}` })).statusCode, 404);
+
+    // Creating an exam while placing it: the instructor is its proctor.
+    const again = new URL((await launch(teacher(dl()))).headers.location as string, TOOL).searchParams.get('k')!;
+    const cross = await app.inject({ method: 'POST', url: `/api/lti/deep-links/${again}`, headers: { origin: 'https://evil.test', 'content-type': 'application/json' }, payload: '{}' });
+    assert.equal(cross.statusCode, 403);
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+    const created = await respond(again, { create: { name: 'Placed from Moodle', discipline: 'Ecology', startsAt, endsAt, assessmentUrl: 'https://lms.test/quiz/1' } });
+    assert.equal(created.statusCode, 200, created.body);
+    const exam = await t.db.selectFrom('exams').select(['id', 'assessmentUrl']).where('name', '=', 'Placed from Moodle').executeTakeFirstOrThrow();
+    assert.equal(exam.assessmentUrl, 'https://lms.test/quiz/1');
+    const proctors = await t.db.selectFrom('examProctors as ep').innerJoin('users as u', 'u.id', 'ep.userId').select('u.email').where('ep.examId', '=', exam.id).execute();
+    assert.deepEqual(proctors.map((p) => p.email), ['placer@uni.test']);
+    const bad = await respond(new URL((await launch(teacher(dl()))).headers.location as string, TOOL).searchParams.get('k')!, { create: { name: 'X', discipline: 'Y', startsAt: endsAt, endsAt: startsAt } });
+    assert.equal(bad.statusCode, 400);
+  });
+
+  it('a session the overdue sweep finishes sends its score too', async () => {
+    const disciplineId = await ensureDiscipline(t.db, 'LTI sweep');
+    const examId = await createExam(t.db, { name: 'Ended exam', disciplineId, startsAt: new Date(Date.now() - 3 * 3600_000), endsAt: new Date(Date.now() - 3600_000) });
+    const res = await launch(learner(9, { custom: { proctor_exam: examId }, resourceLinkId: 'rl-ended' }));
+    const { sessionId } = verifyToken(new URL(res.headers.location as string, TOOL).searchParams.get('token'), secret) as { sessionId: string };
+    await t.db.updateTable('examSessions').set({ status: 'in_progress', startedAt: new Date(Date.now() - 2 * 3600_000) }).where('id', '=', sessionId).execute();
+    const log = pino({ level: 'silent' });
+    const finished = await sweepOverdueSessions(t.db, log, new Date(), undefined, (id) => queueLtiScore(t.db, queue, id));
+    assert.ok(finished >= 1);
+    const score = await until(() => platform.scores.find((s) => s.body.userId === 'student-9'));
+    assert.equal(score.body.activityProgress, 'Completed');
+    assert.ok(platform.lineitems.some((i) => i.resourceLinkId === 'rl-ended' && i.label === 'Proctoring'));
+  });
+});
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
