@@ -88,28 +88,14 @@ import {
   type adminUserListQuery,
 } from '../contract/api/admin.ts';
 import type { z } from 'zod';
-import { HttpError } from '../http/errors.ts';
-import type { ApiErrorCode } from '../contract/api/error.ts';
+import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import { hashPassword, type AuthService, type ClientInfo, type SessionUser } from './auth.service.ts';
 import type { HonestyService } from './honesty.service.ts';
 import { photoVersion, sniffImage, type PhotoStore } from './admin-photo.service.ts';
 import type { FramingChecker } from './framing-check.service.ts';
 
-/** A 4xx naming the field at fault, so the UI can put the message next to it. */
-export class AdminFieldError extends HttpError {
-  constructor(
-    statusCode: number,
-    code: ApiErrorCode,
-    message: string,
-    readonly field: string,
-    readonly reason: AdminFieldReason,
-  ) {
-    super(statusCode, code, message);
-  }
-}
-
-const notFound = (what: string) => new HttpError(404, 'not_found', `There is no such ${what}.`);
-const taken = (field: string, message: string) => new AdminFieldError(409, 'conflict', message, field, 'taken');
+const notFound = (what: string) => new DomainError('not_found', `There is no such ${what}.`);
+const taken = (field: string, message: string) => new AdminFieldError('conflict', message, field, 'taken');
 
 /** PostgreSQL unique violation (23505) on the given table's constraint. */
 function isUniqueViolation(err: unknown, constraint: string): boolean {
@@ -163,7 +149,7 @@ function toExamListItem(r: DbExamListItem): AdminExamListItem {
 }
 
 /** An erased record stays a pseudonym: it is never given personal data again (add the person anew). */
-const erased = () => new HttpError(409, 'conflict', "This candidate's personal data was erased; the record cannot be edited. Add the person as a new candidate.");
+const erased = () => new DomainError('conflict', "This candidate's personal data was erased; the record cannot be edited. Add the person as a new candidate.");
 
 function toCandidate(r: CandidateListItem): AdminCandidate {
   return {
@@ -375,9 +361,9 @@ export class AdminService {
 
   async #checkDiscipline(db: Kysely<DB>, disciplineId: string, previous?: string): Promise<void> {
     const discipline = await getDiscipline(db, disciplineId);
-    if (!discipline) throw new AdminFieldError(400, 'bad_request', 'There is no such discipline.', 'disciplineId', 'not_found');
+    if (!discipline) throw new AdminFieldError('bad_request', 'There is no such discipline.', 'disciplineId', 'not_found');
     if (discipline.archivedAt && discipline.id !== previous) {
-      throw new AdminFieldError(400, 'bad_request', 'This discipline is archived; restore it first.', 'disciplineId', 'archived');
+      throw new AdminFieldError('bad_request', 'This discipline is archived; restore it first.', 'disciplineId', 'archived');
     }
   }
 
@@ -459,9 +445,9 @@ export class AdminService {
       for (const userId of wanted) {
         if (current.has(userId)) continue;
         const user = users.get(userId);
-        if (!user) throw new AdminFieldError(400, 'bad_request', `There is no user ${userId}.`, 'userIds', 'not_found');
-        if (user.role !== 'proctor') throw new AdminFieldError(400, 'bad_request', `${user.email} is not a proctor.`, 'userIds', 'not_proctor');
-        if (user.archivedAt) throw new AdminFieldError(400, 'bad_request', `${user.email} is archived.`, 'userIds', 'archived');
+        if (!user) throw new AdminFieldError('bad_request', `There is no user ${userId}.`, 'userIds', 'not_found');
+        if (user.role !== 'proctor') throw new AdminFieldError('bad_request', `${user.email} is not a proctor.`, 'userIds', 'not_proctor');
+        if (user.archivedAt) throw new AdminFieldError('bad_request', `${user.email} is archived.`, 'userIds', 'archived');
       }
       const { added, removed } = await setExamProctors(trx, id, wanted);
       if (added.length || removed.length) {
@@ -488,9 +474,9 @@ export class AdminService {
   async #checkGroup(db: Kysely<DB>, groupId: string | null, previous?: string | null): Promise<void> {
     if (groupId === null) return;
     const group = await getGroup(db, groupId);
-    if (!group) throw new AdminFieldError(400, 'bad_request', 'There is no such group.', 'groupId', 'not_found');
+    if (!group) throw new AdminFieldError('bad_request', 'There is no such group.', 'groupId', 'not_found');
     if (group.archivedAt && group.id !== previous) {
-      throw new AdminFieldError(400, 'bad_request', 'This group is archived; restore it first.', 'groupId', 'archived');
+      throw new AdminFieldError('bad_request', 'This group is archived; restore it first.', 'groupId', 'archived');
     }
   }
 
@@ -545,9 +531,9 @@ export class AdminService {
   /** Stores a new reference photo (JPEG/PNG by its bytes) and removes the one it replaces. */
   async setCandidatePhoto(actor: SessionUser, id: string, data: Buffer): Promise<AdminCandidate> {
     const { db, photos } = this.#deps;
-    if (data.length > ADMIN_UPLOAD_LIMITS.photoBytes) throw new HttpError(413, 'payload_too_large', 'The photo is too large.');
+    if (data.length > ADMIN_UPLOAD_LIMITS.photoBytes) throw new DomainError('payload_too_large', 'The photo is too large.');
     const type = sniffImage(data);
-    if (!type) throw new AdminFieldError(415, 'unsupported_media_type', 'The photo must be a JPEG or PNG image.', 'photo', 'invalid');
+    if (!type) throw new AdminFieldError('unsupported_media_type', 'The photo must be a JPEG or PNG image.', 'photo', 'invalid');
     const existing = await getCandidateWithGroup(db, id);
     if (!existing) throw notFound('candidate');
     if (existing.erasedAt) throw erased();
@@ -624,7 +610,7 @@ export class AdminService {
 
   async updateUser(actor: SessionUser, id: string, input: UserInput): Promise<AdminUser> {
     if (id === actor.id && input.role !== 'admin') {
-      throw new AdminFieldError(400, 'bad_request', 'You cannot take the admin role from yourself.', 'role', 'self');
+      throw new AdminFieldError('bad_request', 'You cannot take the admin role from yourself.', 'role', 'self');
     }
     try {
       return await inTransaction(this.#deps.db, async (trx) => {
@@ -651,7 +637,7 @@ export class AdminService {
     const { db, auth } = this.#deps;
     const user = await getUserById(db, id);
     if (!user) throw notFound('user');
-    if (user.archivedAt) throw new HttpError(400, 'bad_request', 'This account is archived; restore it first.');
+    if (user.archivedAt) throw new DomainError('bad_request', 'This account is archived; restore it first.');
     if (choice.kind === 'email') {
       await this.#log(db, actor, 'admin.user.password_link_sent', { userId: id, email: user.email });
       await auth.requestPasswordReset(user.email, client);
@@ -668,7 +654,7 @@ export class AdminService {
   }
 
   async setUserArchived(actor: SessionUser, id: string, archived: boolean): Promise<void> {
-    if (archived && id === actor.id) throw new AdminFieldError(400, 'bad_request', 'You cannot archive your own account.', 'id', 'self');
+    if (archived && id === actor.id) throw new AdminFieldError('bad_request', 'You cannot archive your own account.', 'id', 'self');
     await inTransaction(this.#deps.db, async (trx) => {
       const before = await getUserById(trx, id);
       if (!before) throw notFound('user');

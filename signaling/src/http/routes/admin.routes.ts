@@ -26,13 +26,14 @@ import {
   type AdminErrorBody,
   type AdminFieldReason,
 } from '../../contract/api/admin.ts';
-import { AdminFieldError, AdminService } from '../../services/admin.service.ts';
+import { AdminService } from '../../services/admin.service.ts';
 import { HonestyService } from '../../services/honesty.service.ts';
 import type { JobQueue } from '@proctor/recorder';
 import { AdminImportService, ImportRejectedError } from '../../services/admin-import.service.ts';
 import { PhotoStore, photosDirFromEnv } from '../../services/admin-photo.service.ts';
 import type { AuthService, ClientInfo } from '../../services/auth.service.ts';
-import { HttpError } from '../errors.ts';
+import { AdminFieldError, DomainError } from '../../domain/errors.ts';
+import { httpStatusOf } from '../errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
 import { adminUploadRoutes } from './admin-upload.routes.ts';
 import { integrationRoutes } from './integration.routes.ts';
@@ -75,7 +76,7 @@ export function parseAdmin<S extends z.ZodType>(schema: S, value: unknown): z.ou
   const field = issue.path.join('.');
   const missing = issue.code === 'invalid_type' && issue.message.includes('undefined');
   const reason = (REASONS.has(issue.message) ? issue.message : missing ? 'required' : 'invalid') as AdminFieldReason;
-  throw new AdminFieldError(400, 'bad_request', `${field || 'body'}: ${issue.message}`, field, reason);
+  throw new AdminFieldError('bad_request', `${field || 'body'}: ${issue.message}`, field, reason);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,7 +84,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The `:id` of the route; 404 when it is not a uuid (it could not name anything). */
 export function idParam(req: FastifyRequest): string {
   const id = (req.params as { id?: string }).id ?? '';
-  if (!UUID.test(id)) throw new HttpError(404, 'not_found', 'There is no such record.');
+  if (!UUID.test(id)) throw new DomainError('not_found', 'There is no such record.');
   return id.toLowerCase();
 }
 
@@ -92,7 +93,7 @@ export const clientOf = (req: FastifyRequest): ClientInfo => ({ ip: req.ip, user
 function adminErrors(err: FastifyError | Error, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof AdminFieldError) {
     const body: AdminErrorBody = { error: { code: err.code, message: err.message, field: err.field, reason: err.reason } };
-    return reply.code(err.statusCode).send(body);
+    return reply.code(httpStatusOf(err)).send(body);
   }
   if (err instanceof ImportRejectedError) {
     const body: AdminErrorBody = { error: { code: 'bad_request', message: err.message }, issues: err.issues, errorsTotal: err.errorCount };
