@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ADMIN_UPLOAD_LIMITS, adminApi, type ImportPreview, type ImportResult } from '../../contract/api/admin.ts';
-import type { AdminService } from '../../services/admin.service.ts';
+import type { AdminCandidateService } from '../../services/admin-candidate.service.ts';
 import type { AdminImportService, UploadedFile } from '../../services/admin-import.service.ts';
 import { AdminFieldError, DomainError } from '../../domain/errors.ts';
 import { signedInUser } from '../guards.ts';
@@ -68,9 +68,9 @@ async function readFiles<K extends string>(req: FastifyRequest, limits: Record<K
   return files;
 }
 
-export const adminUploadRoutes: FastifyPluginAsync<{ service: AdminService; importer: AdminImportService }> = async (
+export const adminUploadRoutes: FastifyPluginAsync<{ candidates: AdminCandidateService; importer: AdminImportService }> = async (
   app,
-  { service, importer },
+  { candidates, importer },
 ) => {
   const L = ADMIN_UPLOAD_LIMITS;
   await app.register(multipart, {
@@ -110,12 +110,12 @@ export const adminUploadRoutes: FastifyPluginAsync<{ service: AdminService; impo
       const id = idParam(req);
       const { photo } = await readFiles(req, { photo: L.photoBytes });
       if (!photo) throw new AdminFieldError('bad_request', 'Attach the photo as the file field "photo".', 'photo', 'required');
-      return { candidate: await service.setCandidatePhoto(signedInUser(req), id, photo.data) };
+      return { candidate: await candidates.setCandidatePhoto(signedInUser(req), id, photo.data) };
     },
   );
 
   app.get(adminApi.getCandidatePhoto.path, async (req, reply) => {
-    const { file, mime } = await service.candidatePhotoFile(idParam(req));
+    const { file, mime } = await candidates.candidatePhotoFile(idParam(req));
     const stat = await fs.promises.stat(file).catch(() => undefined);
     if (!stat?.isFile()) throw new DomainError('not_found', 'There is no such photo.');
     return reply
