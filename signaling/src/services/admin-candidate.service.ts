@@ -10,11 +10,7 @@ import {
   updateCandidate,
   type DB,
 } from '@proctor/db';
-import {
-  ADMIN_UPLOAD_LIMITS,
-  type AdminCandidate,
-  type AdminCandidatePage,
-} from '../contract/api/admin.ts';
+import { ADMIN_UPLOAD_LIMITS, type AdminCandidate, type AdminCandidatePage } from '../contract/api/admin.ts';
 import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import { type SessionUser } from './auth.service.ts';
 import { sniffImage } from './admin-photo.service.ts';

@@ -15,13 +15,7 @@ import {
   setDisciplineArchived,
   setGroupArchived,
 } from '@proctor/db';
-import {
-  type AdminDiscipline,
-  type AdminDisciplinePage,
-  type AdminGroup,
-  type AdminGroupPage,
-  type AdminOptions,
-} from '../contract/api/admin.ts';
+import { type AdminDiscipline, type AdminDisciplinePage, type AdminGroup, type AdminGroupPage, type AdminOptions } from '../contract/api/admin.ts';
 import { type SessionUser } from './auth.service.ts';
 import { AdminEntityService, notFound, taken, isUniqueViolation, paging, iso, type ListQuery } from './admin-context.ts';
 

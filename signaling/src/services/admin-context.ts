@@ -6,15 +6,7 @@
  * with what changed), so there is no change without its audit record and vice versa.
  * Records are archived, never deleted: past exam sessions keep referring to them.
  */
-import {
-  appendAction,
-  DEFAULT_VIOLATION_WEIGHTS,
-  type AdminExamListItem as DbExamListItem,
-  type CandidateListItem,
-  type DB,
-  type Exam,
-  type UserListItem,
-} from '@proctor/db';
+import { appendAction, DEFAULT_VIOLATION_WEIGHTS, type AdminExamListItem as DbExamListItem, type CandidateListItem, type DB, type Exam, type UserListItem } from '@proctor/db';
 import {
   ADMIN_VIOLATION_TYPES,
   adminApi,

@@ -15,10 +15,7 @@ import {
   type AssessmentCheck,
   type DB,
 } from '@proctor/db';
-import {
-  type AdminExam,
-  type AdminExamPage,
-} from '../contract/api/admin.ts';
+import { type AdminExam, type AdminExamPage } from '../contract/api/admin.ts';
 import { AdminFieldError } from '../domain/errors.ts';
 import { type SessionUser } from './auth.service.ts';
 import { AdminEntityService, notFound, paging, iso, changes, toExamListItem, toWeights, type ExamListQuery, type ExamInput } from './admin-context.ts';

@@ -12,12 +12,7 @@ import {
   updateUser,
   type DB,
 } from '@proctor/db';
-import {
-  type AdminUser,
-  type AdminUserPage,
-  type AdminUserResponse,
-  type PasswordChoice,
-} from '../contract/api/admin.ts';
+import { type AdminUser, type AdminUserPage, type AdminUserResponse, type PasswordChoice } from '../contract/api/admin.ts';
 import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import { hashPassword, type ClientInfo, type SessionUser } from './auth.service.ts';
 import { AdminEntityService, notFound, taken, isUniqueViolation, paging, changes, toUser, type UserListQuery, type UserInput, type NewUserInput } from './admin-context.ts';

@@ -4,11 +4,7 @@
  * and candidates, and the photos matched to the lines, before anything is written.
  */
 import type { Kysely } from 'kysely';
-import {
-  findGroupsByNames,
-  getCandidatesByIins,
-  type DB,
-} from '@proctor/db';
+import { findGroupsByNames, getCandidatesByIins, type DB } from '@proctor/db';
 import {
   emailProblem,
   iinProblem,
