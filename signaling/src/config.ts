@@ -35,6 +35,28 @@ export interface NodeConfig {
   ice: IceConfig;
   metrics: MetricsConfig;
   log: LogConfig;
+  /** Reference photos and report exports (PHOTOS_DIR, REPORTS_DIR). */
+  storage: StorageConfig;
+}
+
+/**
+ * Where the node keeps files no request names: reference photos (`PHOTOS_DIR`, default
+ * DATA_DIR/photos) and report exports (`REPORTS_DIR`, default DATA_DIR/reports, as the job
+ * worker's reportsDirFromEnv). Read here only; services and routes are handed the paths.
+ */
+export interface StorageConfig {
+  photosDir: string;
+  reportsDir: string;
+}
+
+export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): StorageConfig {
+  const dataDir = path.resolve(env.DATA_DIR ?? path.join(repoRoot, '.data'));
+  const dir = (name: 'PHOTOS_DIR' | 'REPORTS_DIR', fallback: string) => {
+    const value = env[name];
+    if (value !== undefined && value !== '' && value.trim() === '') throw new Error(`${name} must name a directory, got only spaces`);
+    return value ? path.resolve(value) : fallback;
+  };
+  return { photosDir: dir('PHOTOS_DIR', path.join(dataDir, 'photos')), reportsDir: dir('REPORTS_DIR', path.join(dataDir, 'reports')) };
 }
 
 // ── Several media nodes (infra/README.md, "Several media nodes") ─────────────
@@ -177,6 +199,7 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
     ice: iceFromEnv(env),
     metrics: metricsFromEnv(env),
     log: logFromEnv(env),
+    storage: storageFromEnv(env),
   };
 }
 

@@ -15,6 +15,7 @@ import { buildApp, candidatePhotos } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
 import { resultsEmitter } from './socket/results-channel.ts';
+import { storageFromEnv, type StorageConfig } from './config.ts';
 import { attachRedisAdapter } from './socket/redis-adapter.ts';
 import { ResultsService } from './services/results.service.ts';
 import { AuthService } from './services/auth.service.ts';
@@ -82,6 +83,8 @@ export interface MediaNodeOptions {
   webhookPolicy?: WebhookPolicy;
   /** How often the domain-event outbox (recording.ready from the jobs process) is read; default 1 s. */
   outboxIntervalMs?: number;
+  /** Reference photos and report exports (config.ts); default from the environment. */
+  storage?: StorageConfig;
 }
 
 export interface MediaNode {
@@ -106,6 +109,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   const { log, db } = opts;
   // Fail at start-up, not at the first candidate, when recording can't work.
   const ffmpeg = resolveFfmpeg();
+  const storage = opts.storage ?? storageFromEnv();
 
   // Attempts left open by a previous crash of this node can never be continued.
   await endOpenAttemptsOnNode(db, opts.nodeId, new Date(), 'node_restarted');
@@ -146,7 +150,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   const metricsRegistry = opts.metrics ? (opts.metrics.registry ?? new Registry()) : undefined;
   const emitSessionChanged = resultsEmitter(() => io);
   const events = await createEventBus({ log: log.child({ mod: 'events' }), redisUrl: opts.redisUrl, channel: opts.socketAdapterKey && `${opts.socketAdapterKey}:domain-events` });
-  const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir), events });
+  const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir, storage.photosDir), events });
   const webhooks = new WebhookService({ db, queue: opts.queue, ...(opts.webhookPolicy ? { policy: opts.webhookPolicy } : {}) });
   const app = await buildApp({
     log,
@@ -159,6 +163,8 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     devMailbox: opts.demo ? mail.devMailbox : null,
     events,
     recordingsDir: opts.recordingsDir,
+    photosDir: storage.photosDir,
+    reportsDir: storage.reportsDir,
     tokenSecret: opts.tokenSecret,
     jobQueue: opts.queue,
     faceChecker: new ServerFaceChecker(ffmpeg.ffmpeg),

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL, createExam, ensureDiscipline } from '@proctor/db';
 import { apiError, userResponse } from '../src/contract/index.ts';
 import { DEFAULT_AUTH_LIMITS, INVALID_CREDENTIALS } from '../src/services/auth.service.ts';
-import { assertExamAccess, requireRole, signedInUser } from '../src/http/guards.ts';
+import { requireRole, signedInUser } from '../src/http/guards.ts';
+import { assertExamAccess } from '../src/domain/access.ts';
 import { DEMO_PASSWORDS, login, nextIp, send, sessionCookie, startAuthHarness, type AuthHarness } from './auth-harness.ts';
 
 const HOUR = 3_600_000;

@@ -24,7 +24,8 @@ import { buildApp, candidatePhotos } from '../src/http/app.ts';
 import { AuthService, hashPassword } from '../src/services/auth.service.ts';
 import { ResultsService } from '../src/services/results.service.ts';
 import { createEventBus } from '../src/events/event-bus.ts';
-import { HttpError } from '../src/http/errors.ts';
+import { DomainError } from '../src/domain/errors.ts';
+import { httpStatusOf } from '../src/http/errors.ts';
 import {
   candidateSessionsResponse,
   resultsChoicesResponse,
@@ -269,7 +270,7 @@ describe('Results API', () => {
     assert.deepEqual(seen, [{ examId: ids.e1, row: first.row }], 'only the first view changes the row');
     assert.deepEqual((await listActionsForSession(t.db, s.e1c2)).map((e) => e.action), ['session.viewed', 'session.viewed']);
     // Another exam's session answers like an unknown one.
-    await assert.rejects(service.markViewed(proctorA, s.e2c1), (e: unknown) => e instanceof HttpError && e.statusCode === 404);
+    await assert.rejects(service.markViewed(proctorA, s.e2c1), (e: unknown) => e instanceof DomainError && httpStatusOf(e) === 404);
 
     // e.g. the media path finished the session
     await t.db.updateTable('examSessions').set({ status: 'finished', endedAt: new Date('2025-03-01T09:50:00Z') }).where('id', '=', s.e1c2).execute();

@@ -9,6 +9,7 @@
  *   join → transport:create → transport:connect → produce | consume → consumer:resume
  */
 import { z } from 'zod';
+import { domainErrorCode } from '../domain/error-codes.ts';
 import {
   dtlsParameters,
   id,
@@ -184,8 +185,8 @@ export type RequestName = keyof typeof requests;
 export type RequestOf<E extends RequestName> = z.input<(typeof requests)[E]['req']>;
 export type ResponseOf<E extends RequestName> = z.infer<(typeof requests)[E]['res']>;
 
-/** Error codes an ack may carry; the web UI translates them. */
-export const errorCode = z.enum([
+/** Error codes an ack may carry (the web UI translates them), from the one code list. */
+export const errorCode = domainErrorCode.extract([
   'bad_request', // schema validation failed
   'unknown_event',
   'unauthenticated',

@@ -32,11 +32,12 @@ import { journeyRoutes } from './routes/journey.routes.ts';
 import { JourneyService } from '../services/journey.service.ts';
 import { CandidateLinksService } from '../services/candidate-links.service.ts';
 import type { FaceChecker } from '../services/face-check.service.ts';
-import { PhotoStore, photosDirFromEnv } from '../services/admin-photo.service.ts';
+import { PhotoStore } from '../services/admin-photo.service.ts';
+import { storageFromEnv } from '../config.ts';
 import { CandidatePhotos } from '../services/candidate-photo.service.ts';
 import { photoReportRoutes } from './routes/photo-report.routes.ts';
 import { PhotoReportService } from '../services/photo-report.service.ts';
-import { reportsDirFromEnv, type EvidenceSigner, type JobQueue } from '@proctor/recorder';
+import type { EvidenceSigner, JobQueue } from '@proctor/recorder';
 import { privacyRoutes } from './routes/privacy.routes.ts';
 import { PrivacyService } from '../services/privacy.service.ts';
 import { EvidenceService } from '../services/evidence.service.ts';
@@ -90,8 +91,10 @@ export interface AppDeps {
   faceChecker?: FaceChecker;
   /** The BullMQ queue (snapshot and e-mail jobs); null/omitted = those features are off. */
   jobQueue?: JobQueue | null;
-  /** Where report export files are written and read; default REPORTS_DIR or DATA_DIR/reports. */
+  /** Where report export files are written and read; default from config.ts (REPORTS_DIR). */
   reportsDir?: string;
+  /** Where reference photos live; default from config.ts (PHOTOS_DIR). */
+  photosDir?: string;
   /** Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES); default none. */
   trustedProxies?: string[];
   /** Signs the evidence-chain entries this node writes (erasure); without it erasure is off. */
@@ -126,13 +129,17 @@ async function loadWebHandler(dir: string | null, log: Logger): Promise<NodeHand
   return mod.handler;
 }
 
-/** Results photos: verification photos under the recordings root, reference photos in PHOTOS_DIR. */
-export function candidatePhotos(recordingsDir: string | null): CandidatePhotos {
-  return new CandidatePhotos({ recordingsDir, photos: new PhotoStore(photosDirFromEnv()) });
+/** Results photos: verification photos under the recordings root, reference photos in `photosDir`. */
+export function candidatePhotos(recordingsDir: string | null, photosDir: string = storageFromEnv().photosDir): CandidatePhotos {
+  return new CandidatePhotos({ recordingsDir, photos: new PhotoStore(photosDir) });
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { log, db, pool, webBuildDir, auth, devMailbox, recordingsDir, tokenSecret, jobQueue, reportsDir, faceChecker, metrics, roomLinks } = deps;
+  const { log, db, pool, webBuildDir, auth, devMailbox, recordingsDir, tokenSecret, jobQueue, faceChecker, metrics, roomLinks } = deps;
+  // Storage paths: as the node passes them (main.ts reads config.ts), else config.ts's defaults.
+  const envStorage = storageFromEnv();
+  const photosDir = deps.photosDir ?? envStorage.photosDir;
+  const reportsDir = deps.reportsDir ?? envStorage.reportsDir;
   const proxies = deps.trustedProxies ?? [];
   // req.ip (limits, audit) comes from X-Forwarded-For only when the peer is a configured proxy.
   // Our own request log (request-log.ts) replaces fastify's: one line, static files at debug.
@@ -149,10 +156,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseNulBytes(app);
   securityHeaders(app);
   await app.register(authPlugin, { auth, devMailbox, rateLimitStore: postgresRateLimitStore(db, deps.rateLimitPrefix) });
-  await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) });
+  await app.register(adminRoutes, { db, auth, photosDir, jobQueue: jobQueue ?? null, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) });
   const events = deps.events ?? (await createEventBus({ log }));
   // Rows are pushed by the bus's subscribers, not by this instance.
-  const results = new ResultsService({ db, emitSessionChanged: () => {}, photos: candidatePhotos(recordingsDir ?? null), events });
+  const results = new ResultsService({ db, emitSessionChanged: () => {}, photos: candidatePhotos(recordingsDir ?? null, photosDir), events });
   await app.register(resultsRoutes, { results });
   await app.register(liveRoutes, { live: new LiveService(db) });
   await app.register(statisticsRoutes, { statistics: new StatisticsService({ db }) });
@@ -168,17 +175,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v1: new ApiV1Service({ db, results, report, publicOrigin: auth.publicOrigin }),
   });
   await app.register(apiDocsRoutes, { publicOrigin: auth.publicOrigin });
-  await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir: reportsDir ?? reportsDirFromEnv() }) });
+  await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir }) });
   await app.register(photoReportRoutes, {
     photoReport: new PhotoReportService({ db, recordingsDir: recordingsDir ?? null, queue: jobQueue ?? null, log: log.child({ mod: 'photo-report' }) }),
   });
   await app.register(privacyRoutes, {
-    privacy: new PrivacyService({ db, recordingsDir: recordingsDir ?? null, photos: new PhotoStore(photosDirFromEnv()), signer: deps.evidenceSigner ?? null, log }),
+    privacy: new PrivacyService({ db, recordingsDir: recordingsDir ?? null, photos: new PhotoStore(photosDir), signer: deps.evidenceSigner ?? null, log }),
   });
   if (tokenSecret && recordingsDir) {
     await app.register(journeyRoutes, {
       tokenSecret,
-      journey: new JourneyService({ db, photos: new PhotoStore(photosDirFromEnv()), recordingsDir, log, faces: faceChecker }),
+      journey: new JourneyService({ db, photos: new PhotoStore(photosDir), recordingsDir, log, faces: faceChecker }),
       links: new CandidateLinksService({ db, tokenSecret, publicOrigin: auth.publicOrigin }),
     });
   }
@@ -190,7 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(assessmentRoutes, { assessment, tokenSecret });
     await app.register(examGuardRoutes, { keys, platformOrigin: auth.publicOrigin, assessment });
     await app.register(signOnRoutes, {
-      signOn: new SignOnService({ db, tokenSecret, photos: new PhotoStore(photosDirFromEnv()), log: log.child({ mod: 'sign-on' }) }),
+      signOn: new SignOnService({ db, tokenSecret, photos: new PhotoStore(photosDir), log: log.child({ mod: 'sign-on' }) }),
     });
     // #13: the LTI 1.3 tool (login initiation, launch, our JWKS).
     const ltiLog = log.child({ mod: 'lti' });

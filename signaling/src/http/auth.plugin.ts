@@ -20,7 +20,7 @@ import { API_V1_PREFIX } from '../contract/api/v1.ts';
 import { checkOrigin } from '../auth/origin.ts';
 import type { AuthService, SessionUser } from '../services/auth.service.ts';
 import type { DevMailbox } from '../services/mail.service.ts';
-import { HttpError } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { DEV_MAIL_PATH, devMailRoutes } from './routes/dev-mail.routes.ts';
 
@@ -47,9 +47,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 function assertSameOriginJson(req: FastifyRequest, publicOrigin: string): void {
   const origin = checkOrigin(req.headers, publicOrigin);
   if (origin !== 'same') {
-    throw new HttpError(
-      403,
-      'cross_origin',
+    throw new DomainError('cross_origin',
       origin === 'absent' ? 'Origin or Referer header required for this request.' : 'Requests from other sites are refused.',
     );
   }
@@ -60,7 +58,7 @@ function assertSameOriginJson(req: FastifyRequest, publicOrigin: string): void {
   const type = req.headers['content-type'] ?? '';
   const upload = req.routeOptions.config.multipartUpload === true && /^multipart\/form-data\s*;/i.test(type);
   if (hasBody && !upload && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+    throw new DomainError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
   }
 }
 
@@ -72,7 +70,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       global: false,
       store: rateLimitStore,
       errorResponseBuilder: (_req, ctx) =>
-        new HttpError(429, 'rate_limited', `Too many requests from this address; try again in ${ctx.after}.`),
+        new DomainError('rate_limited', `Too many requests from this address; try again in ${ctx.after}.`),
     });
     app.decorateRequest('user', null);
 

@@ -24,17 +24,6 @@ export function sniffImage(data: Uint8Array): PhotoType | undefined {
   return undefined;
 }
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-
-/**
- * `PHOTOS_DIR`, else `DATA_DIR/photos` with DATA_DIR defaulting as in config.ts. Read from the
- * environment, like every other path of the node; never from a request.
- */
-export function photosDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PHOTOS_DIR) return path.resolve(env.PHOTOS_DIR);
-  return path.join(path.resolve(env.DATA_DIR ?? path.join(repoRoot, '.data')), 'photos');
-}
-
 // What we write: a shard, our uuid, a random suffix and our extension. Anything else in the
 // column is refused when read.
 const STORED_PATH = /^[0-9a-f]{2}\/[0-9a-f-]{36}-[0-9a-f]{12}\.(jpg|png)$/;

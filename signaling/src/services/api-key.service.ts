@@ -25,8 +25,7 @@ import {
   type DB,
 } from '@proctor/db';
 import { API_KEY_PREFIX, apiKeyPattern, type AdminApiKey, type ApiKeyScope, type CreatedApiKey, type apiKeyInput } from '../contract/api/v1.ts';
-import { HttpError } from '../http/errors.ts';
-import { AdminFieldError } from './admin.service.ts';
+import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import type { SessionUser } from './auth.service.ts';
 
 type Input = z.output<typeof apiKeyInput>;
@@ -62,7 +61,7 @@ function randomPrefix(): string {
   return out;
 }
 
-export const unauthenticated = (message: string) => new HttpError(401, 'unauthenticated', message);
+export const unauthenticated = (message: string) => new DomainError('unauthenticated', message);
 
 export class ApiKeyService {
   constructor(private readonly deps: ApiKeyServiceDeps) {}
@@ -97,9 +96,9 @@ export class ApiKeyService {
     const integrationId = input.integrationId ?? null;
     const examId = input.examId ?? null;
     if (integrationId && !(await getIntegration(db, integrationId))) {
-      throw new AdminFieldError(400, 'bad_request', 'integrationId: there is no such integration', 'integrationId', 'invalid');
+      throw new AdminFieldError('bad_request', 'integrationId: there is no such integration', 'integrationId', 'invalid');
     }
-    if (examId && !(await getExam(db, examId))) throw new AdminFieldError(400, 'bad_request', 'examId: there is no such exam', 'examId', 'invalid');
+    if (examId && !(await getExam(db, examId))) throw new AdminFieldError('bad_request', 'examId: there is no such exam', 'examId', 'invalid');
     const prefix = randomPrefix();
     const secret = `${API_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
     const scopes = [...new Set(input.scopes)];
@@ -121,7 +120,7 @@ export class ApiKeyService {
   async revoke(actor: SessionUser, id: string): Promise<void> {
     await inTransaction(this.deps.db, async (trx) => {
       const key = await getApiKey(trx, id);
-      if (!key) throw new HttpError(404, 'not_found', 'There is no such API key.');
+      if (!key) throw new DomainError('not_found', 'There is no such API key.');
       if (!(await revokeApiKey(trx, id, this.#now()))) return; // already revoked: nothing changes
       await appendAction(trx, {
         actorUserId: actor.id,

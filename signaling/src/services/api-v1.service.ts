@@ -9,7 +9,7 @@ import { getExam, getSessionExamId, listApiExamCandidates, listApiExams, type DB
 import { resultsQuery, type ResultRow } from '../contract/api/results.ts';
 import type { v1Api, V1SessionDetail } from '../contract/api/v1.ts';
 import type { z } from 'zod';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { ApiPrincipal } from './api-key.service.ts';
 import type { ReportService } from './report.service.ts';
 import type { ResultsService, StaffUser } from './results.service.ts';
@@ -31,8 +31,8 @@ export interface ApiV1ServiceDeps {
  */
 const SYSTEM_VIEWER: StaffUser = { id: '00000000-0000-0000-0000-000000000000', role: 'admin', fullName: 'API', iin: null };
 
-const noExam = () => new HttpError(404, 'not_found', 'There is no such exam.');
-const noSession = () => new HttpError(404, 'not_found', 'There is no such exam session.');
+const noExam = () => new DomainError('not_found', 'There is no such exam.');
+const noSession = () => new DomainError('not_found', 'There is no such exam session.');
 const iso = (d: Date) => d.toISOString();
 
 function summary(row: ResultRow): Out<'examSessions'>['items'][number] {
@@ -56,7 +56,7 @@ export class ApiV1Service {
 
   /** Every v1 route reads; a write-only key gets 403. */
   assertRead(p: ApiPrincipal): void {
-    if (!p.scopes.includes('read')) throw new HttpError(403, 'forbidden', 'This API key has no "read" scope.');
+    if (!p.scopes.includes('read')) throw new DomainError('forbidden', 'This API key has no "read" scope.');
   }
 
   async exams(p: ApiPrincipal, q: Page): Promise<Out<'listExams'>> {

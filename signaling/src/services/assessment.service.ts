@@ -25,7 +25,7 @@ import {
 } from '../contract/api/assessment.ts';
 import { AssertionError, mintAssertion, verifyAssertion } from '../exam-guard/assertion.ts';
 import type { GuardKeys } from '../exam-guard/guard-keys.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { FramingChecker } from './framing-check.service.ts';
 
 export interface AssessmentServiceDeps {
@@ -66,7 +66,7 @@ export class AssessmentService {
 
   async assertion(sessionId: string, nonce: string): Promise<GuardAssertionResponse> {
     const s = await this.#open(sessionId);
-    if (!s.assessmentUrl) throw new HttpError(404, 'not_found', 'This exam has no assessment to unlock.');
+    if (!s.assessmentUrl) throw new DomainError('not_found', 'This exam has no assessment to unlock.');
     const now = this.#now();
     if (now < s.examStartsAt) return { unavailable: 'not_started' };
     if (now >= s.examEndsAt) return { unavailable: 'ended' };
@@ -85,7 +85,7 @@ export class AssessmentService {
   /** The candidate opens the assessment in a window: noted on the session and in the action archive. */
   async openedInWindow(sessionId: string, { reason }: AssessmentWindowRequest): Promise<void> {
     const s = await this.#open(sessionId);
-    if (!s.assessmentUrl) throw new HttpError(404, 'not_found', 'This exam has no assessment.');
+    if (!s.assessmentUrl) throw new DomainError('not_found', 'This exam has no assessment.');
     await markAssessmentWindowUsed(this.deps.db, sessionId);
     await appendAction(this.deps.db, {
       actorUserId: null,
@@ -134,8 +134,8 @@ export class AssessmentService {
   /** The session, if the candidate may still act on it. */
   async #open(sessionId: string): Promise<SessionAssessment> {
     const s = await getSessionAssessment(this.deps.db, sessionId);
-    if (!s) throw new HttpError(404, 'not_found', 'This exam session does not exist.');
-    if (s.archived || s.examArchived || s.status === 'finished') throw new HttpError(403, 'forbidden', 'This exam session is closed.');
+    if (!s) throw new DomainError('not_found', 'This exam session does not exist.');
+    if (s.archived || s.examArchived || s.status === 'finished') throw new DomainError('forbidden', 'This exam session is closed.');
     return s;
   }
 }

@@ -44,7 +44,7 @@ import { RESET_PASSWORD_PAGE, SESSION_COOKIE, type AuthUser } from '../contract/
 import type { TokenClaims } from '../contract/token.ts';
 import { TokenError } from '../auth/token.ts';
 import { checkOrigin } from '../auth/origin.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { Mailer, MailMessage } from './mail.service.ts';
 
 export interface AuthLimits {
@@ -173,9 +173,7 @@ export class AuthService {
       await this.#log(user, email, 'auth.login_failed', { ip: client.ip, reason: 'locked' });
       const unlockAt = (failures.oldest?.getTime() ?? now.getTime()) + this.limits.failedLoginWindowMs;
       const minutes = Math.max(1, Math.ceil((unlockAt - now.getTime()) / MINUTE));
-      throw new HttpError(
-        429,
-        'account_locked',
+      throw new DomainError('account_locked',
         `Too many failed sign-in attempts for this account. Try again in ${minutes} min, or reset the password.`,
       );
     }
@@ -186,7 +184,7 @@ export class AuthService {
       await recordLoginFailure(db, { email, ip: storableIp(client.ip), at: now });
       await deleteLoginFailuresBefore(db, windowStart);
       await this.#log(user, email, 'auth.login_failed', { ip: client.ip, reason });
-      throw new HttpError(401, 'invalid_credentials', INVALID_CREDENTIALS);
+      throw new DomainError('invalid_credentials', INVALID_CREDENTIALS);
     }
 
     const token = newToken();
@@ -355,15 +353,15 @@ export class AuthService {
     return user.archivedAt ? 'archived' : undefined;
   }
 
-  async #resetFailure(db: Kysely<DB>, tokenHash: string, now: Date): Promise<HttpError> {
+  async #resetFailure(db: Kysely<DB>, tokenHash: string, now: Date): Promise<DomainError> {
     const reset = await getPasswordResetByTokenHash(db, tokenHash);
     if (reset?.usedAt) {
-      return new HttpError(400, 'reset_token_used', 'This reset link was already used. Request a new one if needed.');
+      return new DomainError('reset_token_used', 'This reset link was already used. Request a new one if needed.');
     }
     if (reset && reset.expiresAt <= now) {
-      return new HttpError(400, 'reset_token_expired', 'This reset link has expired. Request a new one.');
+      return new DomainError('reset_token_expired', 'This reset link has expired. Request a new one.');
     }
-    return new HttpError(400, 'reset_token_invalid', 'This reset link is not valid. Request a new one.');
+    return new DomainError('reset_token_invalid', 'This reset link is not valid. Request a new one.');
   }
 
   /** Audit entry; for an unknown address the typed e-mail stands in for the actor's name. */

@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely';
 import { appendAction, getExam, listExamLinkSessions, type DB } from '@proctor/db';
 import { LINK_GRACE_SECONDS, type CandidateLinksResponse } from '../contract/api/journey.ts';
 import { mintToken } from '../auth/token.ts';
-import { assertExamAccess } from '../http/guards.ts';
-import { HttpError } from '../http/errors.ts';
+import { assertExamAccess } from '../domain/access.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { SessionUser } from './auth.service.ts';
 
 export interface CandidateLinksDeps {
@@ -27,7 +27,7 @@ export class CandidateLinksService {
   async list(user: SessionUser, examId: string, now = new Date()): Promise<CandidateLinksResponse> {
     await assertExamAccess(this.deps.db, user, examId);
     const exam = await getExam(this.deps.db, examId);
-    if (!exam) throw new HttpError(404, 'not_found', 'There is no such exam.');
+    if (!exam) throw new DomainError('not_found', 'There is no such exam.');
     const expiresAt = new Date(exam.endsAt.getTime() + LINK_GRACE_SECONDS * 1000);
     const ttlSeconds = Math.floor((expiresAt.getTime() - now.getTime()) / 1000);
     const expired = ttlSeconds <= 0 || exam.archivedAt !== null;

@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely';
 import { listRecordings, listViolationRows, type DB } from '@proctor/db';
 import { verifySessionEvidence } from '@proctor/recorder';
 import type { SessionEvidence } from '../contract/api/evidence.ts';
-import { HttpError } from '../http/errors.ts';
-import { assertSessionAccess } from '../http/guards.ts';
+import { DomainError } from '../domain/errors.ts';
+import { assertSessionAccess } from '../domain/access.ts';
 import type { StaffUser } from './results.service.ts';
 
 export interface EvidenceServiceDeps {
@@ -22,7 +22,7 @@ export class EvidenceService {
   async verify(user: StaffUser, sessionId: string): Promise<SessionEvidence> {
     const { db, recordingsDir } = this.deps;
     await assertSessionAccess(db, user, sessionId);
-    if (!recordingsDir) throw new HttpError(503, 'internal', 'This server holds no recordings to verify.');
+    if (!recordingsDir) throw new DomainError('unavailable', 'This server holds no recordings to verify.');
     const result = await verifySessionEvidence({ db, recordingsDir }, sessionId);
     const [recordings, violations] = await Promise.all([listRecordings(db, sessionId), listViolationRows(db, sessionId)]);
     const recording = new Map(recordings.map((r) => [r.id, r]));

@@ -34,8 +34,8 @@ import {
 } from '@proctor/recorder';
 import type { CreateExportBody, ExportResponse, GradeSheetQuery } from '../contract/api/exports.ts';
 import { STATISTICS_MAX_DAYS, statisticsRangeError, type StatisticsFilters } from '../contract/api/statistics.ts';
-import { HttpError } from '../http/errors.ts';
-import { assertExamAccess } from '../http/guards.ts';
+import { DomainError } from '../domain/errors.ts';
+import { assertExamAccess } from '../domain/access.ts';
 import type { StaffUser } from './results.service.ts';
 
 export interface ExportsServiceDeps {
@@ -85,7 +85,7 @@ export class ExportsService {
   async create(user: StaffUser, body: CreateExportBody): Promise<ExportResponse> {
     await this.checkFilters(user, body.filters);
     const { queue, db } = this.deps;
-    if (!queue) throw new HttpError(409, 'conflict', 'This node runs no job queue, so reports cannot be generated here.');
+    if (!queue) throw new DomainError('conflict', 'This node runs no job queue, so reports cannot be generated here.');
     const f = body.filters;
     const filters = { from: f.from, to: f.to, examIds: f.examId, disciplineIds: f.disciplineId, groupIds: f.groupId };
     const id = await createReportExport(db, { kind: 'exam_report', requestedBy: user.id, filters, locale: body.locale });
@@ -107,13 +107,13 @@ export class ExportsService {
   /** The finished .xlsx (409 while it is not ready); logged as downloaded. */
   async file(user: StaffUser, id: string): Promise<Download> {
     const row = await this.ownExport(user, id);
-    if (row.status === 'failed') throw new HttpError(409, 'conflict', 'This export failed; start a new one.');
-    if (row.status !== 'done' || !row.filePath) throw new HttpError(409, 'conflict', `The file is not ready yet (${row.status}).`);
+    if (row.status === 'failed') throw new DomainError('conflict', 'This export failed; start a new one.');
+    if (row.status !== 'done' || !row.filePath) throw new DomainError('conflict', `The file is not ready yet (${row.status}).`);
     const file = resolveReportPath(this.deps.reportsDir, row.filePath);
     const bytes = await stat(file).then(
       (s) => s.size,
       () => {
-        throw new HttpError(404, 'not_found', 'The file of this export is no longer on the server; start a new export.');
+        throw new DomainError('not_found', 'The file of this export is no longer on the server; start a new export.');
       },
     );
     const filters = row.filters as { from?: string; to?: string };
@@ -130,7 +130,7 @@ export class ExportsService {
     await assertExamAccess(this.deps.db, user, q.examId);
     const groupId = q.groupId ?? null;
     const header = await getGradeSheetHeader(this.deps.db, q.examId, groupId);
-    if (!header) throw new HttpError(404, 'not_found', 'There is no such group.');
+    if (!header) throw new DomainError('not_found', 'There is no such group.');
     const rows = await listGradeSheetRows(this.deps.db, q.examId, groupId);
     const sheet = { header, rows };
     const body =
@@ -152,20 +152,20 @@ export class ExportsService {
   /** 404 unknown id; 403 someone else's export (admins see all). */
   private async ownExport(user: StaffUser, id: string): Promise<ReportExport> {
     const row = await getReportExport(this.deps.db, id);
-    if (!row) throw new HttpError(404, 'not_found', 'There is no such export.');
-    if (user.role !== 'admin' && row.requestedBy !== user.id) throw new HttpError(403, 'forbidden', 'Only the user who started this export may see it.');
+    if (!row) throw new DomainError('not_found', 'There is no such export.');
+    if (user.role !== 'admin' && row.requestedBy !== user.id) throw new DomainError('forbidden', 'Only the user who started this export may see it.');
     return row;
   }
 
   /** The statistics routes' rules: a bounded range, and a proctor names only their exams. */
   private async checkFilters(user: StaffUser, f: StatisticsFilters): Promise<void> {
     const error = statisticsRangeError(f);
-    if (error === 'date_range_inverted') throw new HttpError(400, error, `The start of the range (${f.from}) is after its end (${f.to}).`);
+    if (error === 'date_range_inverted') throw new DomainError(error, `The start of the range (${f.from}) is after its end (${f.to}).`);
     if (error === 'date_range_too_long') {
-      throw new HttpError(400, error, `A range may cover at most ${STATISTICS_MAX_DAYS} days; ${f.from} to ${f.to} is longer.`);
+      throw new DomainError(error, `A range may cover at most ${STATISTICS_MAX_DAYS} days; ${f.from} to ${f.to} is longer.`);
     }
     if (user.role === 'admin' || !f.examId?.length) return;
     const refused = await unassignedExamIds(this.deps.db, user.id, f.examId);
-    if (refused.length) throw new HttpError(403, 'forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
+    if (refused.length) throw new DomainError('forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
   }
 }

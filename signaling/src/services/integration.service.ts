@@ -21,8 +21,7 @@ import {
 } from '@proctor/db';
 import type { adminListQuery } from '../contract/api/admin.ts';
 import { SIGN_ON_PAGE, type AdminIntegration, type AdminIntegrationPage, type integrationInput } from '../contract/api/sign-on.ts';
-import { HttpError } from '../http/errors.ts';
-import { AdminFieldError } from './admin.service.ts';
+import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import type { SessionUser } from './auth.service.ts';
 
 type Input = z.output<typeof integrationInput>;
@@ -35,7 +34,7 @@ export interface IntegrationServiceDeps {
   now?: () => Date;
 }
 
-const notFound = () => new HttpError(404, 'not_found', 'There is no such integration.');
+const notFound = () => new DomainError('not_found', 'There is no such integration.');
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: unknown; constraint?: unknown };
@@ -74,7 +73,7 @@ export class IntegrationService {
 
   async create(actor: SessionUser, input: Input): Promise<AdminIntegration> {
     if (input.method === 'secret' && !input.sharedSecret) {
-      throw new AdminFieldError(400, 'bad_request', 'sharedSecret: required for HS256 links', 'sharedSecret', 'required');
+      throw new AdminFieldError('bad_request', 'sharedSecret: required for HS256 links', 'sharedSecret', 'required');
     }
     return this.#write(async (trx) => {
       await this.#checkIssuers(trx, input.issuers);
@@ -90,7 +89,7 @@ export class IntegrationService {
       const before = await getIntegration(trx, id);
       if (!before) throw notFound();
       if (input.method === 'secret' && !input.sharedSecret && !before.sharedSecret) {
-        throw new AdminFieldError(400, 'bad_request', 'sharedSecret: required for HS256 links', 'sharedSecret', 'required');
+        throw new AdminFieldError('bad_request', 'sharedSecret: required for HS256 links', 'sharedSecret', 'required');
       }
       await this.#checkIssuers(trx, input.issuers, id);
       const fields = this.#fields(input, before.sharedSecret);
@@ -137,7 +136,7 @@ export class IntegrationService {
     for (const issuer of issuers) {
       const others = await findIntegrationsByIssuer(db, 'sign_on', issuer, exceptId);
       if (others.length > 0) {
-        throw new AdminFieldError(409, 'conflict', `issuers: "${issuer}" already belongs to the integration "${others[0]!.name}"`, 'issuers', 'taken');
+        throw new AdminFieldError('conflict', `issuers: "${issuer}" already belongs to the integration "${others[0]!.name}"`, 'issuers', 'taken');
       }
     }
   }
@@ -146,7 +145,7 @@ export class IntegrationService {
     try {
       return await inTransaction(this.deps.db, fn);
     } catch (err) {
-      if (isUniqueViolation(err, 'integrations_name_key')) throw new AdminFieldError(409, 'conflict', 'name: another integration has this name', 'name', 'taken');
+      if (isUniqueViolation(err, 'integrations_name_key')) throw new AdminFieldError('conflict', 'name: another integration has this name', 'name', 'taken');
       throw err;
     }
   }

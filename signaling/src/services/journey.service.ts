@@ -41,7 +41,7 @@ import {
   type VerificationOutcome,
   type VerificationView,
 } from '../contract/api/journey.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { sniffImage, type PhotoStore, type PhotoType } from './admin-photo.service.ts';
 import type { FaceChecker } from './face-check.service.ts';
 
@@ -133,7 +133,7 @@ export class JourneyService {
   async referencePhoto(sessionId: string): Promise<{ file: string; mime: string }> {
     const s = await this.#open(sessionId);
     const file = this.deps.photos.resolve(s.referencePhotoPath);
-    if (!file || !s.referencePhotoPath) throw new HttpError(404, 'not_found', 'There is no reference photo for this candidate.');
+    if (!file || !s.referencePhotoPath) throw new DomainError('not_found', 'There is no reference photo for this candidate.');
     return { file, mime: this.deps.photos.mimeOf(s.referencePhotoPath) };
   }
 
@@ -143,17 +143,17 @@ export class JourneyService {
     const endedAt = new Date();
     // A start in the future or hours back is a broken clock or a forged field: keep the span sane.
     if (!(startedAt.getTime() <= endedAt.getTime() && endedAt.getTime() - startedAt.getTime() < 60 * 60 * 1000)) {
-      throw new HttpError(400, 'bad_request', 'meta.startedAt: must be within the last hour');
+      throw new DomainError('bad_request', 'meta.startedAt: must be within the last hour');
     }
     const failuresBefore = await countFailedVerifications(this.deps.db, sessionId);
     if (failuresBefore >= VERIFICATION_MAX_ATTEMPTS) {
-      throw new HttpError(409, 'conflict', 'The identity check was already tried the maximum number of times; continue to the exam, the proctor has been told.');
+      throw new DomainError('conflict', 'The identity check was already tried the maximum number of times; continue to the exam, the proctor has been told.');
     }
     const faceType = sniffImage(photos.face);
-    if (!faceType) throw new HttpError(415, 'unsupported_media_type', 'The face photo must be a JPEG or PNG image.');
+    if (!faceType) throw new DomainError('unsupported_media_type', 'The face photo must be a JPEG or PNG image.');
     const documentType = photos.document ? sniffImage(photos.document) : undefined;
     if (photos.document && !documentType) {
-      throw new HttpError(415, 'unsupported_media_type', 'The document photo must be a JPEG or PNG image.');
+      throw new DomainError('unsupported_media_type', 'The document photo must be a JPEG or PNG image.');
     }
 
     const referenceFile = this.deps.photos.resolve(s.referencePhotoPath) ?? null;
@@ -226,7 +226,7 @@ export class JourneyService {
 
   async #session(sessionId: string): Promise<SessionForJoin> {
     const s = await getSessionForJoin(this.deps.db, sessionId);
-    if (!s) throw new HttpError(404, 'not_found', 'This exam session does not exist.');
+    if (!s) throw new DomainError('not_found', 'This exam session does not exist.');
     return s;
   }
 
@@ -234,7 +234,7 @@ export class JourneyService {
   async #open(sessionId: string): Promise<SessionForJoin> {
     const s = await this.#session(sessionId);
     if (s.archived || s.examArchived || s.status === 'finished') {
-      throw new HttpError(403, 'forbidden', 'This exam session is closed.');
+      throw new DomainError('forbidden', 'This exam session is closed.');
     }
     return s;
   }

@@ -6,8 +6,8 @@ import type { Kysely } from 'kysely';
 import { getLiveExam, listExamCandidates, listExamGroups, listLiveExams, type DB } from '@proctor/db';
 import type { LiveCandidatesResponse, LiveExamsResponse, liveCandidatesQuery } from '../contract/api/live.ts';
 import type { z } from 'zod';
-import { HttpError } from '../http/errors.ts';
-import { assertExamAccess } from '../http/guards.ts';
+import { DomainError } from '../domain/errors.ts';
+import { assertExamAccess } from '../domain/access.ts';
 import type { SessionUser } from './auth.service.ts';
 
 /** The panel lists exams within this distance of now (running, about to start, just ended). */
@@ -40,7 +40,7 @@ export class LiveService {
   async candidates(user: SessionUser, examId: string, q: z.output<typeof liveCandidatesQuery>): Promise<LiveCandidatesResponse> {
     await assertExamAccess(this.db, user, examId);
     const exam = await getLiveExam(this.db, examId);
-    if (!exam) throw new HttpError(404, 'not_found', 'There is no such exam.');
+    if (!exam) throw new DomainError('not_found', 'There is no such exam.');
     const [groups, page] = await Promise.all([
       listExamGroups(this.db, examId),
       listExamCandidates(this.db, examId, {

@@ -39,11 +39,11 @@ import {
   type deepLinkChoice,
   type LtiLaunchClaims,
 } from '../contract/api/lti.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 
 type Choice = z.output<typeof deepLinkChoice>;
 
-const gone = () => new HttpError(404, 'not_found', 'This placement link is unknown or has expired. Start again from the course.');
+const gone = () => new DomainError('not_found', 'This placement link is unknown or has expired. Start again from the course.');
 
 export class LtiDeepLinkService {
   constructor(private readonly deps: { db: Kysely<DB>; publicOrigin: string; now?: () => Date }) {}
@@ -97,7 +97,7 @@ export class LtiDeepLinkService {
       let exam: { id: string; name: string };
       if ('examId' in choice) {
         const found = await getExam(trx, choice.examId);
-        if (!found || found.archivedAt) throw new HttpError(404, 'not_found', 'There is no such exam.');
+        if (!found || found.archivedAt) throw new DomainError('not_found', 'There is no such exam.');
         exam = { id: found.id, name: found.name };
       } else {
         const c = choice.create;

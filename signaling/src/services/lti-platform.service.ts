@@ -30,13 +30,12 @@ import {
   type LtiToolConfig,
   type ltiPlatformInput,
 } from '../contract/api/lti.ts';
-import { HttpError } from '../http/errors.ts';
-import { AdminFieldError } from './admin.service.ts';
+import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import type { SessionUser } from './auth.service.ts';
 
 type Input = z.output<typeof ltiPlatformInput>;
 
-const notFound = () => new HttpError(404, 'not_found', 'There is no such platform.');
+const notFound = () => new DomainError('not_found', 'There is no such platform.');
 
 export class LtiPlatformService {
   constructor(private readonly deps: { db: Kysely<DB>; publicOrigin: string }) {}
@@ -136,7 +135,7 @@ export class LtiPlatformService {
       return await inTransaction(this.deps.db, fn);
     } catch (err) {
       const e = err as { code?: unknown };
-      if (e?.code === '23505') throw new AdminFieldError(409, 'conflict', 'clientId: this issuer and client id are already registered', 'clientId', 'taken');
+      if (e?.code === '23505') throw new AdminFieldError('conflict', 'clientId: this issuer and client id are already registered', 'clientId', 'taken');
       throw err;
     }
   }

@@ -24,8 +24,8 @@ import {
 } from '@proctor/recorder';
 import type { PhotoReport, PhotoReportEmailRequest, PhotoReportEvent, PhotoReportLocale } from '../contract/api/photo-report.ts';
 import { photoReportApi } from '../contract/api/photo-report.ts';
-import { HttpError } from '../http/errors.ts';
-import { assertSessionAccess } from '../http/guards.ts';
+import { DomainError } from '../domain/errors.ts';
+import { assertSessionAccess } from '../domain/access.ts';
 import type { StaffUser } from './results.service.ts';
 
 export interface PhotoReportServiceDeps {
@@ -45,7 +45,7 @@ export interface PictureFile {
 export const PHOTO_REPORT_DOWNLOADED = 'photo_report.downloaded';
 
 const PICTURE_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
-const noSuchSession = () => new HttpError(404, 'not_found', 'There is no such exam session.');
+const noSuchSession = () => new DomainError('not_found', 'There is no such exam session.');
 const iso = (d: Date) => d.toISOString();
 
 /** Whether a recording that the snapshot job can still use covers a violation. */
@@ -119,7 +119,7 @@ export class PhotoReportService {
     const relative = event?.picturePath;
     const file = relative ? await this.fileOf(relative) : null;
     const contentType = relative ? PICTURE_TYPES[path.extname(relative).toLowerCase()] : undefined;
-    if (!file || !contentType) throw new HttpError(404, 'not_found', 'This event has no picture.');
+    if (!file || !contentType) throw new DomainError('not_found', 'This event has no picture.');
     return { file, contentType };
   }
 
@@ -144,7 +144,7 @@ export class PhotoReportService {
   /** Queues the e-mail job; it logs "photo_report.emailed" once the mail is accepted by the server. */
   async email(user: StaffUser, sessionId: string, request: PhotoReportEmailRequest): Promise<{ queued: true }> {
     await assertSessionAccess(this.deps.db, user, sessionId);
-    if (!this.deps.queue) throw new HttpError(503, 'internal', 'E-mail is not available on this server (no job queue).');
+    if (!this.deps.queue) throw new DomainError('unavailable', 'E-mail is not available on this server (no job queue).');
     await this.deps.queue.add(QUEUES.photoReportEmail, {
       sessionId,
       to: request.to,

@@ -21,7 +21,7 @@ import yazl from 'yazl';
 import { appendAction, candidateData, eraseCandidateRecord, getCandidate, RETAINED_KINDS, type CandidateData, type DB, type RetainedKind } from '@proctor/db';
 import { removeSessionData, resolveRecordingPath, type EvidenceSigner } from '@proctor/recorder';
 import { EXPORT_DATA_FILE, type ErasureRequest, type ErasureResult } from '../contract/api/privacy.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { PhotoStore } from './admin-photo.service.ts';
 import type { StaffUser } from './results.service.ts';
 
@@ -70,7 +70,7 @@ export class PrivacyService {
   async exportCandidate(user: StaffUser, candidateId: string): Promise<CandidateExport> {
     const { db } = this.deps;
     const data = await candidateData(db, candidateId);
-    if (!data) throw new HttpError(404, 'not_found', 'There is no such candidate.');
+    if (!data) throw new DomainError('not_found', 'There is no such candidate.');
     const media: MediaFile[] = [];
     const json = await this.describe(data, media, user);
     const zip = new yazl.ZipFile();
@@ -101,13 +101,13 @@ export class PrivacyService {
 
   async eraseCandidate(user: StaffUser, candidateId: string, request: ErasureRequest): Promise<ErasureResult> {
     const { db, signer, recordingsDir } = this.deps;
-    if (!signer || !recordingsDir) throw new HttpError(503, 'internal', 'Erasure is not available on this server (no recordings directory or evidence key).');
+    if (!signer || !recordingsDir) throw new DomainError('unavailable', 'Erasure is not available on this server (no recordings directory or evidence key).');
     const candidate = await getCandidate(db, candidateId);
-    if (!candidate) throw new HttpError(404, 'not_found', 'There is no such candidate.');
-    if (candidate.erasedAt) throw new HttpError(409, 'conflict', "This candidate's data was erased already.");
+    if (!candidate) throw new DomainError('not_found', 'There is no such candidate.');
+    if (candidate.erasedAt) throw new DomainError('conflict', "This candidate's data was erased already.");
     const data = (await candidateData(db, candidateId))!;
     if (data.sessions.some((s) => s.session.status === 'in_progress')) {
-      throw new HttpError(409, 'conflict', 'The candidate is taking an exam right now; erase after the session has finished.');
+      throw new DomainError('conflict', 'The candidate is taking an exam right now; erase after the session has finished.');
     }
 
     const at = new Date();
@@ -121,7 +121,7 @@ export class PrivacyService {
     }
     const pseudonym = erasedName(candidateId);
     const erased = await eraseCandidateRecord(db, candidateId, pseudonym, at);
-    if (!erased) throw new HttpError(404, 'not_found', 'There is no such candidate.');
+    if (!erased) throw new DomainError('not_found', 'There is no such candidate.');
     await this.deps.photos.remove(erased.previousPhoto);
     const result: ErasureResult = {
       candidateId,

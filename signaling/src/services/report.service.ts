@@ -26,8 +26,8 @@ import {
 } from '@proctor/db';
 import { isDumpPath, resolveRecordingPath } from '@proctor/recorder';
 import type { ReportRecording, SessionReport } from '../contract/api/report.ts';
-import { HttpError } from '../http/errors.ts';
-import { assertSessionAccess } from '../http/guards.ts';
+import { DomainError } from '../domain/errors.ts';
+import { assertSessionAccess } from '../domain/access.ts';
 import type { ResultsService, StaffUser } from './results.service.ts';
 
 export interface ReportServiceDeps {
@@ -115,16 +115,16 @@ export class ReportService {
   async openRecording(user: StaffUser, recordingId: string, opts: { download: boolean }): Promise<RecordingFile> {
     const { db } = this.deps;
     const recording = await getRecording(db, recordingId);
-    if (!recording) throw new HttpError(404, 'not_found', 'There is no such recording.');
+    if (!recording) throw new DomainError('not_found', 'There is no such recording.');
     await assertSessionAccess(this.deps.db, user, recording.sessionId);
 
     // A raw RTP dump is no media file a browser can play; the job makes the WebM from it.
     if (isDumpPath(recording.path)) {
-      throw new HttpError(409, 'conflict', `The ${recording.source} recording is still being prepared for playback.`);
+      throw new DomainError('conflict', `The ${recording.source} recording is still being prepared for playback.`);
     }
     const file = await this.fileOf(recording.path);
     const size = file ? await stat(file).then((s) => (s.isFile() ? s.size : null), () => null) : null;
-    if (!file || size === null) throw new HttpError(404, 'not_found', `The ${recording.source} recording file is missing on the server.`);
+    if (!file || size === null) throw new DomainError('not_found', `The ${recording.source} recording file is missing on the server.`);
 
     const ext = path.extname(file);
     const contentType = CONTENT_TYPES[ext]?.[recording.kind] ?? 'application/octet-stream';
@@ -184,4 +184,4 @@ export class ReportService {
   }
 }
 
-const noSuchSession = () => new HttpError(404, 'not_found', 'There is no such exam session.');
+const noSuchSession = () => new DomainError('not_found', 'There is no such exam session.');

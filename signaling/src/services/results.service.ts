@@ -37,8 +37,8 @@ import type {
   ResultsResponse,
   SessionRowResponse,
 } from '../contract/api/results.ts';
-import { HttpError } from '../http/errors.ts';
-import { assertSessionAccess } from '../http/guards.ts';
+import { DomainError } from '../domain/errors.ts';
+import { assertSessionAccess } from '../domain/access.ts';
 import type { SessionUser } from './auth.service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { CandidatePhotos, PhotoFile } from './candidate-photo.service.ts';
@@ -142,7 +142,7 @@ export class ResultsService {
   async candidatePhoto(user: StaffUser, candidateId: string): Promise<PhotoFile> {
     const paths = await candidatePhotoPaths(this.deps.db, viewerOf(user), candidateId);
     const photo = paths ? await this.deps.photos.pick(paths) : null;
-    if (!photo) throw new HttpError(404, 'not_found', 'This candidate has no photo.');
+    if (!photo) throw new DomainError('not_found', 'This candidate has no photo.');
     return photo;
   }
 
@@ -186,9 +186,9 @@ export class ResultsService {
     if (user.role === 'admin' || !examIds?.length) return;
     const refused = await unassignedExamIds(this.deps.db, user.id, examIds);
     if (refused.length) {
-      throw new HttpError(403, 'forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
+      throw new DomainError('forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
     }
   }
 }
 
-const noSuchSession = () => new HttpError(404, 'not_found', 'There is no such exam session.');
+const noSuchSession = () => new DomainError('not_found', 'There is no such exam session.');

@@ -5,7 +5,8 @@
  * and the node's event loop keeps serving everyone else meanwhile.
  */
 import { Worker } from 'node:worker_threads';
-import { FileProblem, issue, type Limits, type ParsedSheet, type UploadedFile } from './import-files.ts';
+import { FileProblem, issue, type Limits, type UploadedFile } from './import-issues.ts';
+import type { ParsedSheet } from './import-sheet.ts';
 import type { SheetWorkerReply } from './sheet-worker.ts';
 
 /** Heap of the parsing thread: a full 10 000-row workbook needs a fraction of it. */

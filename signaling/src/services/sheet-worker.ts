@@ -4,7 +4,8 @@
  * with memory limits, so a hostile workbook exhausts this thread, never the media node.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FileProblem, parseSheet, type Limits } from './import-files.ts';
+import { FileProblem, type Limits } from './import-issues.ts';
+import { parseSheet } from './import-sheet.ts';
 
 export type SheetWorkerReply = { ok: true; sheet: Awaited<ReturnType<typeof parseSheet>> } | { ok: false; issue: FileProblem['issue'] };
 

@@ -48,18 +48,18 @@ import {
 } from '../contract/api/sign-on.ts';
 import { ADMIN_UPLOAD_LIMITS } from '../contract/api/admin.ts';
 import { mintToken } from '../auth/token.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { sniffImage, type PhotoStore } from './admin-photo.service.ts';
 
-/** A refused link: 400/401/409 with the reason (and the claim at fault) for the page. */
-export class SignOnError extends HttpError {
+/** A refused link, with the reason (and the claim at fault) for the page; statuses: sign-on.routes.ts. */
+export class SignOnError extends DomainError {
+  override readonly name: string = 'SignOnError';
   constructor(
-    statusCode: number,
     readonly reason: SignOnRefusal,
     message: string,
     readonly field?: string,
   ) {
-    super(statusCode, 'sign_on_refused', message);
+    super('sign_on_refused', message);
   }
 }
 
@@ -96,7 +96,7 @@ export class SignOnService {
 
     const result = await inTransaction(this.deps.db, async (trx) => {
       const fresh = await claimSignOnUse(trx, { integrationId: integration.id, jti, expiresAt: new Date(payload.exp! * 1000) });
-      if (!fresh) throw new SignOnError(409, 'replayed', 'This link was already used. Open the exam again from your learning system to get a new one.');
+      if (!fresh) throw new SignOnError('replayed', 'This link was already used. Open the exam again from your learning system to get a new one.');
       const groupId = claims.candidate.group ? await this.#group(trx, integration.id, claims.candidate.group) : undefined;
       const exam = await this.#exam(trx, integration.id, claims.exam);
       const candidate = await this.#candidate(trx, integration.id, claims.candidate, groupId);
@@ -126,14 +126,14 @@ export class SignOnService {
     try {
       payload = decodeJwt(token);
     } catch {
-      throw new SignOnError(400, 'malformed', 'This is not a sign-on link (the token cannot be read).');
+      throw new SignOnError('malformed', 'This is not a sign-on link (the token cannot be read).');
     }
     const audiences = (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter((a): a is string => typeof a === 'string' && UUID.test(a));
     for (const audience of audiences) {
       const integration = await getIntegration(this.deps.db, audience.toLowerCase());
       if (integration && integration.kind === 'sign_on' && !integration.archivedAt) return integration;
     }
-    throw new SignOnError(401, 'unknown_audience', 'This link is not meant for this proctoring platform (unknown audience).');
+    throw new SignOnError('unknown_audience', 'This link is not meant for this proctoring platform (unknown audience).');
   }
 
   async #verify(token: string, integration: Integration): Promise<JWTPayload> {
@@ -150,13 +150,13 @@ export class SignOnService {
         : await jwtVerify(token, this.#keySet(integration.jwksUrl!), { ...options, algorithms: ['RS256'] });
       // jose accepts an iat in the future; a link issued "later" means a wrong clock somewhere.
       if (payload.iat! > Math.floor(this.#now().getTime() / 1000) + SIGN_ON_CLOCK_TOLERANCE_SECONDS) {
-        throw new SignOnError(401, 'not_yet_valid', 'This link is not valid yet; check the clock of the issuing system.');
+        throw new SignOnError('not_yet_valid', 'This link is not valid yet; check the clock of the issuing system.');
       }
       if (payload.exp! - payload.iat! > SIGN_ON_MAX_LIFETIME_SECONDS) {
-        throw new SignOnError(400, 'lifetime_too_long', `A sign-on link may live at most ${SIGN_ON_MAX_LIFETIME_SECONDS / 3600} h (exp − iat).`);
+        throw new SignOnError('lifetime_too_long', `A sign-on link may live at most ${SIGN_ON_MAX_LIFETIME_SECONDS / 3600} h (exp − iat).`);
       }
       if (typeof payload.jti !== 'string' || payload.jti.length < 1 || payload.jti.length > 200) {
-        throw new SignOnError(400, 'claims_invalid', 'jti: must be a string of 1–200 characters', 'jti');
+        throw new SignOnError('claims_invalid', 'jti: must be a string of 1–200 characters', 'jti');
       }
       return payload;
     } catch (err) {
@@ -175,17 +175,17 @@ export class SignOnService {
 
   #refusal(err: unknown): Error {
     if (err instanceof SignOnError) return err;
-    if (err instanceof errors.JWTExpired) return new SignOnError(401, 'expired', 'This link has expired. Open the exam again from your learning system.');
+    if (err instanceof errors.JWTExpired) return new SignOnError('expired', 'This link has expired. Open the exam again from your learning system.');
     if (err instanceof errors.JWTClaimValidationFailed) {
-      if (err.claim === 'iss') return new SignOnError(401, 'wrong_issuer', 'This link comes from a system this integration does not accept (issuer).');
+      if (err.claim === 'iss') return new SignOnError('wrong_issuer', 'This link comes from a system this integration does not accept (issuer).');
       if (err.claim === 'nbf') {
-        return new SignOnError(401, 'not_yet_valid', 'This link is not valid yet; check the clock of the issuing system.');
+        return new SignOnError('not_yet_valid', 'This link is not valid yet; check the clock of the issuing system.');
       }
-      if (err.claim === 'aud') return new SignOnError(401, 'unknown_audience', 'This link is not meant for this proctoring platform (audience).');
-      return new SignOnError(400, 'claims_invalid', `${err.claim}: ${err.message}`, err.claim);
+      if (err.claim === 'aud') return new SignOnError('unknown_audience', 'This link is not meant for this proctoring platform (audience).');
+      return new SignOnError('claims_invalid', `${err.claim}: ${err.message}`, err.claim);
     }
     if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || (err instanceof errors.JOSEError && err.code === 'ERR_JOSE_GENERIC')) {
-      return new SignOnError(401, 'keys_unavailable', 'The keys of the issuing system could not be read; try again in a minute.');
+      return new SignOnError('keys_unavailable', 'The keys of the issuing system could not be read; try again in a minute.');
     }
     if (
       err instanceof errors.JWSSignatureVerificationFailed ||
@@ -193,12 +193,12 @@ export class SignOnService {
       err instanceof errors.JWKSNoMatchingKey ||
       err instanceof errors.JWKSMultipleMatchingKeys
     ) {
-      return new SignOnError(401, 'bad_signature', 'This link has been altered or was not signed by the issuing system.');
+      return new SignOnError('bad_signature', 'This link has been altered or was not signed by the issuing system.');
     }
-    if (err instanceof errors.JOSEError) return new SignOnError(400, 'malformed', 'This is not a valid sign-on link.');
+    if (err instanceof errors.JOSEError) return new SignOnError('malformed', 'This is not a valid sign-on link.');
     // A JWKS URL that does not answer surfaces as a fetch error.
     if (err instanceof TypeError || (err as { name?: string })?.name === 'AbortError') {
-      return new SignOnError(401, 'keys_unavailable', 'The keys of the issuing system could not be read; try again in a minute.');
+      return new SignOnError('keys_unavailable', 'The keys of the issuing system could not be read; try again in a minute.');
     }
     return err instanceof Error ? err : new Error(String(err));
   }
@@ -208,7 +208,7 @@ export class SignOnService {
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.');
-    throw new SignOnError(400, 'claims_invalid', `${field || 'claims'}: ${issue.message}`, field || undefined);
+    throw new SignOnError('claims_invalid', `${field || 'claims'}: ${issue.message}`, field || undefined);
   }
 
   async #group(db: Kysely<DB>, integrationId: string, group: { id: string; name: string }): Promise<string> {
@@ -275,7 +275,7 @@ export class SignOnService {
     const current = linked ? await getCandidate(db, linked) : undefined;
     if (current) {
       if (holder && holder.id !== current.id) {
-        throw new SignOnError(409, 'iin_conflict', 'The IIN in this link belongs to another candidate. Ask the exam administrator to check the candidate records.', 'candidate.iin');
+        throw new SignOnError('iin_conflict', 'The IIN in this link belongs to another candidate. Ask the exam administrator to check the candidate records.', 'candidate.iin');
       }
       await updateCandidate(db, current.id, {
         fullName: person.fullName,

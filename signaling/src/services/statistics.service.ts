@@ -33,7 +33,7 @@ import {
   type StatisticsOptions,
   type StatisticsOverview,
 } from '../contract/api/statistics.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { StaffUser } from './results.service.ts';
 
 export interface StatisticsServiceDeps {
@@ -120,15 +120,15 @@ export class StatisticsService {
   private async check(user: StaffUser, q: StatisticsFilters): Promise<void> {
     const error = statisticsRangeError(q);
     if (error === 'date_range_inverted') {
-      throw new HttpError(400, error, `The start of the range (${q.from}) is after its end (${q.to}).`);
+      throw new DomainError(error, `The start of the range (${q.from}) is after its end (${q.to}).`);
     }
     if (error === 'date_range_too_long') {
-      throw new HttpError(400, error, `A range may cover at most ${STATISTICS_MAX_DAYS} days; ${q.from} to ${q.to} is longer.`);
+      throw new DomainError(error, `A range may cover at most ${STATISTICS_MAX_DAYS} days; ${q.from} to ${q.to} is longer.`);
     }
     if (user.role === 'admin' || !q.examId?.length) return;
     const refused = await unassignedExamIds(this.deps.db, user.id, q.examId);
     if (refused.length) {
-      throw new HttpError(403, 'forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
+      throw new DomainError('forbidden', `You are not assigned to exam${refused.length > 1 ? 's' : ''} ${refused.join(', ')}.`);
     }
   }
 }

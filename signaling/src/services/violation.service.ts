@@ -33,7 +33,7 @@ import {
 } from '@proctor/db';
 import type { SessionViolation, ViolationView } from '../contract/violations.ts';
 import type { RequestOf, ResponseOf } from '../contract/events.ts';
-import { RequestError } from '../socket/ack.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
 /** Browser clocks drift; findings up to this far in the future or before the attempt are clamped, beyond it refused. */
@@ -80,7 +80,7 @@ export class ViolationService {
   async report(sessionId: string, req: RequestOf<'violation:report'>): Promise<ResponseOf<'violation:report'>> {
     // Ordered as reported, before any clamping could make a reversed pair look equal.
     if (req.endedAt !== null && Date.parse(req.endedAt) < Date.parse(req.startedAt)) {
-      throw new RequestError('bad_request', 'endedAt is before startedAt');
+      throw new DomainError('bad_request', 'endedAt is before startedAt');
     }
     // A resend of a stored report is answered before the live checks: it was accepted when
     // first sent, so a cap reached or an exam finished since must not make the page drop it.
@@ -90,7 +90,7 @@ export class ViolationService {
     // The rate limit bounds the speed; this bounds the total a page can pile onto a session
     // (touching findings merge, so an honest page stays far below it).
     if ((await countViolations(this.deps.db, sessionId, 'client')) >= MAX_CLIENT_FINDINGS_PER_SESSION) {
-      throw new RequestError('rate_limited', `this session already holds ${MAX_CLIENT_FINDINGS_PER_SESSION} findings from the page; no more are stored`);
+      throw new DomainError('rate_limited', `this session already holds ${MAX_CLIENT_FINDINGS_PER_SESSION} findings from the page; no more are stored`);
     }
     const now = this.#now();
     const startsAt = this.#instant(req.startedAt, ctx.since, now, 'startedAt');
@@ -118,7 +118,7 @@ export class ViolationService {
     const ctx = await this.#liveContext(sessionId);
     const endsAt = this.#instant(req.endedAt, ctx.since, this.#now(), 'endedAt');
     const violation = await endViolation(this.deps.db, { id: req.violationId, sessionId, source: 'client', endsAt });
-    if (!violation) throw new RequestError('not_found', 'no open violation with this id in your session');
+    if (!violation) throw new DomainError('not_found', 'no open violation with this id in your session');
     this.#published(ctx.examId, sessionId, violation, 'violation.updated');
     return {};
   }
@@ -178,9 +178,9 @@ export class ViolationService {
 
   async #liveContext(sessionId: string) {
     const ctx = await violationContext(this.deps.db, sessionId);
-    if (!ctx) throw new RequestError('not_found', 'exam session not found');
+    if (!ctx) throw new DomainError('not_found', 'exam session not found');
     if (ctx.status !== 'in_progress' || !ctx.attemptId || !ctx.attemptStartedAt) {
-      throw new RequestError('conflict', 'no attempt in progress: join the exam first');
+      throw new DomainError('conflict', 'no attempt in progress: join the exam first');
     }
     // Findings may reach us after a reconnect (the page queues them while offline), so any
     // time since the session started is accepted; the current attempt owns them.
@@ -190,8 +190,8 @@ export class ViolationService {
   /** Parses a reported instant and keeps it inside [session start, now], refusing what skew cannot explain. */
   #instant(iso: string, since: Date, now: Date, field: string): Date {
     const t = new Date(iso);
-    if (t.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new RequestError('bad_request', `${field} is in the future`);
-    if (t.getTime() < since.getTime() - CLOCK_SKEW_MS) throw new RequestError('bad_request', `${field} is before the exam session started`);
+    if (t.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new DomainError('bad_request', `${field} is in the future`);
+    if (t.getTime() < since.getTime() - CLOCK_SKEW_MS) throw new DomainError('bad_request', `${field} is before the exam session started`);
     return new Date(Math.min(Math.max(t.getTime(), since.getTime()), now.getTime()));
   }
 }

@@ -35,8 +35,7 @@ import {
   type webhookDeliveriesQuery,
   type webhookInput,
 } from '../contract/api/webhooks.ts';
-import { HttpError } from '../http/errors.ts';
-import { AdminFieldError } from './admin.service.ts';
+import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import type { SessionUser } from './auth.service.ts';
 
 type Input = z.output<typeof webhookInput>;
@@ -52,7 +51,7 @@ export interface WebhookServiceDeps {
 
 const LIST_LIMIT = 200;
 const PAGE = 50;
-const notFound = () => new HttpError(404, 'not_found', 'There is no such webhook endpoint.');
+const notFound = () => new DomainError('not_found', 'There is no such webhook endpoint.');
 
 export class WebhookService {
   readonly policy: WebhookPolicy;
@@ -112,9 +111,9 @@ export class WebhookService {
     const integrationId = input.integrationId ?? null;
     const examId = input.examId ?? null;
     if (integrationId && !(await getIntegration(db, integrationId))) {
-      throw new AdminFieldError(400, 'bad_request', 'integrationId: there is no such integration', 'integrationId', 'invalid');
+      throw new AdminFieldError('bad_request', 'integrationId: there is no such integration', 'integrationId', 'invalid');
     }
-    if (examId && !(await getExam(db, examId))) throw new AdminFieldError(400, 'bad_request', 'examId: there is no such exam', 'examId', 'invalid');
+    if (examId && !(await getExam(db, examId))) throw new AdminFieldError('bad_request', 'examId: there is no such exam', 'examId', 'invalid');
     return { name: input.name, url: input.url, events: [...new Set(input.events)], integrationId, examId, enabled: input.enabled };
   }
 
@@ -148,10 +147,10 @@ export class WebhookService {
   /** Sends a settled delivery again (same event id and body, freshly signed), in its chain's order. */
   async redeliver(actor: SessionUser, deliveryId: string): Promise<void> {
     const { db, queue } = this.deps;
-    if (!queue) throw new HttpError(503, 'internal', 'Webhooks are not running on this server (no job queue).');
+    if (!queue) throw new DomainError('unavailable', 'Webhooks are not running on this server (no job queue).');
     const d = await getDelivery(db, deliveryId);
-    if (!d) throw new HttpError(404, 'not_found', 'There is no such delivery.');
-    if (!(await reopenDelivery(db, deliveryId))) throw new HttpError(409, 'conflict', 'The delivery is still on its way; wait until it is delivered or failed.');
+    if (!d) throw new DomainError('not_found', 'There is no such delivery.');
+    if (!(await reopenDelivery(db, deliveryId))) throw new DomainError('conflict', 'The delivery is still on its way; wait until it is delivered or failed.');
     await this.#audit(db, actor, 'admin.webhook.redelivered', { webhookId: d.endpointId, deliveryId, eventId: d.eventId });
     await advanceChain(db, queue, this.policy, { id: d.id, endpointId: d.endpointId, sessionId: d.sessionId });
   }

@@ -1,7 +1,8 @@
 /**
  * Registers one contract request on a socket: validates the payload, enforces a per-socket
  * rate limit, runs the handler, and always answers with an `Ack`. Nothing a client sends
- * can throw out of here: bad shapes become `bad_request`, known failures keep their code,
+ * can throw out of here: bad shapes become `bad_request`, domain errors (domain/errors.ts)
+ * and the media layer's `MediaError` keep their code,
  * and anything else is logged and answered as `internal`.
  */
 import type { Socket } from 'socket.io';
@@ -10,15 +11,41 @@ import { MediaError } from '@proctor/sfu';
 import { requests, type Ack, type ErrorCode, type RequestName, type ResponseOf } from '../contract/events.ts';
 import type { z } from 'zod';
 import { findNul } from '../validation/nul-bytes.ts';
+import { DomainError, type DomainErrorCode } from '../domain/errors.ts';
 
-export class RequestError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * The ack code of each domain code: the same where the socket contract has it, else the
+ * nearest one (a socket never sees most HTTP-only codes; this keeps the answer typed if it does).
+ */
+const ackCodeOf: Record<DomainErrorCode, ErrorCode> = {
+  bad_request: 'bad_request',
+  unsupported_media_type: 'bad_request',
+  payload_too_large: 'bad_request',
+  unauthenticated: 'unauthenticated',
+  invalid_credentials: 'unauthenticated',
+  forbidden: 'forbidden',
+  cross_origin: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  account_locked: 'rate_limited',
+  rate_limited: 'rate_limited',
+  reset_token_invalid: 'bad_request',
+  reset_token_used: 'bad_request',
+  reset_token_expired: 'bad_request',
+  date_range_inverted: 'bad_request',
+  date_range_too_long: 'bad_request',
+  sign_on_refused: 'bad_request',
+  unknown_event: 'unknown_event',
+  unavailable: 'unavailable',
+  moved: 'moved',
+  internal: 'internal',
+};
+
+/**
+ * Kept for media/media-service.ts, which throws it (that file is another change's);
+ * new code throws `DomainError` from domain/errors.ts.
+ */
+export { DomainError as RequestError };
 
 type ReqOf<E extends RequestName> = z.infer<(typeof requests)[E]['req']>;
 export type Handler<E extends RequestName> = (payload: ReqOf<E>) => Promise<ResponseOf<E>>;
@@ -48,7 +75,8 @@ function fail(code: ErrorCode, message: string): Ack<never> {
 }
 
 export function toAckError(err: unknown, log: Logger): Ack<never> {
-  if (err instanceof RequestError || err instanceof MediaError) return fail(err.code, err.message);
+  if (err instanceof DomainError) return fail(ackCodeOf[err.code], err.message);
+  if (err instanceof MediaError) return fail(err.code, err.message);
   log.error({ err }, 'request failed');
   return fail('internal', 'internal error');
 }

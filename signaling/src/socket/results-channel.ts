@@ -6,7 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Server, Socket } from 'socket.io';
-import { listExamsForProctor, type DB } from '@proctor/db';
+import type { DB } from '@proctor/db';
+import { visibleExams } from '../domain/access.ts';
 import type { TokenClaims } from '../contract/token.ts';
 import type { EmitSessionChanged } from '../services/results.service.ts';
 
@@ -14,11 +15,9 @@ const ALL_EXAMS = 'results:all';
 const examRoom = (examId: string) => `results:exam:${examId}`;
 
 export async function joinResultsRooms(socket: Socket, claims: TokenClaims, db: Kysely<DB>): Promise<void> {
-  if (claims.role === 'admin') await socket.join(ALL_EXAMS);
-  if (claims.role === 'proctor') {
-    const exams = await listExamsForProctor(db, claims.userId);
-    await socket.join(exams.map((e) => examRoom(e.id)));
-  }
+  if (claims.role === 'candidate') return;
+  const exams = await visibleExams(db, { id: claims.userId, role: claims.role });
+  await socket.join(exams === 'all' ? ALL_EXAMS : exams.map(examRoom));
 }
 
 /** The Results rooms that see this exam's rows (its own and the admins'). */

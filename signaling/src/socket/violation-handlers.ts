@@ -10,7 +10,8 @@
 import type { Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { TokenClaims } from '../contract/token.ts';
-import { RateLimiter, RequestError, register } from './ack.ts';
+import { RateLimiter, register } from './ack.ts';
+import { DomainError } from '../domain/errors.ts';
 import { proctorChannel } from './connection.ts';
 import { resultsRoomsOf } from './results-channel.ts';
 import type { ViolationService } from '../services/violation.service.ts';
@@ -33,7 +34,7 @@ export function violationPushFor(io: () => Server | undefined): ViolationPush {
 }
 
 function candidateSession(claims: TokenClaims): string {
-  if (claims.role !== 'candidate') throw new RequestError('forbidden', 'only candidates report violations');
+  if (claims.role !== 'candidate') throw new DomainError('forbidden', 'only candidates report violations');
   return claims.sessionId;
 }
 

@@ -5,7 +5,9 @@
  * functions (pass their `fetch`; on the server hooks.server.ts routes it to the API).
  */
 import type { z } from 'zod';
-import { apiErrorCode, type ApiErrorCode } from '@proctor/signaling/contract';
+import { networkError, toApiError } from './api-error';
+
+export { ApiError, toApiError, type ApiErrorKind } from './api-error';
 
 interface RouteDef {
 	method: string;
@@ -16,20 +18,6 @@ interface RouteDef {
 
 type BodyOf<D extends RouteDef> = D['body'] extends z.ZodType ? z.input<D['body']> : undefined;
 type ResponseOf<D extends RouteDef> = D['response'] extends z.ZodType ? z.infer<D['response']> : void;
-
-export type ApiErrorKind = ApiErrorCode | 'network';
-
-export class ApiError extends Error {
-	override readonly name = 'ApiError';
-	constructor(
-		/** HTTP status; 0 when no answer arrived. */
-		readonly status: number,
-		readonly code: ApiErrorKind,
-		message: string,
-	) {
-		super(message);
-	}
-}
 
 export interface CallOptions<D extends RouteDef> {
 	/** `:name` placeholders of the path. */
@@ -65,30 +53,11 @@ export async function call<D extends RouteDef>(def: D, options: CallOptions<D> =
 		});
 	} catch (error) {
 		if (error instanceof DOMException && error.name === 'AbortError') throw error;
-		throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+		throw networkError(error);
 	}
 	if (!response.ok) throw await toApiError(response);
 	if (response.status === 204 || def.response === null) return undefined as ResponseOf<D>;
 	return (await response.json()) as ResponseOf<D>;
-}
-
-async function toApiError(response: Response): Promise<ApiError> {
-	let code: ApiErrorKind = response.status >= 500 ? 'internal' : 'bad_request';
-	let message = `${response.status} ${response.statusText}`;
-	try {
-		const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-		const parsed = apiErrorCode.safeParse(body.error?.code);
-		if (parsed.success) code = parsed.data;
-		if (typeof body.error?.message === 'string') message = body.error.message;
-	} catch {
-		// not JSON (a proxy's error page): keep the status
-		if (response.status === 401) code = 'unauthenticated';
-		if (response.status === 403) code = 'forbidden';
-		if (response.status === 404) code = 'not_found';
-		if (response.status === 429) code = 'rate_limited';
-		if (response.status === 502 || response.status === 503 || response.status === 504) code = 'network';
-	}
-	return new ApiError(response.status, code, message);
 }
 
 /** A same-origin path to return to after signing in, or null for anything else. */

@@ -13,9 +13,9 @@ import fs from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ADMIN_UPLOAD_LIMITS, adminApi, type ImportPreview, type ImportResult } from '../../contract/api/admin.ts';
-import { AdminFieldError, type AdminService } from '../../services/admin.service.ts';
+import type { AdminCandidateService } from '../../services/admin-candidate.service.ts';
 import type { AdminImportService, UploadedFile } from '../../services/admin-import.service.ts';
-import { HttpError } from '../errors.ts';
+import { AdminFieldError, DomainError } from '../../domain/errors.ts';
 import { signedInUser } from '../guards.ts';
 import { idParam } from './admin.routes.ts';
 
@@ -28,7 +28,7 @@ const MiB = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10}
 function announcedAtMost(max: number) {
   return async (req: FastifyRequest) => {
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > max) throw new HttpError(413, 'payload_too_large', `The upload is larger than ${MiB(max)}.`);
+    if (length > max) throw new DomainError('payload_too_large', `The upload is larger than ${MiB(max)}.`);
   };
 }
 
@@ -39,7 +39,7 @@ function announcedAtMost(max: number) {
  */
 async function readFiles<K extends string>(req: FastifyRequest, limits: Record<K, number>): Promise<Partial<Record<K, UploadedFile>>> {
   if (!req.isMultipart()) {
-    throw new HttpError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
+    throw new DomainError('unsupported_media_type', 'Send the files as multipart/form-data.');
   }
   const files: Partial<Record<K, UploadedFile>> = {};
   for await (const part of req.parts()) {
@@ -55,12 +55,12 @@ async function readFiles<K extends string>(req: FastifyRequest, limits: Record<K
     for await (const chunk of part.file as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > max) {
-        throw new AdminFieldError(413, 'payload_too_large', `The file "${field}" is larger than ${MiB(max)}.`, field, 'too_large');
+        throw new AdminFieldError('payload_too_large', `The file "${field}" is larger than ${MiB(max)}.`, field, 'too_large');
       }
       chunks.push(chunk);
     }
     if (part.file.truncated) {
-      throw new AdminFieldError(413, 'payload_too_large', `The file "${field}" is larger than ${MiB(max)}.`, field, 'too_large');
+      throw new AdminFieldError('payload_too_large', `The file "${field}" is larger than ${MiB(max)}.`, field, 'too_large');
     }
     if (size === 0 && part.filename === '') continue;
     files[field] = { filename: part.filename.slice(0, 255), data: Buffer.concat(chunks) };
@@ -68,9 +68,9 @@ async function readFiles<K extends string>(req: FastifyRequest, limits: Record<K
   return files;
 }
 
-export const adminUploadRoutes: FastifyPluginAsync<{ service: AdminService; importer: AdminImportService }> = async (
+export const adminUploadRoutes: FastifyPluginAsync<{ candidates: AdminCandidateService; importer: AdminImportService }> = async (
   app,
-  { service, importer },
+  { candidates, importer },
 ) => {
   const L = ADMIN_UPLOAD_LIMITS;
   await app.register(multipart, {
@@ -91,7 +91,7 @@ export const adminUploadRoutes: FastifyPluginAsync<{ service: AdminService; impo
   const importMax = L.sheetBytes + L.zipBytes + FORM_OVERHEAD;
   const importFiles = async (req: FastifyRequest) => {
     const files = await readFiles(req, importLimits);
-    if (!files.sheet) throw new AdminFieldError(400, 'bad_request', 'Attach the candidate list as the file field "sheet".', 'sheet', 'required');
+    if (!files.sheet) throw new AdminFieldError('bad_request', 'Attach the candidate list as the file field "sheet".', 'sheet', 'required');
     return { sheet: files.sheet, photos: files.photos };
   };
 
@@ -109,15 +109,15 @@ export const adminUploadRoutes: FastifyPluginAsync<{ service: AdminService; impo
     async (req) => {
       const id = idParam(req);
       const { photo } = await readFiles(req, { photo: L.photoBytes });
-      if (!photo) throw new AdminFieldError(400, 'bad_request', 'Attach the photo as the file field "photo".', 'photo', 'required');
-      return { candidate: await service.setCandidatePhoto(signedInUser(req), id, photo.data) };
+      if (!photo) throw new AdminFieldError('bad_request', 'Attach the photo as the file field "photo".', 'photo', 'required');
+      return { candidate: await candidates.setCandidatePhoto(signedInUser(req), id, photo.data) };
     },
   );
 
   app.get(adminApi.getCandidatePhoto.path, async (req, reply) => {
-    const { file, mime } = await service.candidatePhotoFile(idParam(req));
+    const { file, mime } = await candidates.candidatePhotoFile(idParam(req));
     const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (!stat?.isFile()) throw new HttpError(404, 'not_found', 'There is no such photo.');
+    if (!stat?.isFile()) throw new DomainError('not_found', 'There is no such photo.');
     return reply
       .type(mime)
       .header('content-length', stat.size)

@@ -9,7 +9,8 @@ import type { z } from 'zod';
 import { v1Api } from '../../contract/api/v1.ts';
 import type { ApiKeyService, ApiPrincipal } from '../../services/api-key.service.ts';
 import type { ApiV1Service } from '../../services/api-v1.service.ts';
-import { HttpError, parseBody } from '../errors.ts';
+import { parseBody } from '../errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,14 +25,14 @@ export interface ApiV1RoutesOptions {
 }
 
 function principal(req: FastifyRequest): ApiPrincipal {
-  if (!req.apiKey) throw new HttpError(401, 'unauthenticated', 'The API key is not valid.');
+  if (!req.apiKey) throw new DomainError('unauthenticated', 'The API key is not valid.');
   return req.apiKey;
 }
 
 /** A bad `:id` cannot name anything: 404, like an unknown one. */
 function idOf(req: FastifyRequest, schema: z.ZodType): string {
   const parsed = schema.safeParse(req.params);
-  if (!parsed.success) throw new HttpError(404, 'not_found', 'There is no such record.');
+  if (!parsed.success) throw new DomainError('not_found', 'There is no such record.');
   return (parsed.data as { id: string }).id.toLowerCase();
 }
 

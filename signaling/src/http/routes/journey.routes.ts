@@ -15,7 +15,8 @@ import { JOURNEY_UPLOAD_LIMITS, journeyApi, verificationMeta, type VerificationM
 import type { CandidateLinksService } from '../../services/candidate-links.service.ts';
 import type { JourneyService, VerificationPhotos } from '../../services/journey.service.ts';
 import { candidateSessionId } from '../candidate-auth.ts';
-import { HttpError, parseBody } from '../errors.ts';
+import { parseBody } from '../errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
 
 export interface JourneyRoutesOptions {
@@ -31,7 +32,7 @@ const examParams = z.object({ id: z.uuid() });
 const candidateRateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
 async function readVerificationForm(req: FastifyRequest): Promise<{ photos: VerificationPhotos; meta: VerificationMeta }> {
-  if (!req.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'Send the photos as multipart/form-data.');
+  if (!req.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the photos as multipart/form-data.');
   const files: { face?: Uint8Array; document?: Uint8Array } = {};
   let metaText: string | undefined;
   for await (const part of req.parts()) {
@@ -48,19 +49,19 @@ async function readVerificationForm(req: FastifyRequest): Promise<{ photos: Veri
     let size = 0;
     for await (const chunk of part.file as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > JOURNEY_UPLOAD_LIMITS.photoBytes) throw new HttpError(413, 'payload_too_large', `The ${field} photo is larger than 2 MB.`);
+      if (size > JOURNEY_UPLOAD_LIMITS.photoBytes) throw new DomainError('payload_too_large', `The ${field} photo is larger than 2 MB.`);
       chunks.push(chunk);
     }
-    if (part.file.truncated) throw new HttpError(413, 'payload_too_large', `The ${field} photo is larger than 2 MB.`);
+    if (part.file.truncated) throw new DomainError('payload_too_large', `The ${field} photo is larger than 2 MB.`);
     if (size > 0) files[field] = Buffer.concat(chunks);
   }
-  if (!files.face) throw new HttpError(400, 'bad_request', 'face: attach the face photo as the file field "face".');
-  if (metaText === undefined) throw new HttpError(400, 'bad_request', 'meta: missing');
+  if (!files.face) throw new DomainError('bad_request', 'face: attach the face photo as the file field "face".');
+  if (metaText === undefined) throw new DomainError('bad_request', 'meta: missing');
   let metaJson: unknown;
   try {
     metaJson = JSON.parse(metaText);
   } catch {
-    throw new HttpError(400, 'bad_request', 'meta: not JSON');
+    throw new DomainError('bad_request', 'meta: not JSON');
   }
   const meta = parseBody(verificationMeta, metaJson);
   return { photos: { face: files.face, ...(files.document ? { document: files.document } : {}) }, meta };
@@ -96,7 +97,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyRoutesOptions> = async (ap
   app.get(journeyApi.referencePhoto.path, { config: candidateRateLimit }, async (req, reply) => {
     const { file, mime } = await journey.referencePhoto(session(req));
     const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (!stat?.isFile()) throw new HttpError(404, 'not_found', 'There is no reference photo for this candidate.');
+    if (!stat?.isFile()) throw new DomainError('not_found', 'There is no reference photo for this candidate.');
     return reply
       .type(mime)
       .header('content-length', stat.size)
@@ -115,7 +116,7 @@ export const journeyRoutes: FastifyPluginAsync<JourneyRoutesOptions> = async (ap
         session(req);
         const length = Number(req.headers['content-length'] ?? 0);
         if (length > 2 * JOURNEY_UPLOAD_LIMITS.photoBytes + FORM_OVERHEAD) {
-          throw new HttpError(413, 'payload_too_large', 'The photos are larger than 2 MB each.');
+          throw new DomainError('payload_too_large', 'The photos are larger than 2 MB each.');
         }
       },
     },

@@ -1,32 +1,11 @@
 /**
  * Calls of the administration API (`adminApi` in `@proctor/signaling/contract`). JSON in and
- * out, or a FormData for the upload routes. Errors become `AdminError`, which keeps what the
- * admin routes add to the usual error body: the field at fault and why, or an import's issues.
+ * out, or a FormData for the upload routes. Errors become the one `ApiError`
+ * (lib/api-error.ts), which keeps what the admin routes add to the usual error body.
  */
-import {
-	adminPath,
-	apiErrorCode,
-	type AdminErrorBody,
-	type AdminFieldReason,
-	type ImportIssue,
-} from '@proctor/signaling/contract';
+import { adminPath } from '@proctor/signaling/contract';
+import { ApiError, networkError, toApiError } from '$lib/api-error';
 import { apiErrorText, t, type MessageKey } from '$lib/i18n';
-
-export class AdminError extends Error {
-	override readonly name = 'AdminError';
-	constructor(
-		/** HTTP status; 0 when no answer arrived. */
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly field?: string,
-		readonly reason?: AdminFieldReason,
-		readonly issues?: ImportIssue[],
-		readonly errorsTotal?: number,
-	) {
-		super(message);
-	}
-}
 
 export interface AdminCallOptions {
 	/** The `:id` of the path. */
@@ -64,29 +43,11 @@ export async function adminCall<T = unknown>(def: { method: string; path: string
 		response = await doFetch(url, { method: def.method, headers, body, credentials: 'same-origin', signal: options.signal });
 	} catch (error) {
 		if (error instanceof DOMException && error.name === 'AbortError') throw error;
-		throw new AdminError(0, 'network', error instanceof Error ? error.message : String(error));
+		throw networkError(error);
 	}
 	if (response.status === 204) return undefined as T;
-	if (!response.ok) throw await toAdminError(response);
+	if (!response.ok) throw await toApiError(response);
 	return (await response.json()) as T;
-}
-
-async function toAdminError(response: Response): Promise<AdminError> {
-	let code = response.status >= 500 ? 'internal' : 'bad_request';
-	if (response.status === 401) code = 'unauthenticated';
-	if (response.status === 403) code = 'forbidden';
-	if (response.status === 404) code = 'not_found';
-	if (response.status === 413) code = 'payload_too_large';
-	let message = `${response.status} ${response.statusText}`;
-	try {
-		const body = (await response.json()) as AdminErrorBody;
-		const parsed = apiErrorCode.safeParse(body.error?.code);
-		if (parsed.success) code = parsed.data;
-		if (typeof body.error?.message === 'string') message = body.error.message;
-		return new AdminError(response.status, code, message, body.error?.field, body.error?.reason, body.issues, body.errorsTotal);
-	} catch {
-		return new AdminError(response.status, code, message);
-	}
 }
 
 /** Text for a field's problem in the UI language. */
@@ -97,7 +58,7 @@ export function reasonText(reason: string | undefined, params: Record<string, st
 
 /** Text for any failure of an admin call, in the UI language. */
 export function adminErrorText(error: unknown): string {
-	if (error instanceof AdminError) {
+	if (error instanceof ApiError) {
 		if (error.reason && error.reason !== 'invalid') return reasonText(error.reason);
 		return apiErrorText(error.code, error.message);
 	}
@@ -109,7 +70,7 @@ export function adminErrorText(error: unknown): string {
  * `fieldOf`'s name for it), anything else to the form's general error.
  */
 export function fieldErrorsFrom(error: unknown, known: readonly string[]): { fields: Record<string, string>; general: string | null } {
-	if (error instanceof AdminError && error.field) {
+	if (error instanceof ApiError && error.field) {
 		const top = error.field.split('.')[0]!;
 		if (known.includes(error.field)) return { fields: { [error.field]: reasonText(error.reason) }, general: null };
 		if (known.includes(top)) return { fields: { [top]: reasonText(error.reason) }, general: null };

@@ -1,8 +1,8 @@
 /** Loading admin data in `+page.ts` files (server-side at first, then in the browser). */
 import { error, redirect } from '@sveltejs/kit';
 import type { AdminPage } from '@proctor/signaling/contract';
-import { loginHref } from '$lib/api';
-import { AdminError, adminCall } from './api';
+import { ApiError, loginHref } from '$lib/api';
+import { adminCall } from './api';
 import { listQuery, readList, type ListState } from './list';
 
 export interface LoadFailure {
@@ -18,7 +18,7 @@ export interface ListData<T> {
 
 /** Sends a signed-out user to the sign-in page; any other API failure becomes `failure`. */
 export function handleLoadError(err: unknown, url: URL): LoadFailure {
-	if (err instanceof AdminError) {
+	if (err instanceof ApiError) {
 		if (err.code === 'unauthenticated') redirect(303, loginHref(url));
 		return { code: err.code, message: err.message };
 	}
@@ -45,8 +45,8 @@ export async function loadOne<T>(def: { method: string; path: string }, id: stri
 	try {
 		return await adminCall<T>(def, { id, fetch });
 	} catch (err) {
-		if (err instanceof AdminError && err.code === 'not_found') error(404, err.message);
+		if (err instanceof ApiError && err.code === 'not_found') error(404, err.message);
 		const failure = handleLoadError(err, url);
-		error(err instanceof AdminError && err.status >= 400 ? err.status : 500, failure.message);
+		error(err instanceof ApiError && err.status >= 400 ? err.status : 500, failure.message);
 	}
 }

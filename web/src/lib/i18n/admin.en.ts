@@ -26,11 +26,6 @@ export const adminEn = {
 	'admin.filter.all': 'Current and archived',
 	'admin.emptySearch': 'Nothing found',
 	'admin.emptySearchHint': 'Change the search or the filters, or look in the archive.',
-	'admin.pager.label': 'Pages',
-	'admin.pager.size': 'Rows per page',
-	'admin.pager.range': '{from}–{to} of {total}',
-	'admin.pager.prev': 'Previous page',
-	'admin.pager.next': 'Next page',
 
 	'admin.col.name': 'Name',
 	'admin.col.actions': 'Actions',

@@ -23,11 +23,6 @@ export const adminKk: AdminMessages = {
 	'admin.filter.all': 'Ағымдағы және мұрағаттағы',
 	'admin.emptySearch': 'Ештеңе табылмады',
 	'admin.emptySearchHint': 'Іздеуді не сүзгілерді өзгертіңіз немесе мұрағаттан қараңыз.',
-	'admin.pager.label': 'Беттер',
-	'admin.pager.size': 'Беттегі жолдар',
-	'admin.pager.range': '{total} ішінен {from}–{to}',
-	'admin.pager.prev': 'Алдыңғы бет',
-	'admin.pager.next': 'Келесі бет',
 
 	'admin.col.name': 'Атауы',
 	'admin.col.actions': 'Әрекеттер',

@@ -23,11 +23,6 @@ export const adminRu: AdminMessages = {
 	'admin.filter.all': 'Текущие и архивные',
 	'admin.emptySearch': 'Ничего не найдено',
 	'admin.emptySearchHint': 'Измените поиск или фильтры либо посмотрите в архиве.',
-	'admin.pager.label': 'Страницы',
-	'admin.pager.size': 'Строк на странице',
-	'admin.pager.range': '{from}–{to} из {total}',
-	'admin.pager.prev': 'Предыдущая страница',
-	'admin.pager.next': 'Следующая страница',
 
 	'admin.col.name': 'Название',
 	'admin.col.actions': 'Действия',

@@ -2,8 +2,8 @@
  * Calls of the candidate journey API (`journeyApi` in the shared contract). The candidate's
  * link token is the only identity and travels in the Authorization header.
  */
+import { ApiError, networkError, toApiError } from '$lib/api-error';
 import {
-	apiError,
 	journeyApi,
 	journeyState,
 	verificationOutcome,
@@ -14,19 +14,7 @@ import {
 	type VerificationOutcome,
 } from '@proctor/signaling/contract';
 
-export class JourneyError extends Error {
-	override readonly name = 'JourneyError';
-	constructor(
-		/** HTTP status; 0 when no answer arrived. */
-		readonly status: number,
-		readonly code: string,
-		message: string,
-	) {
-		super(message);
-	}
-}
-
-/** One candidate route with the link token; an error answer becomes a JourneyError. */
+/** One candidate route with the link token; an error answer becomes an ApiError. */
 export async function call(token: string, method: string, path: string, body?: BodyInit, json = false): Promise<Response> {
 	let response: Response;
 	try {
@@ -36,16 +24,9 @@ export async function call(token: string, method: string, path: string, body?: B
 			body,
 		});
 	} catch (error) {
-		throw new JourneyError(0, 'network', error instanceof Error ? error.message : String(error));
+		throw networkError(error);
 	}
-	if (!response.ok) {
-		const parsed = apiError.safeParse(await response.json().catch(() => null));
-		throw new JourneyError(
-			response.status,
-			parsed.success ? parsed.data.error.code : 'internal',
-			parsed.success ? parsed.data.error.message : response.statusText,
-		);
-	}
+	if (!response.ok) throw await toApiError(response);
 	return response;
 }
 
@@ -67,7 +48,7 @@ export async function fetchReferencePhoto(token: string): Promise<Blob | null> {
 	try {
 		return await (await call(token, 'GET', journeyApi.referencePhoto.path)).blob();
 	} catch (error) {
-		if (error instanceof JourneyError && error.status === 404) return null;
+		if (error instanceof ApiError && error.status === 404) return null;
 		throw error;
 	}
 }
