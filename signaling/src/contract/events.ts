@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   dtlsParameters,
   id,
+  mediaProfileId,
   mediaSource,
   rtpCapabilities,
   rtpParameters,
@@ -63,6 +64,8 @@ export const requests = {
       sessionId: uuid,
       examId: uuid,
       attempt: z.number().int().positive(),
+      /** #11: what this exam's page sends (capture size, simulcast layers, screen and microphone rates). */
+      mediaProfile: mediaProfileId,
       routerRtpCapabilities: rtpCapabilities,
       cluster: clusterHome.optional(),
     }),

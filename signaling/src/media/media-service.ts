@@ -148,6 +148,7 @@ export class MediaService {
       sessionId: session.sessionId,
       examId: session.examId,
       attempt: attempt.number,
+      mediaProfile: session.mediaProfile,
       routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'candidate:join'>['routerRtpCapabilities'],
       ...this.#home(),
     };
@@ -401,7 +402,11 @@ export class MediaService {
   async setConsumerLayers(caller: Caller, req: RequestOf<'consumer:setLayers'>): Promise<ResponseOf<'consumer:setLayers'>> {
     const consumer = this.#peer(caller).consumer(req.consumerId);
     if (consumer.type !== 'simulcast') throw new RequestError('bad_request', 'this stream has a single layer');
-    await consumer.setPreferredLayers({ spatialLayer: req.spatialLayer, temporalLayer: req.temporalLayer ?? 2 });
+    // The exam's media profile (#11) decides how many layers a camera sends (2 or 3): the
+    // focus view asks for the highest, which is the last one the producer has.
+    const layers = this.#exams.get(caller.examId ?? '')?.findProducer(consumer.producerId)?.producer.rtpParameters.encodings?.length ?? 1;
+    const spatialLayer = Math.min(req.spatialLayer, Math.max(0, layers - 1));
+    await consumer.setPreferredLayers({ spatialLayer, temporalLayer: req.temporalLayer ?? 2 });
     return {};
   }
 

@@ -361,6 +361,7 @@ export class AdminService {
       assessmentUrl: exam.assessmentUrl,
       assessmentMode: exam.assessmentMode,
       assessmentCheck: exam.assessmentCheck,
+      mediaProfile: exam.mediaProfile,
     };
   }
 
