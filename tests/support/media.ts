@@ -47,7 +47,9 @@ export interface CandidateState {
   /** The exam's media profile the page sends at (#11). */
   mediaProfile: string;
   /** The local video tracks: contentHint and capture size. */
-  tracks: Partial<Record<'camera' | 'screen', { contentHint: string; width?: number; height?: number; frameRate?: number }>>;
+  tracks: Partial<
+    Record<'camera' | 'screen', { contentHint: string; width?: number; height?: number; frameRate?: number; wanted: { width?: number; height?: number; frameRate?: number } }>
+  >;
 }
 
 export async function candidateState(page: Page): Promise<CandidateState | undefined> {

@@ -21,7 +21,16 @@ export interface CandidateStats {
 	/** The exam's media profile the page sends at (#11). */
 	mediaProfile: string;
 	/** What the local video tracks are: the profile's contentHint and capture size. */
-	tracks: Partial<Record<'camera' | 'screen', { contentHint: string; width?: number; height?: number; frameRate?: number }>>;
+	tracks: Partial<Record<'camera' | 'screen', TrackInfo>>;
+}
+
+/** A local video track: its contentHint, what it delivers, and the ideal size/rate asked of it. */
+export interface TrackInfo {
+	contentHint: string;
+	width?: number;
+	height?: number;
+	frameRate?: number;
+	wanted: { width?: number; height?: number; frameRate?: number };
 }
 
 export interface MediaDebugHook {
