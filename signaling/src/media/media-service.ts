@@ -36,7 +36,7 @@ import type { IceConfig } from '../config.ts';
 import { iceOptionsFor } from './ice-servers.ts';
 import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
-import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
+import { LiveExam, attemptOf, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
 import { ConnectionLog } from './connection-log.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
@@ -336,7 +336,7 @@ export class MediaService {
     const examId = caller.examId!;
     producer.observer.once('close', () => {
       void this.deps.recordings.stop(producer.id);
-      this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, producerId: producer.id });
+      this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, ...attemptOf(live), producerId: producer.id });
     });
     // Recording starts with the stream: a failure to record is logged and visible in the
     // recordings table, but does not stop the exam. The recorder consumes on the router
@@ -347,13 +347,14 @@ export class MediaService {
         producer,
         sessionId: live.sessionId,
         examId,
-        attemptId: live.attemptId!,
+        attemptId: live.attemptId,
         attemptNumber: live.attemptNumber,
         source: req.source,
       })
       .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'recording did not start'));
     this.deps.push.toProctors(examId, 'producer:new', {
       sessionId: live.sessionId,
+      ...attemptOf(live),
       producer: producerInfo(req.source, producer),
     });
     return { producerId: producer.id };
