@@ -28,6 +28,8 @@ export * from './repositories/group.repository.ts';
 export * from './repositories/journey.repository.ts';
 export * from './repositories/honesty.repository.ts';
 export * from './repositories/api-key.repository.ts';
+export * from './repositories/webhook.repository.ts';
+export * from './repositories/domain-event-outbox.repository.ts';
 export * from './repositories/api-v1.repository.ts';
 export * from './repositories/integration.repository.ts';
 export * from './repositories/login-failure.repository.ts';

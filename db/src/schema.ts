@@ -531,3 +531,62 @@ export interface ExamsTable {
   /** A name from @proctor/values MEDIA_PROFILE_IDS; the numbers live there, once. */
   mediaProfile: WithDefault<MediaProfileId>;
 }
+
+// --- 0025_webhooks: webhook endpoints, their delivery log, the domain-event outbox (#13) ---
+
+export type WebhookDeliveryStatus = 'pending' | 'queued' | 'retrying' | 'delivered' | 'failed';
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  name: string;
+  integrationId: string | null;
+  url: string;
+  /** The HMAC key deliveries are signed with; kept as given because signing needs it. */
+  secret: string;
+  events: ColumnType<string[], string[], string[]>;
+  /** null = every exam. */
+  examId: string | null;
+  enabled: WithDefault<boolean>;
+  createdBy: string | null;
+  createdAt: DefaultTimestamp;
+  updatedAt: DefaultTimestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  /** Insertion order: the deliveries of one (endpoint, session) go out in this order. */
+  seq: Generated<number>;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  sessionId: string | null;
+  /** The exact JSON posted and signed. */
+  body: string;
+  status: WithDefault<WebhookDeliveryStatus>;
+  attempts: WithDefault<number>;
+  /** Times it was queued (1 + manual redeliveries); part of its job id. */
+  rounds: WithDefault<number>;
+  lastStatusCode: number | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+  createdAt: DefaultTimestamp;
+  lastAttemptAt: Timestamp | null;
+  deliveredAt: Timestamp | null;
+}
+
+export interface DomainEventOutboxTable {
+  id: Generated<number>;
+  eventId: Generated<string>;
+  type: string;
+  payload: ColumnType<unknown, string, string>;
+  occurredAt: DefaultTimestamp;
+}
+
+export interface DB {
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  domainEventOutbox: DomainEventOutboxTable;
+}
+
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;

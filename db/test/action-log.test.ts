@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { appendAction, listActionsForSession, seedMediaDemo } from '../src/index.ts';
@@ -8,7 +8,7 @@ describe('action log', () => {
   let t: TestDatabase;
   let sessionId: string;
   let entryId: number;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
     await appendAction(t.db, {
@@ -26,7 +26,7 @@ describe('action log', () => {
       at: new Date('2025-05-03T10:05:00Z'),
     });
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('lists a session’s entries newest first, details intact', async () => {
     const entries = await listActionsForSession(t.db, sessionId);

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { endAttempt, endOpenAttemptsOnNode, listAttempts, seedMediaDemo, startAttempt } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
@@ -6,11 +6,11 @@ import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 describe('attempts', () => {
   let t: TestDatabase;
   let sessionIds: string[];
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     sessionIds = (await seedMediaDemo(t.db, { candidates: 3 })).sessions.map((s) => s.sessionId);
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('are numbered 1, 2, 3 per session', async () => {
     const [a, b] = sessionIds as [string, string];

@@ -1,4 +1,4 @@
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { access, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -35,9 +35,12 @@ async function binariesMissing(): Promise<string | false> {
   }
 }
 
-describe('embedded postgres', { skip: await binariesMissing() }, () => {
+const missing = await binariesMissing();
+if (missing) console.warn(`skipping embedded postgres: ${missing}`);
+
+describe.skipIf(missing !== false)('embedded postgres', () => {
   let root: string | undefined;
-  after(async () => {
+  afterAll(async () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   getExam,
@@ -19,11 +19,11 @@ import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 describe('media demo seed and exam sessions', () => {
   let t: TestDatabase;
   let demo: MediaDemo;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     demo = await seedMediaDemo(t.db, { candidates: 4 });
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('seeds an exam open now, with all Kazakh letters in the default three names, a proctor and an admin', async () => {
     const exam = await getExam(t.db, demo.examId);

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_VIOLATION_WEIGHTS,
@@ -194,10 +194,10 @@ describe('short sessions: the minimum event length is bounded', () => {
 
 describe('honesty repository', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('new exams default to the weights of violation-types.ts (migration 0006)', async () => {
     const { examId } = await seedMediaDemo(t.db, { candidates: 1 });

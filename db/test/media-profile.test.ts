@@ -1,5 +1,5 @@
 /** exams.media_profile (0024, #11): the profile's name, 'grid' unless set, only names from @proctor/values. */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { DEFAULT_MEDIA_PROFILE, MEDIA_PROFILE_IDS } from '@proctor/values';
@@ -9,11 +9,11 @@ import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 describe('exams.media_profile', () => {
   let t: TestDatabase;
   let disciplineId: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     disciplineId = (await t.db.insertInto('disciplines').values({ name: 'D' }).returning('id').executeTakeFirstOrThrow()).id;
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   const window = { startsAt: new Date('2026-01-01T08:00:00Z'), endsAt: new Date('2026-01-01T10:00:00Z') };
 

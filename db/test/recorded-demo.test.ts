@@ -3,7 +3,7 @@
  * violations at the documented offsets; a second run writes nothing and returns the same
  * file paths (the media node copies any that are missing).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { seedMediaDemo, seedRecordedDemo } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
@@ -15,10 +15,10 @@ const media = {
 
 describe('recorded demo seed', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('creates finished sessions with finalised recordings and violations at known offsets, once', async () => {
     const { proctorUserId } = await seedMediaDemo(t.db);

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   createRecording,
@@ -17,11 +17,11 @@ import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 describe('recordings', () => {
   let t: TestDatabase;
   let sessionId: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('round-trip through start, stop, finalise and list in attempt/source order', async () => {
     const t0 = new Date('2025-05-03T12:00:00Z');
@@ -137,5 +137,28 @@ describe('recordings', () => {
       }),
       /does not exist/,
     );
+  });
+  it('a converted recording moves to its new file and its first frame\'s start; ended_at never before it', async () => {
+    const t0 = new Date('2025-05-04T09:00:00Z');
+    const attempt = await startAttempt(t.db, { sessionId, nodeId: 'n3', at: t0 });
+    const id = await createRecording(t.db, {
+      attemptId: attempt.id, source: 'microphone', kind: 'audio', codec: 'audio/opus', path: `${sessionId}/3/microphone.rtpdump`, startedAt: t0,
+    });
+    await stopRecording(t.db, id, { endedAt: new Date('2025-05-04T09:00:02Z'), bytes: 10 });
+    await assert.rejects(markFinalised(t.db, id, { durationMs: 1, bytes: 1, path: '/etc/passwd' }), /relative/);
+    const firstFrame = new Date('2025-05-04T09:00:00.430Z');
+    assert.equal(await markFinalised(t.db, id, { durationMs: 1570, bytes: 99, path: `${sessionId}/3/microphone.webm`, startedAt: firstFrame }), true);
+    const row = await getRecording(t.db, id);
+    assert.equal(row?.path, `${sessionId}/3/microphone.webm`);
+    assert.equal(row?.startedAt.toISOString(), firstFrame.toISOString());
+    assert.equal(row?.endedAt?.toISOString(), '2025-05-04T09:00:02.000Z');
+
+    const late = await createRecording(t.db, {
+      attemptId: attempt.id, source: 'camera', kind: 'video', codec: 'video/VP8', path: `${sessionId}/3/camera.rtpdump`, startedAt: t0,
+    });
+    await stopRecording(t.db, late, { endedAt: new Date('2025-05-04T09:00:01Z'), bytes: 10 });
+    // A start after the recorded end (clock trouble) must not break ended_at >= started_at.
+    assert.equal(await markFinalised(t.db, late, { durationMs: 10, bytes: 1, startedAt: new Date('2025-05-04T09:00:01.500Z') }), true);
+    assert.equal((await getRecording(t.db, late))?.endedAt?.toISOString(), '2025-05-04T09:00:01.500Z');
   });
 });

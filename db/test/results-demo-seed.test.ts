@@ -1,7 +1,7 @@
 // The realistic demo seed: sizes, Kazakh and Russian names, valid IINs, spread over six
 // weeks, every status/decision/violation type present, deterministic, idempotent, and every
 // Results filter, sort and the grouping showing something on it.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import {
@@ -37,14 +37,14 @@ describe('realistic demo seed', () => {
   let t: TestDatabase;
   let demo: RealisticDemo;
   let seedMs: number;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     await seedMediaDemo(t.db, { now: NOW });
     const t0 = performance.now();
     demo = await seedRealisticDemo(t.db, { seed: 7, now: NOW });
     seedMs = performance.now() - t0;
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   const count = async (query: string) =>
     (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.raw(query)}`.execute(t.db)).rows[0]!.n;

@@ -1,7 +1,7 @@
 // The Results query on a hand-made fixture whose answers are written out below: every
 // filter alone and combined, every sort both ways, grouping, archive, paging, proctor
 // scoping, decisions and views with their audit entries, and hostile search text.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import {
@@ -40,7 +40,7 @@ const actor = { userId: U.p1, fullName: 'Нұрланова Айгүл Бекқ�
 
 describe('results repository', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     const db = t.db;
     await db.insertInto('disciplines').values([{ id: D.ecology, name: 'Экология' }, { id: D.kazakh, name: 'Қазақ тілі' }]).execute();
@@ -125,7 +125,7 @@ describe('results repository', () => {
       ])
       .execute();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   const ids = async (filters: Partial<ResultsFilters>, sort: ResultsSortKey = 'startedAt', direction: 'asc' | 'desc' = 'asc', viewer = admin) => {
     const r = await listResults(t.db, viewer, { ...current, ...filters }, { sort, direction, page: 1, pageSize: 50 });
@@ -419,10 +419,10 @@ describe('results repository', () => {
 
 describe('results grouped by candidate, summary table', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('gives the same pages from the trigger-kept aggregates as from the sessions themselves', async () => {
     const db = t.db;
@@ -483,10 +483,10 @@ describe('results grouped by candidate, summary table', () => {
 
 describe('results summary under concurrent changes', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('stays exact when two transactions change one candidate’s sessions at once', async () => {
     const db = t.db;
@@ -521,7 +521,7 @@ describe('results summary under concurrent changes', () => {
 describe('results search, specific and broad', () => {
   let t: TestDatabase;
   const perGroup = new Map<number, number>();
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     const { id: disciplineId } = await t.db.insertInto('disciplines').values({ name: 'Физика' }).returning('id').executeTakeFirstOrThrow();
     const { id: examId } = await t.db
@@ -548,7 +548,7 @@ describe('results search, specific and broad', () => {
       .execute();
     await t.db.insertInto('examSessions').values(candidates.map((c) => ({ examId, candidateId: c.id }))).execute();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   const page = (search: string, pageSize: number) =>
     listResults(t.db, admin, { archived: false, search }, { sort: 'candidate', direction: 'asc', page: 1, pageSize });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { claimRoomLease, releaseRoomLeases, renewRoomLeases, seedMediaDemo } from '../src/index.ts';
@@ -10,11 +10,11 @@ const B = { nodeId: 'node-b', nodeUrl: 'https://b.proctor.test' };
 describe('room leases', () => {
   let t: TestDatabase;
   let examId: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     examId = (await seedMediaDemo(t.db, { candidates: 1 })).examId;
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   const expire = (id: string) =>
     t.db.updateTable('roomLeases').set({ expiresAt: sql<Date>`now() - interval '1 second'` }).where('examId', '=', id).execute();

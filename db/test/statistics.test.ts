@@ -3,7 +3,7 @@
 // sessions at 18:30 UTC (23:30 local, same day) and 19:30 UTC (00:30 local, next day), and
 // America/New_York (UTC−4 in March 2026) with sessions whose UTC date is the day after their
 // local one. Range 2026-03-09 … 2026-03-11.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   activityStatistics,
@@ -33,7 +33,7 @@ const at = (iso: string) => new Date(iso);
 
 describe('statistics repository', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     const db = t.db;
     await db.insertInto('disciplines').values([{ id: D.ecology, name: 'Экология' }, { id: D.physics, name: 'Физика' }]).execute();
@@ -174,7 +174,7 @@ describe('statistics repository', () => {
       ])
       .execute();
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   describe('§4.1 per day and §4.2 per hour', () => {
     it('buckets sessions by the local day and hour of their exam', async () => {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   insertConnectionEvent,
@@ -14,11 +14,11 @@ import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 describe('verifications', () => {
   let t: TestDatabase;
   let sessionIds: string[];
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     sessionIds = (await seedMediaDemo(t.db, { candidates: 2 })).sessions.map((s) => s.sessionId);
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('store a check and return the latest per session', async () => {
     const [a, b] = sessionIds as [string, string];
@@ -100,11 +100,11 @@ describe('verifications', () => {
 describe('connection events', () => {
   let t: TestDatabase;
   let sessionId: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
   });
-  after(() => t?.drop());
+  afterAll(() => t?.drop());
 
   it('start failures unresolved and resolve them once the candidate gets past', async () => {
     await insertConnectionEvent(t.db, { sessionId, kind: 'device_check_failed', error: 'camera_denied', at: new Date('2026-01-01T10:00:00Z') });

@@ -73,3 +73,10 @@ export { type RetentionCounts, runRetention, startRetentionSchedule } from './jo
 export { jobObserverFor, registerQueueDepths } from './metrics/job-metrics.ts';
 export { type MetricsServer, serveMetrics } from './metrics/metrics-server.ts';
 export { createProcessLogger, type LogFormat } from './process-logger.ts';
+export { advanceChain, type ChainRef, webhookJobId } from './webhooks/chain.ts';
+export { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from './webhooks/policy.ts';
+export { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, signWebhook, verifyWebhookSignature, type SignatureCheck } from './webhooks/signature.ts';
+// Recording without a process per track: the dump → WebM converter (recorder/README.md#rtp-dumps).
+export { type ConversionResult, type ConvertMeasurement, convertDump, dumpToWebm, EmptyDumpError } from './dump/dump-to-webm.ts';
+export { closeConvertThread, CONVERT_NICE, convertDumpOnThread, DumpInputError } from './dump/convert-thread.ts';
+export { isDumpPath, webmPathOf } from './jobs/finalise-dump.ts';

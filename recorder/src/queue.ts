@@ -31,6 +31,8 @@ export interface AddJobOptions {
   jobId?: string;
   delayMs?: number;
   attempts?: number;
+  /** First retry delay of the exponential backoff (doubling); default 5 s. */
+  backoffMs?: number;
 }
 
 export interface JobConsumer {
@@ -149,6 +151,7 @@ export function createJobQueue(opts: CreateJobQueueOptions): JobQueue {
         ...(addOpts.jobId ? { jobId: addOpts.jobId } : {}),
         ...(addOpts.delayMs ? { delay: addOpts.delayMs } : {}),
         ...(addOpts.attempts ? { attempts: addOpts.attempts } : {}),
+        ...(addOpts.backoffMs ? { backoff: { type: 'exponential', delay: addOpts.backoffMs } } : {}),
       });
     },
 

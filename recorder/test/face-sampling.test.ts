@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createRecording, markFinalised, seedMediaDemo, startAttempt, stopRecording } from '@proctor/db';
 import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
 import { pino } from 'pino';
@@ -32,12 +32,12 @@ describe('server-side face sampling', () => {
   let recordingsDir: string;
   let seed: Awaited<ReturnType<typeof seedMediaDemo>>;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     recordingsDir = await mkdtemp(path.join(os.tmpdir(), 'faces-'));
     seed = await seedMediaDemo(t.db, { candidates: 4 });
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.drop();
     if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { FfmpegNotFoundError, resolveFfmpeg } from '../src/ffmpeg.ts';
 import { RecordingService } from '../src/recording-service.ts';
 import { pino } from 'pino';

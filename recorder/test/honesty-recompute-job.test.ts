@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { seedMediaDemo } from '@proctor/db';
 import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
 import { pino } from 'pino';
@@ -23,11 +23,11 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 describe('honesty recompute job', () => {
   let t: TestDatabase;
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await mkdtemp(path.join(os.tmpdir(), 'recompute-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.drop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@
  * Job metrics on a real Redis queue: a run that succeeds and one that fails for good are
  * counted with their durations, and the queue depth gauge shows the failed job.
  */
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -24,7 +24,7 @@ describe('job metrics', () => {
   const registry = new Registry();
   const queue = createJobQueue({ redisUrl: REDIS_URL, namespace: `metrics_${randomBytes(4).toString('hex')}`, logger, observe: jobObserverFor(registry) });
   registerQueueDepths(registry, queue);
-  after(() => queue.close());
+  afterAll(() => queue.close());
 
   it('count finished runs by outcome and show failed jobs in the queue depth', async () => {
     const seen: string[] = [];

@@ -3,7 +3,7 @@
  * their last attempt's end, with honesty settled on that duration. A candidate still
  * connected (open attempt), an exam within the grace period and untouched sessions stay.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import {
@@ -24,10 +24,10 @@ const MIN = 60_000;
 
 describe('overdue session sweep', () => {
   let t: TestDatabase;
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.drop();
   });
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { createRecording, getRecording, listRecordings, seedMediaDemo, startAttempt, stopRecording } from '@proctor/db';
 import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
 import { Redis } from 'ioredis';
@@ -44,14 +44,14 @@ describe('RecordingService', () => {
   let demo: { examId: string; sessionId: string };
   const portPool = new PortPool({ min: 48000, max: 48999 });
 
-  before(async () => {
+  beforeAll(async () => {
     ({ worker, router } = await createRouter());
     tdb = await createTestDatabase();
     recordingsDir = await mkdtemp(path.join(os.tmpdir(), 'recordings-'));
     const seeded = await seedMediaDemo(tdb.db, { candidates: 1 });
     demo = { examId: seeded.examId, sessionId: seeded.sessions[0]!.sessionId };
   });
-  after(async () => {
+  afterAll(async () => {
     worker.close();
     await tdb.drop();
     await rm(recordingsDir, { recursive: true, force: true });
@@ -121,6 +121,10 @@ describe('RecordingService', () => {
           }
           const listed = await listRecordings(tdb.db, demo.sessionId);
           assert.ok(listed.filter((r) => r.attemptId === attempt.id).every((r) => r.status === 'finalised'));
+          // Each finalised file raised recording.ready in the outbox, for a media node to publish (#13).
+          const ready = await tdb.db.selectFrom('domainEventOutbox').selectAll().where('type', '=', 'recording.ready').execute();
+          const readyIds = ready.map((e) => (e.payload as { recordingId: string }).recordingId);
+          for (const id of [cameraId, micId]) assert.equal(readyIds.filter((r) => r === id).length, 1, `recording.ready once for ${id}`);
           // No temporary files left next to the recordings.
           const dir = path.dirname(path.join(recordingsDir, (await getRecording(tdb.db, cameraId))!.path));
           const { readdir } = await import('node:fs/promises');

@@ -3,13 +3,13 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { promisify } from 'node:util';
 import { closePdfBrowser, PDF_BASE_CSS, renderPdf } from '../src/pdf/render-pdf.ts';
 
 const run = promisify(execFile);
 const dir = await mkdtemp(join(tmpdir(), 'render-pdf-'));
-after(async () => {
+afterAll(async () => {
   await closePdfBrowser();
   await rm(dir, { recursive: true, force: true });
 });

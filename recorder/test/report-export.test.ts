@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import ExcelJS from 'exceljs';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -80,14 +80,14 @@ describe('report export job', () => {
   let workers: JobWorkers;
   const prefix = `test-export-${randomBytes(4).toString('hex')}`;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     fx = await seedExportFixture(t.db);
     reportsDir = await mkdtemp(path.join(os.tmpdir(), 'reports-'));
     queue = createJobQueue({ redisUrl: REDIS_URL, namespace: prefix, logger });
     workers = await startJobWorkers({ db: t.db, queue, recordingsDir: reportsDir, reportsDir, logger, requeueStopped: false });
   });
-  after(async () => {
+  afterAll(async () => {
     await workers?.close();
     await queue?.close();
     const redis = new Redis(REDIS_URL);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { PortPool, isUdpPortBound } from '../src/port-pool.ts';
 import { buildSdp, containerFor } from '../src/sdp.ts';
 import { recordingRelativePath } from '../src/recording-service.ts';

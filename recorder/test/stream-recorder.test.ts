@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type * as ms from 'mediasoup/types';
 import { probe } from '../src/ffmpeg.ts';
 import { PortPool } from '../src/port-pool.ts';
@@ -15,11 +15,11 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
   let dir: string;
   const portPool = new PortPool({ min: 46000, max: 46999 });
 
-  before(async () => {
+  beforeAll(async () => {
     ({ worker, router } = await createRouter());
     dir = await mkdtemp(path.join(os.tmpdir(), 'recorder-test-'));
   });
-  after(async () => {
+  afterAll(async () => {
     worker.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -54,7 +54,7 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     assert.ok(result.bytes > 50_000, `file has media (${result.bytes} bytes)`);
     assert.equal(result.stoppedBy, 'q', 'ffmpeg honoured q while media flowed');
     assert.ok(stopMs < 5000, `stop took ${stopMs} ms`);
-    t.diagnostic(
+    console.log(
       `vp8: ${result.bytes} bytes, first keyframe after ${recorder.firstKeyframeAt!.getTime() - recorder.startedAt.getTime()} ms, stop ${stopMs} ms`,
     );
 
@@ -66,7 +66,7 @@ describe('StreamRecorder (real mediasoup + ffmpeg)', () => {
     assert.ok(info.durationSec !== null, 'duration is written (trailer present)');
     const error = Math.abs(info.durationSec - wallSec) / wallSec;
     assert.ok(error < 0.15, `duration ${info.durationSec}s vs recorded ${wallSec}s (${(error * 100).toFixed(1)}%)`);
-    t.diagnostic(`vp8: duration ${info.durationSec}s for ${wallSec}s recorded`);
+    console.log(`vp8: duration ${info.durationSec}s for ${wallSec}s recorded`);
     assert.equal(portPool.inUse, 0, 'ports returned');
   });
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { promisify } from 'node:util';
 import { listPhotoViolations } from '@proctor/db';
 import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
@@ -47,11 +47,11 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
 describe('violation snapshots', () => {
   let tdb: TestDatabase;
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     tdb = await createTestDatabase();
     dir = await mkdtemp(path.join(os.tmpdir(), 'snapshots-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await tdb?.drop();
     await rm(dir, { recursive: true, force: true });
   });

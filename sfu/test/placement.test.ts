@@ -3,7 +3,7 @@
  * both workers, a proctor consumes a producer living on the other worker through a pipe
  * and really receives its RTP, and closing peers gives their load back.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
@@ -28,10 +28,10 @@ function rtp(seq: number, ssrc: number): Buffer {
 
 describe('sfu placement', () => {
   let pool: WorkerPool;
-  before(async () => {
+  beforeAll(async () => {
     pool = await WorkerPool.start(cfg);
   });
-  after(async () => {
+  afterAll(async () => {
     await pool.close();
   });
 

@@ -3,7 +3,7 @@
  * another worker get the producer through pipeToRouter, and a killed worker is replaced
  * while its rooms are reported lost.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { ExamRoom, MediaPeer, RoomRegistry, WorkerPool, mediaConfigFromEnv, type MediaConfig } from '../src/index.ts';
@@ -16,10 +16,10 @@ const vp8 = {
 
 describe('sfu', () => {
   let pool: WorkerPool;
-  before(async () => {
+  beforeAll(async () => {
     pool = await WorkerPool.start(cfg);
   });
-  after(async () => {
+  afterAll(async () => {
     await pool.close();
   });
 

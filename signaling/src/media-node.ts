@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import { RoomRegistry, WorkerPool, type MediaConfig } from '@proctor/sfu';
 import { endOpenAttemptsOnNode, type DB } from '@proctor/db';
-import { evidenceSignerFromEnv, RecordingService, resolveFfmpeg, type EvidenceSigner, type JobQueue } from '@proctor/recorder';
+import { evidenceSignerFromEnv, RecordingService, resolveFfmpeg, type EvidenceSigner, type JobQueue, type WebhookPolicy } from '@proctor/recorder';
 import { buildApp, candidatePhotos } from './http/app.ts';
 import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/connection.ts';
 import { MediaService } from './media/media-service.ts';
@@ -24,6 +24,9 @@ import { attachViolationHandlers, violationPushFor } from './socket/violation-ha
 import { startMail, type Mailer } from './services/mail.service.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { subscribeNode } from './events/subscribers.ts';
+import { subscribeWebhooks } from './events/webhook-subscriber.ts';
+import { startOutboxRelay } from './events/outbox-relay.ts';
+import { WebhookService } from './services/webhook.service.ts';
 import { Registry } from 'prom-client';
 import { serveMetrics, type MetricsServer } from '@proctor/recorder';
 import type { IceConfig } from './config.ts';
@@ -75,6 +78,10 @@ export interface MediaNodeOptions {
   dropGraceMs?: number;
   /** Prometheus `/metrics` on its own port (config.ts `metrics`); omitted = off. */
   metrics?: { host: string; port: number; registry?: Registry };
+  /** Webhook retries and timeout; must match the jobs process's (default DEFAULT_WEBHOOK_POLICY). */
+  webhookPolicy?: WebhookPolicy;
+  /** How often the domain-event outbox (recording.ready from the jobs process) is read; default 1 s. */
+  outboxIntervalMs?: number;
 }
 
 export interface MediaNode {
@@ -140,9 +147,11 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   const emitSessionChanged = resultsEmitter(() => io);
   const events = await createEventBus({ log: log.child({ mod: 'events' }), redisUrl: opts.redisUrl, channel: opts.socketAdapterKey && `${opts.socketAdapterKey}:domain-events` });
   const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir), events });
+  const webhooks = new WebhookService({ db, queue: opts.queue, ...(opts.webhookPolicy ? { policy: opts.webhookPolicy } : {}) });
   const app = await buildApp({
     log,
     db,
+    webhooks,
     pool,
     webBuildDir: opts.webBuildDir,
     auth,
@@ -194,6 +203,8 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     pushRow: (sessionId) => sessionRows.publishSession(sessionId),
     violationPush: violationPushFor(() => io),
   });
+  subscribeWebhooks(events, { db, queue: opts.queue, policy: webhooks.policy, log: log.child({ mod: 'webhooks' }) });
+  const outbox = startOutboxRelay({ db, bus: events, log: log.child({ mod: 'outbox' }), ...(opts.outboxIntervalMs ? { intervalMs: opts.outboxIntervalMs } : {}) });
   if (metricsRegistry) {
     registerNodeMetrics({ registry: metricsRegistry, pool, live: () => media.liveCounts(), recordings, queue: opts.queue });
     installSocketMetrics(io, metricsRegistry);
@@ -242,6 +253,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
         io.close();
         await violations.close();
         await relay?.close();
+        await outbox.close();
         await events.close();
         await app.close();
         await metricsServer?.close();

@@ -2,17 +2,17 @@
  * Administration is for admins only: every admin route answers a proctor 403 and a
  * signed-out browser 401, before reading the body; uploads keep the same-origin rule.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { adminApi, adminPath } from '../src/contract/api/admin.ts';
 import { PNG_1PX, startAdminHarness, type AdminHarness } from './admin-harness.ts';
 
 describe('admin access', () => {
   let h: AdminHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAdminHarness();
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const someId = '00000000-0000-4000-8000-000000000000';
   const routes = Object.entries(adminApi).map(([name, r]) => ({ name, method: r.method, url: adminPath(r.path, someId) }));

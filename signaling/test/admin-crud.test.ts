@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { DEFAULT_VIOLATION_WEIGHTS, VIOLATION_CATEGORY, isProctorAssigned } from '@proctor/db';
 import { ADMIN_DEFAULT_WEIGHTS, ADMIN_TECHNICAL_VIOLATIONS, ADMIN_UPLOAD_LIMITS, ADMIN_VIOLATION_TYPES, adminApi, adminPath, type AdminExam, type ExamInput } from '../src/contract/api/admin.ts';
@@ -14,10 +14,10 @@ import { JPEG_BYTES, PNG_1PX, iin, startAdminHarness, type AdminHarness } from '
 
 describe('admin CRUD', () => {
   let h: AdminHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAdminHarness();
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const actions = async (prefix: string) =>
     (await h.db.selectFrom('actionLog').select(['action', 'actorUserId', 'details']).where('action', 'like', `${prefix}%`).orderBy('id').execute());

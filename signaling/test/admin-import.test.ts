@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { ADMIN_UPLOAD_LIMITS, adminApi, type ImportIssue, type ImportPreview } from '../src/contract/api/admin.ts';
@@ -12,10 +12,10 @@ import { JPEG_BYTES, PNG_1PX, iin, makeZip, startAdminHarness, type AdminHarness
 
 describe('candidate import', () => {
   let h: AdminHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAdminHarness();
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const preview = (files: Record<string, FilePart>) => h.upload('POST', adminApi.previewImport.path, files);
   const commit = (files: Record<string, FilePart>) => h.upload('POST', adminApi.importCandidates.path, files);

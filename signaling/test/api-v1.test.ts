@@ -4,7 +4,7 @@
  * key (missing, malformed, SQL-ish, wrong secret, revoked → 401), a per-exam key kept to its
  * exam, cookies ignored, last_used_at, and the OpenAPI document covering every /api/v1 route.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -31,7 +31,7 @@ describe('REST API v1 and API keys', () => {
   const routes: RouteOptions[] = [];
   const cookie = { admin: '', proctor: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-api-v1-'));
     review = await seedReviewSession(t.db, dir);
@@ -60,7 +60,7 @@ describe('REST API v1 and API keys', () => {
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.proctor = await login(app, 'proctor@demo.proctor.local', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });

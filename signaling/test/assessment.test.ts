@@ -5,7 +5,7 @@
  * workspace routes (token only; assertions only for a live session, for the assessment's
  * origin); and the exam guard SDK (script, public key, verifier for LMS servers).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +37,7 @@ describe('assessment URL, workspace routes and exam guard SDK', () => {
   const save = (body: ExamInput, id?: string) =>
     id ? h.api('PUT', p(adminApi.updateExam.path, id), body, { cookie: h.adminCookie }) : h.api('POST', adminApi.createExam.path, body, { cookie: h.adminCookie });
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAssessmentHarness();
     // One "LMS" with a page per framing behaviour.
     site = http.createServer((req, res) => {
@@ -57,7 +57,7 @@ describe('assessment URL, workspace routes and exam guard SDK', () => {
     const discipline = await h.api('POST', adminApi.createDiscipline.path, { name: 'Экология (тест)' }, { cookie: h.adminCookie });
     disciplineId = json<{ discipline: { id: string } }>(discipline).discipline.id;
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
     site?.close();
   });

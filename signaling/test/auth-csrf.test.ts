@@ -3,17 +3,17 @@
  * and carry JSON. A cross-site page can neither sign someone in or out nor change their
  * settings with their cookie.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL } from '@proctor/db';
 import { DEMO_PASSWORDS, ORIGIN, login, nextIp, send, startAuthHarness, type AuthHarness } from './auth-harness.ts';
 
 describe('CSRF protection', () => {
   let h: AuthHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAuthHarness();
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const credentials = { email: MEDIA_DEMO_ADMIN_EMAIL, password: DEMO_PASSWORDS.admin };
   const sessionCount = async () => (await h.db.selectFrom('userSessions').select('id').execute()).length;

@@ -2,7 +2,7 @@
  * "Forgot password": the e-mail goes through real SMTP into the in-process inbox, and its
  * link sets a new password exactly once, within its lifetime.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL, upsertUserByEmail } from '@proctor/db';
 import { DEFAULT_AUTH_LIMITS, hashPassword } from '../src/services/auth.service.ts';
@@ -12,10 +12,10 @@ const LINK = new RegExp(`${PUBLIC_URL}/reset-password\\?token=([\\w-]+)`);
 
 describe('password reset', () => {
   let h: AuthHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAuthHarness();
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const forgot = (email: string) => send(h.app, 'POST', '/api/auth/forgot-password', { email }, { ip: nextIp() });
   const reset = (token: string, password: string) =>

@@ -2,7 +2,7 @@
  * The media socket accepts a signed-in proctor's session cookie (no token in the URL) and
  * refuses bad, signed-out and cross-site ones; candidates keep using `auth.token`.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -22,14 +22,14 @@ describe('media socket with the session cookie', () => {
   /** Claims the server attached to each connected socket, by socket id. */
   const claims = new Map<string, TokenClaims>();
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAuthHarness();
     server = createSocketServer(h.app.server, secret, h.auth);
     server.on('connection', (socket) => claims.set(socket.id, socket.data.claims));
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });
-  after(async () => {
+  afterAll(async () => {
     server?.close();
     await h?.close();
   });

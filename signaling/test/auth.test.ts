@@ -3,7 +3,7 @@
  * cookie flags, lock-out per account, rate limit per IP, session expiry, sign-out, role
  * guards, exam access and the language preference.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { MEDIA_DEMO_ADMIN_EMAIL, MEDIA_DEMO_PROCTOR_EMAIL, createExam, ensureDiscipline } from '@proctor/db';
@@ -19,7 +19,7 @@ describe('sign-in', () => {
   let h: AuthHarness;
   let otherExamId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAuthHarness({ limits: { loginsPerIpPerMinute: LOGINS_PER_IP } });
     const disciplineId = await ensureDiscipline(h.db, 'Математика');
     otherExamId = await createExam(h.db, {
@@ -39,7 +39,7 @@ describe('sign-in', () => {
       },
     );
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const actions = (action: string) =>
     h.db.selectFrom('actionLog').selectAll().where('action', '=', action).orderBy('id').execute();

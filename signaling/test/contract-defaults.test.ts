@@ -3,7 +3,7 @@
  * import @proctor/db; these checks keep the copies equal. (Violation types, weights and the
  * other closed sets are no copies: both import them from @proctor/values.)
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { DEFAULT_RETENTION_DAYS, RETAINED_KINDS } from '@proctor/db';
 import { createTestDatabase } from '@proctor/db/testing';

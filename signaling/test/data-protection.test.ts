@@ -7,7 +7,7 @@
  * redacted), and the retention job on an exam past its retention (files and rows gone,
  * audit entries present, statistics intact).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -87,7 +87,7 @@ describe('data protection', () => {
     assert.equal(await sealSessionViolations({ db: t.db, signer }, review.sessionId), 0, 'the snapshot job sealed the finished session’s violations');
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-protection-'));
     kept = await seedReviewSession(t.db, dir, { candidateIndex: 0 });
@@ -110,7 +110,7 @@ describe('data protection', () => {
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.proctor = await login(app, 'proctor@demo.proctor.local', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 /**
- * The domain-event bus: local handlers in order (a failing one does not stop the next), and
+ * The domain-event bus: local handlers in order (a failing one does not stop the next),
+ * detached handlers called at publish in publish order, and
  * across two buses through the real Redis on 127.0.0.1 — only handlers that asked for remote
  * events run there, and a malformed relayed message is dropped.
  */
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -23,7 +24,7 @@ const until = async (check: () => boolean, ms = 3000) => {
 
 describe('domain-event bus', () => {
   const buses: EventBus[] = [];
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(buses.map((b) => b.close()));
   });
 
@@ -42,6 +43,33 @@ describe('domain-event bus', () => {
     const id = randomUUID();
     await bus.publish('session.updated', { sessionId: id });
     assert.deepEqual(seen, [`first:${id}`, `third:${id}:local`]);
+  });
+
+  it('calls detached handlers at publish, in publish order, without delaying the ordered ones; publish waits for both', async () => {
+    const bus = await createEventBus({ log });
+    buses.push(bus);
+    const seen: string[] = [];
+    // A slow ordered subscriber of one type (as the row push is) must not reorder a detached one.
+    bus.subscribe('session.started', async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      seen.push('ordered:started');
+    });
+    for (const type of ['session.started', 'attempt.started'] as const) {
+      bus.subscribe(type, async () => {
+        seen.push(`detached-in:${type}`);
+        await new Promise((r) => setTimeout(r, 20));
+        seen.push(`detached-out:${type}`);
+      }, { detached: true });
+    }
+    const sessionId = randomUUID();
+    const examId = randomUUID();
+    const at = new Date().toISOString();
+    const started = bus.publish('session.started', { sessionId, examId, at });
+    const attempt = bus.publish('attempt.started', { sessionId, examId, attempt: 1, at });
+    assert.deepEqual(seen, ['detached-in:session.started', 'detached-in:attempt.started'], 'called at publish, in order');
+    await Promise.all([started, attempt]);
+    assert.deepEqual(seen.slice(2).sort(), ['detached-out:attempt.started', 'detached-out:session.started', 'ordered:started']);
+    assert.equal(seen.at(-1), 'ordered:started', 'the ordered handler was not held up, and publish waited for it');
   });
 
   it('relays events to other nodes through Redis, to remote subscribers only', async () => {

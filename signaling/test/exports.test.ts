@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import ExcelJS from 'exceljs';
 import { Redis } from 'ioredis';
@@ -37,7 +37,7 @@ describe('report exports API', () => {
   const prefix = `test-exports-api-${randomBytes(4).toString('hex')}`;
   const cookie = { admin: '', a: '', b: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     fx = await seedExportFixture(t.db, { passwordHash: await hashPassword(PASSWORD) });
     reportsDir = await mkdtemp(path.join(os.tmpdir(), 'exports-api-'));
@@ -50,7 +50,7 @@ describe('report exports API', () => {
     cookie.a = await login(app, 'a@export.test', PASSWORD);
     cookie.b = await login(app, 'b@export.test', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await workers?.close();
     await queue?.close();

@@ -7,7 +7,7 @@
  * an XLSX whose central directory lies about its sizes (inflated by exceljs → refused), and
  * responses any site could frame (→ frame-ancestors 'self' / X-Frame-Options).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -36,12 +36,12 @@ describe('hardened web surface', () => {
     return app;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAdminHarness();
     await upsertUserByEmail(h.db, { email: 'other.proctor@proctor.test', fullName: 'Other Proctor', role: 'proctor', passwordHash: await hashPassword(OTHER_PASSWORD) });
     otherProctor = await login(h.app, 'other.proctor@proctor.test', OTHER_PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     for (const app of extraApps) await app.close();
     await h?.close();
   });

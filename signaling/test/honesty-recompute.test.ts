@@ -4,7 +4,7 @@
  * honesty alone. Without a job queue (this harness) the recompute runs in the request; the
  * media node hands it to the `honesty-recompute` BullMQ job instead.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { recomputeSessionHonesty } from '@proctor/db';
 import { adminApi, adminPath, type AdminExam, type ExamInput } from '../src/contract/api/admin.ts';
@@ -12,10 +12,10 @@ import { startAdminHarness, type AdminHarness } from './admin-harness.ts';
 
 describe('honesty recompute on weight change', () => {
   let h: AdminHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAdminHarness();
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   it('recomputes the sessions of the edited exam and logs who caused it', async () => {
     const session = await h.db.selectFrom('examSessions').select(['id', 'examId']).orderBy('id').executeTakeFirstOrThrow();

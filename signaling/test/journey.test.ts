@@ -4,7 +4,7 @@
  * by a later pass), verification uploads (type and size checked, result decided by the
  * server) and the staff list of candidate links (access rules, expiry, audit).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,7 +68,7 @@ describe('candidate journey API', () => {
   };
   const json = <T>(res: LightMyRequestResponse): T => JSON.parse(res.body) as T;
 
-  before(async () => {
+  beforeAll(async () => {
     photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-journey-photos-'));
     recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-journey-rec-'));
     process.env.PHOTOS_DIR = photosDir;
@@ -88,7 +88,7 @@ describe('candidate journey API', () => {
       await t.db.updateTable('candidates').set({ referencePhotoPath: stored }).where('id', '=', candidateId).execute();
     }
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
     fs.rmSync(photosDir, { recursive: true, force: true });

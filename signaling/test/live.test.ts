@@ -3,7 +3,7 @@
  * "Add student" dialog's list (group filter, search, "Total records", pages), with the
  * access rules and bad input.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { ensureGroup, makeIin, upsertCandidateByIin, ensureExamSession, upsertUserByEmail } from '@proctor/db';
 import { liveCandidatesResponse, liveExamsResponse } from '../src/contract/api/live.ts';
@@ -15,7 +15,7 @@ describe('live proctoring panel API', () => {
   const cookie = { proctor: '', admin: '', outsider: '' };
   let otherGroupId = '';
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAuthHarness();
     // Two more candidates in another group, so the group filter and pages have something to split.
     otherGroupId = await ensureGroup(h.db, 'ИС-24-2');
@@ -28,7 +28,7 @@ describe('live proctoring panel API', () => {
     cookie.admin = await login(h.app, 'admin@demo.proctor.local', DEMO_PASSWORDS.admin);
     cookie.outsider = await login(h.app, 'outsider@live.test', 'outsider-2026');
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 

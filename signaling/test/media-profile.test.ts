@@ -3,7 +3,7 @@
  * the default, an admin sets and reads it back, an edit without it keeps it, the change is
  * in the audit log, and anything outside MEDIA_PROFILE_IDS is refused naming the field.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { DEFAULT_MEDIA_PROFILE, MEDIA_PROFILE_IDS } from '@proctor/values';
 import { ADMIN_DEFAULT_WEIGHTS, adminApi, adminPath, type AdminExam, type ExamInput } from '../src/contract/api/admin.ts';
@@ -12,7 +12,7 @@ import { startAdminHarness, type AdminHarness } from './admin-harness.ts';
 describe('exam media profile (admin API)', () => {
   let h: AdminHarness;
   let input: ExamInput;
-  before(async () => {
+  beforeAll(async () => {
     h = await startAdminHarness();
     const discipline = (await h.api('POST', adminApi.createDiscipline.path, { name: 'Физика (медиа)' })).json().discipline;
     input = {
@@ -27,7 +27,7 @@ describe('exam media profile (admin API)', () => {
       countTechnical: false,
     };
   });
-  after(() => h?.close());
+  afterAll(() => h?.close());
 
   const get = async (id: string) => (await h.api('GET', adminPath(adminApi.getExam.path, id))).json().exam as AdminExam;
   const put = (id: string, body: unknown) => h.api('PUT', adminPath(adminApi.updateExam.path, id), body);

@@ -3,7 +3,7 @@
  * WebM recordings (tests/support/review-fixture.ts), ffmpeg snapshots, Chromium PDFs read
  * back with pdftotext, and e-mail through nodemailer to an in-process SMTP sink.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -61,7 +61,7 @@ describe('photo report API', () => {
       ...(body ? { payload: body } : {}),
     });
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-photo-'));
     review = await seedReviewSession(t.db, dir);
@@ -107,7 +107,7 @@ describe('photo report API', () => {
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.other = await login(app, 'other@photo.test', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await jobs?.close();
     await queue?.close();

@@ -4,7 +4,7 @@
  * with Range, access rules, path safety, downloads and views in the audit log, and a
  * recording whose file is gone.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -37,7 +37,7 @@ describe('detailed report API', () => {
   let review: ReviewSession;
   const cookie = { proctor: '', other: '', admin: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-report-'));
     review = await seedReviewSession(t.db, dir);
@@ -68,7 +68,7 @@ describe('detailed report API', () => {
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.other = await login(app, 'other@report.test', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -187,6 +187,33 @@ describe('detailed report API', () => {
     const res = await get(`/api/recordings/${screen2.id}`, cookie.proctor);
     assert.equal(res.statusCode, 404);
     assert.match(res.json().error.message, /screen recording file is missing/);
+  });
+
+  it('says honestly that a track recorded as an RTP dump is still being prepared, and does not serve the dump', async () => {
+    const mic = review.attempts[0]!.recordings.microphone;
+    const row = await t.db.selectFrom('recordings').select(['path', 'status']).where('id', '=', mic.id).executeTakeFirstOrThrow();
+    const dumpPath = row.path.replace(/\.webm$/, '.rtpdump');
+    await fs.writeFile(path.join(dir, dumpPath), 'PRD1 dump bytes');
+    const describeMic = async () => {
+      const report = sessionReport.parse((await get(`/api/sessions/${review.sessionId}/report`, cookie.proctor)).json());
+      return report.attempts[0]!.recordings.find((r) => r.id === mic.id)!;
+    };
+    try {
+      await t.db.updateTable('recordings').set({ path: dumpPath, status: 'stopped' }).where('id', '=', mic.id).execute();
+      const waiting = await describeMic();
+      assert.equal(waiting.available, false, 'no player for a dump');
+      assert.equal(waiting.problem, 'preparing');
+      const res = await get(`/api/recordings/${mic.id}`, cookie.proctor);
+      assert.equal(res.statusCode, 409);
+      assert.match(res.json().error.message, /still being prepared/);
+
+      await t.db.updateTable('recordings').set({ status: 'failed', error: 'finalise failed' }).where('id', '=', mic.id).execute();
+      const failed = await describeMic();
+      assert.deepEqual([failed.available, failed.problem], [false, 'not_converted']);
+    } finally {
+      await t.db.updateTable('recordings').set({ path: row.path, status: row.status, error: null }).where('id', '=', mic.id).execute();
+      await fs.rm(path.join(dir, dumpPath), { force: true });
+    }
   });
 
   it('does not follow a symlink out of the recordings directory', async () => {

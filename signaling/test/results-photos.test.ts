@@ -5,7 +5,7 @@
  * proctor sees candidates of assigned exams only, 404 alike for "not yours" and "none") and
  * its bad input.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -44,7 +44,7 @@ describe('Results row photos', () => {
   const c = { verified: '', referenced: '', missing: '', escaping: '', stranger: '' };
   let examId = '';
 
-  before(async () => {
+  beforeAll(async () => {
     recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-photos-rec-'));
     photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-photos-ref-'));
     process.env.PHOTOS_DIR = photosDir;
@@ -108,7 +108,7 @@ describe('Results row photos', () => {
     cookie.admin = await login(app, MEDIA_DEMO_ADMIN_EMAIL, DEMO_PASSWORDS.admin);
     cookie.proctor = await login(app, MEDIA_DEMO_PROCTOR_EMAIL, DEMO_PASSWORDS.proctor);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
     fs.rmSync(recordingsDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * grouping and "Expand", decisions with their audit entry and live push, proctor scoping,
  * and bad input (each a clear 4xx that changes nothing).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { sql } from 'kysely';
@@ -46,7 +46,7 @@ describe('Results API', () => {
   const ids = { e1: '', e2: '', c1: '', c2: '', c3: '', c4: '', a: '' };
   const s: Record<'e1c1' | 'e1c2' | 'e1c3' | 'e1c4' | 'e2c1' | 'e2c4', string> = { e1c1: '', e1c2: '', e1c3: '', e1c4: '', e2c1: '', e2c4: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     const db = t.db;
     const passwordHash = await hashPassword(PASSWORD);
@@ -102,7 +102,7 @@ describe('Results API', () => {
     cookie.a = await login(app, 'a@results.test', PASSWORD);
     cookie.b = await login(app, 'b@results.test', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
   });

@@ -5,7 +5,7 @@
  * exam and session; later links reuse them; replayed, expired, tampered, wrong-audience,
  * wrong-issuer and invalid links are refused with their reason and create nothing.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,7 +80,7 @@ describe('sign-on links', () => {
     Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const counts = async () => ({ candidates: await count('candidates'), exams: await count('exams'), sessions: await count('examSessions'), groups: await count('groups') });
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startAssessmentHarness();
     const pair = await generateKeyPair('RS256');
     rsaPrivate = pair.privateKey;
@@ -93,7 +93,7 @@ describe('sign-on links', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
     jwks?.close();
   });

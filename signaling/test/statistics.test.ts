@@ -3,7 +3,7 @@
  * their exams only, an admin all), the date-range rules (inverted, longer than a year) with
  * their own error codes, malformed input, and the audit entry of a view.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
@@ -39,7 +39,7 @@ describe('Statistics API', () => {
   const cookie = { admin: '', a: '', b: '' };
   const ids = { e1: '', e2: '', adminId: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await createTestDatabase();
     const db = t.db;
     const passwordHash = await hashPassword(PASSWORD);
@@ -100,7 +100,7 @@ describe('Statistics API', () => {
     cookie.a = await login(app, 'a@stats.test', PASSWORD);
     cookie.b = await login(app, 'b@stats.test', PASSWORD);
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await t?.drop();
   });

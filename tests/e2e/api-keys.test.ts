@@ -3,7 +3,7 @@
  * the admin creates a key on /admin/api-keys, sees the whole key once, an LMS reads
  * /api/v1 with it over HTTP, the admin revokes it and the next request is refused (401).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
@@ -14,12 +14,12 @@ describe('API keys (admin UI) and /api/v1 over HTTP', () => {
   let stack: Stack;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
     await seedAdminPassword(stack);
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

@@ -7,7 +7,7 @@
  * "submitted" in the quiz offers to finish; window mode opens a watched popup and the
  * report says focus tracking was weaker.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Violation } from '@proctor/db';
@@ -43,12 +43,12 @@ describe('the assessment inside the proctored page', () => {
     return { context, page };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3, workers: 1 });
     site = await startQuizSite(stack.node.url);
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await site?.close();
     await stack?.close();

@@ -5,7 +5,7 @@
  * an external assessment while nothing else may; and the consent page states the exam's
  * actual retention.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +31,7 @@ describe('content security policy', () => {
   let foreign: http.Server;
   let foreignUrl = '';
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
     await setUserPasswordHash(stack.db, stack.seed.adminUserId, await hashPassword(ADMIN.password));
     browser = await launchBrowser();
@@ -44,7 +44,7 @@ describe('content security policy', () => {
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
     foreignUrl = `http://localhost:${(foreign.address() as AddressInfo).port}`;
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => foreign?.close(resolve));
     await stack?.close();

@@ -5,7 +5,7 @@
  * same three producers, no new recordings. The proctor's tile shows `reconnecting`
  * within 2 s of the cut, then `connected` again.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
@@ -18,12 +18,12 @@ describe('a short network drop keeps the attempt', () => {
   let stack: Stack;
   let browser: Browser;
   let proxy: CutProxy;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1 });
     proxy = await startCutProxy(stack.node.url);
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await proxy?.close();
     await stack?.close();

@@ -4,7 +4,7 @@
  * the server (attempt ended as "finished", recordings finalised), the page releases camera
  * and screen and says so, and the link no longer opens the exam.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
@@ -15,11 +15,11 @@ import { startStack, type Stack } from '../support/stack.ts';
 describe('proctor warning and finishing the exam', () => {
   let stack: Stack;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

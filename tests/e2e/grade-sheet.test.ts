@@ -5,7 +5,7 @@
  * order, exactly as the database holds them (checked against a query written here, not the
  * code under test). Without an exam filter there is no grade-sheet button.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -27,7 +27,7 @@ describe('grade sheet', () => {
   /** The group's candidates on that exam, as a printed list orders them. */
   let expected: string[];
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2 });
     await seedResultsData(stack);
     // An exam of the proctor's with a finished group: the one with the most sessions.
@@ -60,7 +60,7 @@ describe('grade sheet', () => {
     await page.goto(`${stack.node.url}/login?next=/results`);
     await signIn(page, PROCTOR);
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

@@ -6,7 +6,7 @@
  * publishes through the front and the proctor's grid decodes them. The node's `/metrics`
  * port, apart from the public one, then shows that candidate, their streams and traffic.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { Browser } from 'playwright-core';
@@ -24,13 +24,13 @@ describe('HTTPS through Caddy with its internal CA', () => {
   let caddy: Caddy;
   let trusting: Awaited<ReturnType<typeof launchTrustingBrowser>>;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2, workers: 1, node: { metrics: { host: '127.0.0.1', port: 0 } } });
     caddy = await startCaddy({ host: HOST, upstream: `127.0.0.1:${stack.node.port}` });
     trusting = await launchTrustingBrowser(caddy.rootCertificate, [HOST]);
     browser = trusting.browser;
   });
-  after(async () => {
+  afterAll(async () => {
     await trusting?.close();
     await caddy?.stop();
     await stack?.close();

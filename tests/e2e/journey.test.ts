@@ -13,7 +13,7 @@
  *
  * Each scenario has its own browser (the fake camera is a launch flag) and stays short.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -58,13 +58,13 @@ describe('candidate journey and browser detectors', () => {
     return q.orderBy('startsAt').execute();
   };
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-journey-'));
     // The media node reads its reference-photo directory from the environment.
     process.env.PHOTOS_DIR = path.join(dir, 'photos');
     stack = await startStack({ candidates: 3, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const b of browsers) await b.close();
     await stack?.close();
     await fs.rm(dir, { recursive: true, force: true });

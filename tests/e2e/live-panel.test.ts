@@ -4,7 +4,7 @@
  * grid shows the chosen students, and closing a tile removes that student from the
  * selection (kept across a reload).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
@@ -21,7 +21,7 @@ describe('live proctoring panel and student selection', () => {
   let browser: Browser;
   const candidates: Socket[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
     await setUserPasswordHash(stack.db, stack.seed.proctorUserId, await hashPassword(PROCTOR.password));
     browser = await launchBrowser();
@@ -32,7 +32,7 @@ describe('live proctoring panel and student selection', () => {
       candidates.push(socket);
     }
   });
-  after(async () => {
+  afterAll(async () => {
     for (const s of candidates) s.close();
     await browser?.close();
     await stack?.close();

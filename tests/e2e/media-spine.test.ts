@@ -7,7 +7,7 @@
  * (3 layers): the node receives each profile's encodings, the screen is a 'detail' track, and
  * the grid plays the low layer while the focus view plays the highest (#11).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -23,11 +23,11 @@ const PUBLISH_MS = 12_000;
 describe('media spine', () => {
   let stack: Stack;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

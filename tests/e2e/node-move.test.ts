@@ -5,7 +5,7 @@
  * once the room's lease has run out the page reopens its link at the entry, B takes the room,
  * and the grid is live again on B without anyone touching the page.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -32,7 +32,7 @@ describe('a page follows its room to another node', () => {
   let b: NodeProcess;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await createTestDatabase();
     seed = await seedMediaDemo(testDb.db, { candidates: 1 });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-move-'));
@@ -53,7 +53,7 @@ describe('a page follows its room to another node', () => {
     [a, b] = await Promise.all([startNodeProcess(env('a', portA)), startNodeProcess(env('b', portB))]);
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await a?.stop();
     await b?.stop();

@@ -3,7 +3,7 @@
  * SMTP server is configured), its link sets a new password once, the new password signs
  * in, and opening the same link again is refused.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
@@ -14,12 +14,12 @@ import { PROCTOR, seedResultsData, signIn } from '../support/staff.ts';
 describe('password reset by e-mail', () => {
   let stack: Stack;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1 });
     await seedResultsData(stack);
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

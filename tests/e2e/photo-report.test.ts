@@ -5,7 +5,7 @@
  * printed page hides the app chrome, Download PDF gives a PDF with the candidate's name,
  * and the e-mail dialog refuses a bad address (nothing sent) and sends a good one.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -28,7 +28,7 @@ describe('photo report', () => {
   let review: ReviewSession;
   let page: Page;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
     review = await seedReviewSession(stack.db, stack.recordingsDir);
     const face = `verification/${review.sessionId}-face.jpg`;
@@ -43,7 +43,7 @@ describe('photo report', () => {
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('[page error]', err.message));
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

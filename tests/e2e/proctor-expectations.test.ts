@@ -11,7 +11,7 @@
  * (one term for the person, m:ss durations, no "– of 20"), and the exam settings show what
  * one short event costs.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -87,7 +87,7 @@ describe('what a proctor used to the original expects', () => {
   let oldExamId = '';
   let failures: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     // The node reads PHOTOS_DIR when it starts.
     photosDir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-e2e-photos-'));
     process.env.PHOTOS_DIR = photosDir;
@@ -144,7 +144,7 @@ describe('what a proctor used to the original expects', () => {
     await page.goto(`${stack.node.url}/login`, { waitUntil: 'networkidle' });
     await signIn(page, PROCTOR);
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
     await fs.rm(photosDir, { recursive: true, force: true });

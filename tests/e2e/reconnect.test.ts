@@ -4,7 +4,7 @@
  * rejoin by itself; a network drop instead resumes the same attempt, drop-resume.test.ts),
  * then the page is closed and reopened. Every attempt's tracks exist on disk and in the database.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -17,11 +17,11 @@ import { openCandidate, waitPublishing } from '../support/pages.ts';
 describe('candidate reconnection', () => {
   let stack: Stack;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1 });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

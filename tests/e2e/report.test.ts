@@ -7,7 +7,7 @@
  * not yet finalised (no cues) still play and seek, and a recording missing on disk is named
  * while the rest still works.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -54,7 +54,7 @@ describe('detailed report', () => {
   let proctorPage: Page;
   let adminPage: Page;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
     review = await seedReviewSession(stack.db, stack.recordingsDir);
     unfinalised = await seedReviewSession(stack.db, stack.recordingsDir, { candidateIndex: 1, recordingStatus: 'stopped' });
@@ -70,7 +70,7 @@ describe('detailed report', () => {
     proctorPage = await open('proctor');
     adminPage = await open('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

@@ -4,7 +4,7 @@
  * view with "Expand", an optimistic decision change that persists and is audit-logged (and
  * one the server refuses, rolled back), the language switch remembered per user, sign-out.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
@@ -49,7 +49,7 @@ describe('results page', () => {
   let browser: Browser;
   let page: Page;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
     await seedResultsData(stack);
     browser = await launchBrowser();
@@ -57,7 +57,7 @@ describe('results page', () => {
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('[results page error]', err.message));
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

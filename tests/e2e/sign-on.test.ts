@@ -4,7 +4,7 @@
  * exam page; the same link again, a tampered one and an expired one each get a page that
  * says why, and create nothing; after "Finish" the candidate lands on the return URL.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -69,13 +69,13 @@ describe('sign-on links', () => {
     await page.context().close();
   }
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
     site = await startQuizSite(stack.node.url);
     browser = await launchBrowser();
     integrationId = await createIntegration(stack.db, { name: 'E2E LMS', sharedSecret: SECRET, jwksUrl: null, issuers: [ISSUER] });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await site?.close();
     await stack?.close();

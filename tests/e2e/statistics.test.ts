@@ -7,7 +7,7 @@
  * finds in it exactly the sessions the page counts, per day, and gets a clear message (and
  * no statistics request) for an inverted period.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
@@ -59,7 +59,7 @@ describe('statistics page', () => {
   /** The proctor's sessions per local day, straight from the tables. */
   let expected: Map<string, number>;
 
-  before(async () => {
+  beforeAll(async () => {
     const now = new Date();
     stack = await startStack({ candidates: 2 });
     await seedResultsData(stack, now);
@@ -82,7 +82,7 @@ describe('statistics page', () => {
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('[statistics page error]', err.message));
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

@@ -6,7 +6,7 @@
  * candidate's page may only use relay candidates, publishes through coturn, and the
  * proctor's grid decodes the streams.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { turnCredential } from '@proctor/signaling';
@@ -40,11 +40,11 @@ describe('TURN relay through coturn', () => {
   let coturn: Coturn;
   let browser: Browser;
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     coturn = await startCoturn();
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
     await coturn?.stop();

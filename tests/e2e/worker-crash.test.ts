@@ -3,7 +3,7 @@
  * comes up, the candidate page and the proctor grid rejoin by themselves, the candidate
  * is forwarded again and recorded as a new attempt.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
@@ -14,11 +14,11 @@ import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from
 describe('mediasoup worker crash', () => {
   let stack: Stack;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1 });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });

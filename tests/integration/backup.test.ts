@@ -3,7 +3,7 @@
  * one with the same rows, recordings copied, and a second run's snapshot sharing unchanged
  * files with the first (hard links) instead of copying them again.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -20,7 +20,7 @@ describe('backup.sh', () => {
   let source: TestDatabase;
   let restored: TestDatabase;
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     source = await createTestDatabase();
     await seedMediaDemo(source.db, { candidates: 3 });
     restored = await createTestDatabase({ migrate: false });
@@ -28,7 +28,7 @@ describe('backup.sh', () => {
     await fs.mkdir(path.join(dir, 'recordings/exam/session'), { recursive: true });
     await fs.writeFile(path.join(dir, 'recordings/exam/session/camera.webm'), Buffer.alloc(64 * 1024, 7));
   });
-  after(async () => {
+  afterAll(async () => {
     await source?.drop();
     await restored?.drop();
     if (dir) await fs.rm(dir, { recursive: true, force: true });

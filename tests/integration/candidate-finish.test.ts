@@ -3,7 +3,7 @@
  * for good (a rejoin is refused), open findings end, honesty is settled, and the action
  * archive names the candidate. Only the candidate's own joined connection may finish.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
@@ -12,10 +12,10 @@ import { ask, connect } from '../support/socket.ts';
 
 describe('candidate finishes the exam', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -4,7 +4,7 @@
  * came up (here: a client that creates a transport and never connects it) as an
  * unresolved `ice_failed`.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { listConnectionEvents } from '@proctor/db';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -13,10 +13,10 @@ import { waitFor } from '../support/media.ts';
 
 describe('connection events from the media node', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -6,7 +6,7 @@
  * producers, proctors see `connected`. A drop longer than the grace (set short here)
  * ends the attempt as before. Bad resumes are refused.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -44,10 +44,10 @@ const attemptsOf = (stack: Stack, sessionId: string) =>
 
 describe('short network drops keep the attempt', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2, workers: 1, node: { dropGraceMs: GRACE_MS } });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -4,7 +4,7 @@
  * `results:session` push (relayed by the socket.io Redis adapter). Without the relay the
  * push would stay on node A.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -47,13 +47,13 @@ describe('two media nodes sharing Redis', () => {
       socketAdapterKey: adapterKey,
     });
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await createTestDatabase();
     seed = await seedMediaDemo(testDb.db, { candidates: 2 });
     recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-rec-'));
     queue = createJobQueue({ redisUrl: REDIS_URL, namespace: `proctor_test_${randomBytes(4).toString('hex')}`, logger: log });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const node of nodes) await node.close();
     await queue?.close();
     await testDb?.drop();

@@ -5,7 +5,7 @@
  * Candidates, proctors who have not joined, unknown or disconnected candidates and bad
  * reasons are refused.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
@@ -15,10 +15,10 @@ import { ask, connect } from '../support/socket.ts';
 
 describe('proctor stops an exam', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

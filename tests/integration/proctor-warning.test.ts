@@ -4,7 +4,7 @@
  * proctor's name, and refused to candidates, to proctors who have not joined the exam, for
  * a candidate who is not connected, and for an empty or over-long message.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
@@ -14,10 +14,10 @@ import { ask, connect } from '../support/socket.ts';
 
 describe('proctor warnings', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

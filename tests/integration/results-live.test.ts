@@ -2,7 +2,7 @@
  * Live Results rows: a proctor's socket hears `results:session` when a candidate of an
  * assigned exam starts; a proctor of another exam hears nothing.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -10,10 +10,10 @@ import { ask, connect } from '../support/socket.ts';
 
 describe('live Results updates', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -2,7 +2,7 @@
  * The review fixture itself: the files it writes are real, playable WebM of the stated
  * length, and its rows agree with what it returns (other tests trust both).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -15,11 +15,11 @@ import { seedReviewSession } from '../support/review-fixture.ts';
 describe('review fixture', () => {
   let testDb: TestDatabase;
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     testDb = await createTestDatabase();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proctor-review-'));
   });
-  after(async () => {
+  afterAll(async () => {
     await testDb?.drop();
     await fs.rm(dir, { recursive: true, force: true });
   });

@@ -5,7 +5,7 @@
  * moves once the lease (3 s here) has run out; a node stopped cleanly gives its rooms back
  * at once. Bad links claim nothing.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -46,7 +46,7 @@ describe('room leases across two media node processes', () => {
       REPORTS_DIR: path.join(dir, 'reports'),
     });
 
-  before(async () => {
+  beforeAll(async () => {
     testDb = await createTestDatabase();
     seed = await seedMediaDemo(testDb.db, { candidates: 2, passwordHash: await hashPassword('room-lease-test-password') });
     await setUserPasswordHash(testDb.db, seed.proctorUserId, await hashPassword('room-lease-test-password'));
@@ -56,7 +56,7 @@ describe('room leases across two media node processes', () => {
     entry = `http://127.0.0.1:${portB}`;
     [a, b] = await Promise.all([startNode('a', portA), startNode('b', portB)]);
   });
-  after(async () => {
+  afterAll(async () => {
     await a?.stop();
     await b?.stop();
     await testDb?.drop();

@@ -4,7 +4,7 @@
  * Each gets a clear error ack (or a refused connection); the server stays up and nothing
  * is recorded under a session the client does not own.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
@@ -14,10 +14,10 @@ import { ask, connect, connectError, opusParams, vp8Params } from '../support/so
 
 describe('socket bad input', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 3 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

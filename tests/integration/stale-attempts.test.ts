@@ -7,7 +7,7 @@
  * 1's pushes arriving last, as a slow recorder stop makes them; the tile still shows attempt
  * 2 — where applying them in arrival order would show the ended attempt.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { CandidatePeer, PushName } from '@proctor/signaling/contract';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -20,10 +20,10 @@ type Heard = { name: PushName; push: { sessionId: string; attempt: number; attem
 
 describe('stale attempts', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -4,7 +4,7 @@
  * (nothing stored) — a page slipping under the per-second limit still cannot grow a session
  * without bound. The server's own findings do not count against it.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { MAX_CLIENT_FINDINGS_PER_SESSION } from '../../signaling/src/services/violation.service.ts';
@@ -13,10 +13,10 @@ import { ask, connect } from '../support/socket.ts';
 
 describe('findings per session', () => {
   let stack: Stack;
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 1, workers: 1 });
   });
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

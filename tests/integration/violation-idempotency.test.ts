@@ -5,7 +5,7 @@
  * the middle of storing one. Keys are per session. Real PostgreSQL, real socket.io on a real
  * media node.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
@@ -35,7 +35,7 @@ describe('violation reports are stored exactly once', () => {
     return s;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2 });
     sessionId = stack.seed.sessions[0]!.sessionId;
     otherSessionId = stack.seed.sessions[1]!.sessionId;
@@ -47,7 +47,7 @@ describe('violation reports are stored exactly once', () => {
     // Findings must lie inside the session: let it age a little.
     await sleep(3000);
   });
-  after(async () => {
+  afterAll(async () => {
     cand?.close();
     other?.close();
     proctor?.close();

@@ -5,7 +5,7 @@
  * as a candidate, 10 000 events in a second — is refused with a clear code while the
  * candidate's media session keeps working.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
@@ -34,7 +34,7 @@ describe('violations over the socket', () => {
   let sessionId: string;
   let otherSessionId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     stack = await startStack({ candidates: 2 });
     sessionId = stack.seed.sessions[0]!.sessionId;
     otherSessionId = stack.seed.sessions[1]!.sessionId;
@@ -49,7 +49,7 @@ describe('violations over the socket', () => {
     // Let the attempt age a little, so findings of the last seconds lie inside it.
     await new Promise((r) => setTimeout(r, 4500));
   });
-  after(async () => {
+  afterAll(async () => {
     cand?.close();
     proctor?.close();
     await stack?.close();

@@ -1,5 +1,5 @@
 /** The one copy of the closed sets: every value has a name in every language, keys are flat. */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   DECISIONS,

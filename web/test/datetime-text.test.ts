@@ -1,5 +1,5 @@
 /** The one typed date format of every screen: DD.MM.YYYY[ HH:MM[:SS]] in a zone, or a calendar day. */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { displayDate, displayDateTime, parseDisplayDate, parseDisplayDateTime } from '../src/lib/datetime-text.ts';
 

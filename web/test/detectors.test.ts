@@ -3,7 +3,7 @@
  * back-dated start and end) and the reporter (queue while offline, order, end after start,
  * refused findings dropped, retry on network trouble).
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { IntervalBuilder } from '../src/lib/detectors/interval.ts';
 import { ViolationReporter } from '../src/lib/detectors/reporter.ts';

@@ -1,5 +1,5 @@
 /** #12: late pushes of an ended attempt must not overwrite the newer attempt's tile or Results row. */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { CandidatePeer, ProducerInfo } from '@proctor/signaling/contract';
 import { isStalePeerState, reducePeer, type PeerPush } from '../src/lib/media/peer-order.ts';

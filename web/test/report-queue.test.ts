@@ -4,7 +4,7 @@
  * go out in order with the same keys; the queue is per session and bounded; broken storage
  * degrades to memory. localStorage is a browser API, so a tiny in-memory Storage stands in.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { ReportQueue, reportQueueKey, type StorageLike } from '../src/lib/detectors/report-queue.ts';
 import { ViolationReporter } from '../src/lib/detectors/reporter.ts';

@@ -1,5 +1,5 @@
 /** The detailed report's time arithmetic: attempt spans, gaps, and where a violation plays. */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { ReportAttempt, ReportRecording, ReportViolation } from '@proctor/signaling/contract';
 import { attemptSpan, axisFraction, clock, locate, recordingOffsetSec, sessionAxis, violationSeconds, violationTarget } from '../src/lib/report/timeline.ts';

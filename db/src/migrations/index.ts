@@ -16,6 +16,7 @@ import * as m0018 from './0018_honesty_short_sessions.ts';
 import * as m0021 from './0021_violation_report_keys.ts';
 import * as m0022 from './0022_api_keys.ts';
 import * as m0024 from './0024_exam_media_profile.ts';
+import * as m0025 from './0025_webhooks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0021_violation_report_keys': m0021,
   '0022_api_keys': m0022,
   '0024_exam_media_profile': m0024,
+  '0025_webhooks': m0025,
 };

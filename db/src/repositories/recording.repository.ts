@@ -65,19 +65,31 @@ export async function stopRecording(
   return result.numUpdatedRows > 0n;
 }
 
-/** Post-processing (remux, duration probe) succeeded; the file is ready for playback. */
+/**
+ * Post-processing (remux, duration probe) succeeded; the file is ready for playback.
+ * A conversion (RTP dump → WebM) also gives the new file's `path` and the wall clock of its
+ * first frame (`startedAt`), which may be later than the row's start (e.g. the first key
+ * frame); ended_at is kept at or after it.
+ */
 export async function markFinalised(
   db: Kysely<DB>,
   id: string,
-  done: { durationMs: number; bytes: number },
+  done: { durationMs: number; bytes: number; path?: string; startedAt?: Date },
 ): Promise<boolean> {
+  if (done.path !== undefined) assertRelativePath(done.path);
+  const startedAt = done.startedAt;
   const result = await db
     .updateTable('recordings')
     .set((eb) => ({
       status: 'finalised',
       durationMs: done.durationMs,
       bytes: done.bytes,
-      endedAt: eb.fn.coalesce('endedAt', sql<Date>`greatest(${eb.ref('startedAt')}, now())`),
+      ...(done.path !== undefined ? { path: done.path } : {}),
+      ...(startedAt !== undefined ? { startedAt } : {}),
+      endedAt:
+        startedAt !== undefined
+          ? sql<Date>`greatest(${startedAt}::timestamptz, coalesce(${eb.ref('endedAt')}, now()))`
+          : eb.fn.coalesce('endedAt', sql<Date>`greatest(${eb.ref('startedAt')}, now())`),
     }))
     .where('id', '=', id)
     .where('status', 'in', ['recording', 'stopped'])
@@ -140,4 +152,15 @@ export function stopOpenRecordingsOnNode(
     .where('attemptId', 'in', (eb) => eb.selectFrom('attempts').select('id').where('nodeId', '=', nodeId))
     .returning(['id', 'sessionId', 'path'])
     .execute();
+}
+
+/** What the `recording.ready` domain event says about a recording (its exam and attempt number). */
+export function getRecordingEventFacts(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('recordings as r')
+    .innerJoin('attempts as a', 'a.id', 'r.attemptId')
+    .innerJoin('examSessions as s', 's.id', 'r.sessionId')
+    .select(['r.id', 'r.sessionId', 's.examId', 'a.number as attemptNumber', 'r.source', 'r.durationMs', 'r.bytes', 'r.status'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
 }

@@ -12,6 +12,10 @@
  * recorded name, so one file per recording is kept rather than two copies doubling the
  * disk use.
  *
+ * A row whose file is an RTP dump (`.rtpdump`, recording without a process per track) is
+ * converted instead (`finalise-dump.ts`): same temp-file-then-rename discipline, the row
+ * then points at `<same name>.webm`, and the dump is deleted only after that.
+ *
  * Failures are retried by the queue; only the last attempt marks the row failed,
  * because a failed row cannot become finalised any more.
  */
@@ -24,6 +28,8 @@ import type { Db } from '../db.ts';
 import { type FfmpegPaths, probe, run } from '../ffmpeg.ts';
 import type { JobContext } from '../queue.ts';
 import type { FinaliseRecordingPayload } from './types.ts';
+import { DUMP_EXTENSION } from '../dump/rtp-dump-format.ts';
+import { finaliseDump, removeConvertedDump } from './finalise-dump.ts';
 
 export interface FinaliseDeps {
   db: Db;
@@ -71,6 +77,8 @@ export async function finaliseRecording(
   const row = await getRecording(db, payload.recordingId);
   if (!row) throw new UnrecoverableError(`recording ${payload.recordingId} does not exist`);
   if (row.status === 'finalised' || row.status === 'failed') {
+    // A crash between marking the row and deleting its dump leaves the dump behind.
+    if (row.status === 'finalised') await removeConvertedDump(resolveRecordingPath(deps.recordingsDir, row.path), log);
     log.info({ status: row.status }, 'finalise skipped: already settled');
     return { status: 'skipped', sessionId: row.sessionId };
   }
@@ -85,6 +93,12 @@ export async function finaliseRecording(
       const reason = size < 0 ? `recording file is missing: ${row.path}` : `recording file is empty: ${row.path}`;
       await markFailed(db, row.id, reason);
       throw new UnrecoverableError(reason);
+    }
+
+    if (path.extname(file) === DUMP_EXTENSION) {
+      const done = await finaliseDump(deps, row, file, log);
+      // The dump is gone and the row points at the WebM: nothing to clean up from here on.
+      return { status: 'finalised', sessionId: row.sessionId, durationMs: done.durationMs, bytes: done.bytes };
     }
 
     const started = Date.now();

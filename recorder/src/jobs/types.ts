@@ -20,6 +20,8 @@ export const QUEUES = {
   faceSampling: 'face-sampling',
   /** Recompute the stored honesty of every session of an exam after its weights changed. */
   honestyRecompute: 'honesty-recompute',
+  /** Post one webhook delivery (signed) to its endpoint; retried with backoff for ≈ 24 h. */
+  webhookDelivery: 'webhook-delivery',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -61,6 +63,11 @@ export const honestyRecomputePayload = z.object({
 });
 export type HonestyRecomputePayload = z.infer<typeof honestyRecomputePayload>;
 
+export const webhookDeliveryPayload = z.object({
+  deliveryId: z.uuid(),
+});
+export type WebhookDeliveryPayload = z.infer<typeof webhookDeliveryPayload>;
+
 export const jobPayloadSchemas = {
   [QUEUES.finaliseRecording]: finaliseRecordingPayload,
   [QUEUES.violationSnapshots]: violationSnapshotsPayload,
@@ -68,6 +75,7 @@ export const jobPayloadSchemas = {
   [QUEUES.reportExport]: reportExportPayload,
   [QUEUES.faceSampling]: faceSamplingPayload,
   [QUEUES.honestyRecompute]: honestyRecomputePayload,
+  [QUEUES.webhookDelivery]: webhookDeliveryPayload,
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<N extends QueueName> = z.infer<(typeof jobPayloadSchemas)[N]>;

@@ -21,6 +21,10 @@ import { runHonestyRecompute } from './recompute-honesty.ts';
 import { countUnsettledRecordings } from '@proctor/db';
 import { type EvidenceSigner, evidenceSignerFromEnv, sealRecordingEvidence, sealSessionViolations } from '../evidence/index.ts';
 import { startRetentionSchedule } from './retention.ts';
+import { deliverWebhook } from '../webhooks/deliver.ts';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../webhooks/policy.ts';
+import { raiseRecordingReady } from '../webhooks/outbox.ts';
+import { closeConvertThread } from '../dump/convert-thread.ts';
 
 export interface StartJobWorkersOptions {
   db: Db;
@@ -54,6 +58,10 @@ export interface StartJobWorkersOptions {
    * unless asked, like the overdue sweep: the process entry points turn it on.
    */
   retentionSchedule?: boolean;
+  /** Webhook retries and timeout; default DEFAULT_WEBHOOK_POLICY (≈ 24 h of retries). Media nodes must use the same. */
+  webhookPolicy?: WebhookPolicy;
+  /** Parallel webhook deliveries (I/O-bound); default 4. */
+  webhookConcurrency?: number;
 }
 
 export interface JobWorkers {
@@ -80,6 +88,9 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     QUEUES.finaliseRecording,
     async (data, ctx) => {
       const outcome = await finaliseRecording(deps, data, ctx);
+      // Media nodes publish it on their bus (webhooks); a retried job raising it again is
+      // delivered twice at worst under a new event id, never lost.
+      if (outcome.status === 'finalised') await raiseRecordingReady(opts.db, data.recordingId);
       // The file is final now: seal it (idempotent, so a retried job that skipped the remux still seals).
       await sealRecordingEvidence(deps, data.recordingId);
       // The session's last recording settled: its violations can get their snapshots, and
@@ -122,6 +133,13 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     await runHonestyRecompute({ db: opts.db, logger }, data);
   });
 
+  // Sending is I/O-bound: several at once; order within a session is kept by the chains.
+  const webhooks = opts.queue.process(
+    QUEUES.webhookDelivery,
+    (data, ctx) => deliverWebhook({ db: opts.db, queue: opts.queue, policy: opts.webhookPolicy ?? DEFAULT_WEBHOOK_POLICY, logger }, data, ctx),
+    { concurrency: opts.webhookConcurrency ?? 4 },
+  );
+
   const stopSweep = opts.overdueSweep ? startOverdueSweep(opts.db, logger, signer) : () => {};
   const stopRetention = opts.retentionSchedule
     ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger })
@@ -136,7 +154,9 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     close: async () => {
       stopSweep();
       stopRetention();
-      await Promise.all([faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+      await Promise.all([webhooks.close(), faces.close(), recompute.close(), finalise.close(), reportExports.close(), snapshots.close(), photoEmails.close()]);
+      // After the finalise consumer: no conversion is in flight any more.
+      await closeConvertThread();
     },
   };
 }

@@ -19,3 +19,5 @@ export * from './api/assessment.ts';
 export * from './api/sign-on.ts';
 export * from './exam-guard.ts';
 export * from './api/v1.ts';
+export * from './api/webhooks.ts';
+export * from './domain-events.ts';

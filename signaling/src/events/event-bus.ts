@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { domainEventSchemas, type DomainEventPayload, type DomainEventType } from '../contract/domain-events.ts';
+import { domainEventSchemas, type DomainEventIdentity, type DomainEventPayload, type DomainEventType } from '../contract/domain-events.ts';
 
 export interface EventMeta {
   id: string;
@@ -24,15 +24,21 @@ export interface EventMeta {
 export type EventHandler<T extends DomainEventType> = (payload: DomainEventPayload<T>, meta: EventMeta) => void | Promise<void>;
 
 export interface EventBus {
-  publish<T extends DomainEventType>(type: T, payload: DomainEventPayload<T>): Promise<void>;
-  /** Returns the unsubscribe function. */
-  subscribe<T extends DomainEventType>(type: T, handler: EventHandler<T>, opts?: { remote?: boolean }): () => void;
+  /** `identity`: the event's id and time when it already has them (outbox rows); default new. */
+  publish<T extends DomainEventType>(type: T, payload: DomainEventPayload<T>, identity?: DomainEventIdentity): Promise<void>;
+  /**
+   * Returns the unsubscribe function. `detached`: called at once when the event is published,
+   * before the ordered handlers and concurrently with them (they are not delayed by it);
+   * `publish` still waits for it. Detached handlers thus see events in publish order.
+   */
+  subscribe<T extends DomainEventType>(type: T, handler: EventHandler<T>, opts?: { remote?: boolean; detached?: boolean }): () => void;
   close(): Promise<void>;
 }
 
 interface Subscription {
   handler: EventHandler<DomainEventType>;
   remote: boolean;
+  detached: boolean;
 }
 
 interface WireEvent {
@@ -59,14 +65,25 @@ export async function createEventBus(opts: EventBusOptions): Promise<EventBus> {
   let sub: Redis | undefined;
 
   const run = async (type: DomainEventType, payload: unknown, meta: EventMeta) => {
-    for (const s of subs.get(type) ?? []) {
-      if (meta.origin === 'remote' && !s.remote) continue;
+    const wanted = (subs.get(type) ?? []).filter((s) => meta.origin === 'local' || s.remote);
+    const detached = wanted
+      .filter((s) => s.detached)
+      .map(async (s) => {
+        try {
+          await s.handler(payload as never, meta);
+        } catch (err) {
+          opts.log.warn({ err, event: type, eventId: meta.id }, 'domain event handler failed');
+        }
+      });
+    for (const s of wanted) {
+      if (s.detached) continue;
       try {
         await s.handler(payload as never, meta);
       } catch (err) {
         opts.log.warn({ err, event: type, eventId: meta.id }, 'domain event handler failed');
       }
     }
+    await Promise.all(detached);
   };
 
   if (opts.redisUrl) {
@@ -92,8 +109,8 @@ export async function createEventBus(opts: EventBusOptions): Promise<EventBus> {
   }
 
   return {
-    async publish(type, payload) {
-      const meta: EventMeta = { id: randomUUID(), occurredAt: new Date().toISOString(), origin: 'local' };
+    async publish(type, payload, identity) {
+      const meta: EventMeta = { id: identity?.id ?? randomUUID(), occurredAt: identity?.occurredAt ?? new Date().toISOString(), origin: 'local' };
       if (pub) {
         const wire: WireEvent = { node, id: meta.id, type, occurredAt: meta.occurredAt, payload };
         pub.publish(channel, JSON.stringify(wire)).catch((err: unknown) => opts.log.warn({ err, event: type }, 'relaying a domain event failed'));
@@ -102,7 +119,7 @@ export async function createEventBus(opts: EventBusOptions): Promise<EventBus> {
     },
     subscribe(type, handler, subOpts = {}) {
       const list = subs.get(type) ?? [];
-      const entry: Subscription = { handler: handler as EventHandler<DomainEventType>, remote: subOpts.remote ?? false };
+      const entry: Subscription = { handler: handler as EventHandler<DomainEventType>, remote: subOpts.remote ?? false, detached: subOpts.detached ?? false };
       list.push(entry);
       subs.set(type, list);
       return () => {

@@ -58,6 +58,7 @@ import { apiV1Routes } from './routes/api-v1.routes.ts';
 import { apiDocsRoutes } from './routes/api-docs.routes.ts';
 import { ApiKeyService } from '../services/api-key.service.ts';
 import { ApiV1Service } from '../services/api-v1.service.ts';
+import type { WebhookService } from '../services/webhook.service.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
 
@@ -95,6 +96,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** Several media nodes: redirects candidate/proctor links to the node holding the exam's room. */
   roomLinks?: RoomLinks;
+  /** Webhook endpoints (admin routes); default one on jobQueue with the default retry policy. */
+  webhooks?: WebhookService;
   /** Sees every route as it is registered (the OpenAPI contract test lists /api/v1 with it). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -140,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseNulBytes(app);
   securityHeaders(app);
   await app.register(authPlugin, { auth, devMailbox, rateLimitStore: postgresRateLimitStore(db, deps.rateLimitPrefix) });
-  await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null });
+  await app.register(adminRoutes, { db, auth, jobQueue: jobQueue ?? null, ...(deps.webhooks ? { webhooks: deps.webhooks } : {}) });
   const events = deps.events ?? (await createEventBus({ log }));
   // Rows are pushed by the bus's subscribers, not by this instance.
   const results = new ResultsService({ db, emitSessionChanged: () => {}, photos: candidatePhotos(recordingsDir ?? null), events });

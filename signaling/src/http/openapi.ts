@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { v1Api, v1Schemas, type V1Route } from '../contract/api/v1.ts';
+import { webhookBodySchema, webhookEventTypes } from '../contract/domain-events.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -53,6 +54,47 @@ function parameters(route: V1Route) {
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
+const SIGNATURE_DOC =
+  'Signed: `X-Proctor-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint secret>`. ' +
+  'Reject a delivery whose t is more than 300 s from your clock (replay window) or whose MAC differs (compare in constant time). ' +
+  'Answer 2xx within 10 s; anything else is retried with exponential backoff for about 24 h. Deliveries of one session come in order; ' +
+  'the event id (also in X-Proctor-Event-Id) is the same on every retry and redelivery: deduplicate on it.';
+
+const header = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
+
+/** OpenAPI 3.1 `webhooks`: one POST per event type, the body from the domain-event contract. */
+function webhooks(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const type of webhookEventTypes) {
+    out[type] = {
+      post: {
+        operationId: `webhook_${type.replace('.', '_')}`,
+        summary: domainEventSummaries[type],
+        description: SIGNATURE_DOC,
+        parameters: [
+          header('X-Proctor-Signature', 't=<unix seconds>,v1=<hex HMAC-SHA256>'),
+          header('X-Proctor-Event', 'The event type'),
+          header('X-Proctor-Event-Id', 'The event id (deduplicate on it)'),
+          header('X-Proctor-Delivery', 'This delivery (the admin log shows it)'),
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(webhookBodySchema(type), 'output') } } },
+        responses: { '2XX': { description: 'Accepted; anything else is retried' } },
+      },
+    };
+  }
+  return out;
+}
+
+const domainEventSummaries: Record<(typeof webhookEventTypes)[number], string> = {
+  'session.started': 'A candidate\'s session started (media connected for the first time)',
+  'session.finished': 'A session finished: the candidate finished or a proctor stopped the exam',
+  'attempt.started': 'The candidate connected: an attempt (1, 2, … per session; a reconnect is a new one) started',
+  'attempt.ended': 'An attempt ended (left, finished, disconnected, replaced by a newer tab, …)',
+  'violation.created': 'A violation was recorded (in the browser or by the server\'s checks)',
+  'decision.changed': 'A reviewer changed the session\'s decision',
+  'recording.ready': 'A recording was finalised and can be played or downloaded',
+};
+
 export function buildOpenApi(opts: { serverUrl?: string } = {}): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, route] of Object.entries(v1Api) as [string, V1Route][]) {
@@ -78,10 +120,12 @@ export function buildOpenApi(opts: { serverUrl?: string } = {}): JsonSchema {
       title: 'Proctoring REST API',
       version: '1.0.0',
       description:
-        'Read-only API for LMS integrations. Authenticate with an API key created by an administrator: `Authorization: Bearer pk_…`. A key made for one exam sees only that exam.',
+        'Read-only API for LMS integrations. Authenticate with an API key created by an administrator: `Authorization: Bearer pk_…`. A key made for one exam sees only that exam. ' +
+        'Webhooks (Administration → Webhooks) post the events under `webhooks` to your URL, signed with the endpoint secret.',
     },
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
     paths,
+    webhooks: webhooks(),
     components: { schemas: components(), securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key (pk_…)' } } },
   };
 }

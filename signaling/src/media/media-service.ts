@@ -127,6 +127,8 @@ export class MediaService {
     if (await markStarted(this.deps.db, session.sessionId, now)) {
       void this.deps.events.publish('session.started', { sessionId: session.sessionId, examId: session.examId, at: now.toISOString() });
     }
+    // Not awaited, like session.started: subscribers (webhooks) must not delay the join.
+    void this.deps.events.publish('attempt.started', { sessionId: session.sessionId, examId: session.examId, attempt: attempt.number, at: now.toISOString() });
 
     const peer = new MediaPeer(room, caller.socketId, this.deps.media.maxIncomingBitrate);
     const live: CandidateLive = {
@@ -541,7 +543,10 @@ export class MediaService {
     // seconds and must not move its end time or delay the candidate's next join.
     const at = new Date();
     peer.close(); // closes producers → their 'close' observers stop the recordings
-    if (live.attemptId) await endAttempt(this.deps.db, live.attemptId, { at, reason });
+    if (live.attemptId) {
+      await endAttempt(this.deps.db, live.attemptId, { at, reason });
+      void this.deps.events.publish('attempt.ended', { sessionId: live.sessionId, examId: exam.examId, attempt: live.attemptNumber, reason, at: at.toISOString() });
+    }
     this.#connections.record(live.sessionId, live.attemptId ?? null, reason === 'left' || reason === 'finished' ? 'left' : 'disconnected');
     await Promise.all(producers.map((p) => this.deps.recordings.stop(p.id)));
     // Stopping the recorders takes seconds; if the candidate joined again meanwhile, the new

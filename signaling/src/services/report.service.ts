@@ -24,7 +24,7 @@ import {
   type DB,
   type RecordingListItem,
 } from '@proctor/db';
-import { resolveRecordingPath } from '@proctor/recorder';
+import { isDumpPath, resolveRecordingPath } from '@proctor/recorder';
 import type { ReportRecording, SessionReport } from '../contract/api/report.ts';
 import { HttpError } from '../http/errors.ts';
 import { assertSessionAccess } from '../http/guards.ts';
@@ -118,6 +118,10 @@ export class ReportService {
     if (!recording) throw new HttpError(404, 'not_found', 'There is no such recording.');
     await assertSessionAccess(this.deps.db, user, recording.sessionId);
 
+    // A raw RTP dump is no media file a browser can play; the job makes the WebM from it.
+    if (isDumpPath(recording.path)) {
+      throw new HttpError(409, 'conflict', `The ${recording.source} recording is still being prepared for playback.`);
+    }
     const file = await this.fileOf(recording.path);
     const size = file ? await stat(file).then((s) => (s.isFile() ? s.size : null), () => null) : null;
     if (!file || size === null) throw new HttpError(404, 'not_found', `The ${recording.source} recording file is missing on the server.`);
@@ -141,7 +145,12 @@ export class ReportService {
   private async describe(r: RecordingListItem, deleted: boolean): Promise<ReportRecording> {
     const file = await this.fileOf(r.path);
     const onDisk = file ? await stat(file).then((s) => s.isFile() && s.size > 0, () => false) : false;
-    const problem = r.status === 'failed' ? 'failed' : onDisk ? null : deleted ? 'deleted' : 'file_missing';
+    // A row still on its RTP dump (recorded without a live muxer) plays only once converted.
+    const dump = isDumpPath(r.path);
+    const gone = deleted ? 'deleted' : 'file_missing';
+    const problem = dump
+      ? onDisk ? (r.status === 'failed' ? 'not_converted' : 'preparing') : gone
+      : r.status === 'failed' ? 'failed' : onDisk ? null : gone;
     return {
       id: r.id,
       source: r.source,
@@ -151,8 +160,8 @@ export class ReportService {
       endedAt: isoOrNull(r.endedAt),
       durationMs: r.durationMs,
       bytes: r.bytes,
-      // A failed finalise may still leave a playable file; only a missing file is unplayable.
-      available: onDisk,
+      // A failed finalise may still leave a playable file; a missing file or a dump is unplayable.
+      available: onDisk && !dump,
       problem,
     };
   }

@@ -18,7 +18,9 @@ export type ReportRecordingSource = z.infer<typeof reportRecordingSource>;
  * One recorded track of an attempt. `status` 'recording'/'stopped' files play too (they
  * are not yet made seekable by the finalise job); `available` is false when the file is not
  * on disk or the recording failed, and `problem` says which ('deleted': removed under the
- * exam's retention policy or an erasure, see `removals`).
+ * exam's retention policy or an erasure, see `removals`). A track recorded as an RTP dump is
+ * not playable until the finalise job has converted it: 'preparing' while it waits,
+ * 'not_converted' if the conversion failed for good (the dump is kept on the server).
  */
 export const reportRecording = z.object({
   id: z.uuid(),
@@ -30,7 +32,7 @@ export const reportRecording = z.object({
   durationMs: z.number().int().nonnegative().nullable(),
   bytes: z.number().int().nonnegative(),
   available: z.boolean(),
-  problem: z.enum(['file_missing', 'failed', 'deleted']).nullable(),
+  problem: z.enum(['file_missing', 'failed', 'deleted', 'preparing', 'not_converted']).nullable(),
 });
 export type ReportRecording = z.infer<typeof reportRecording>;
 

@@ -38,6 +38,8 @@ import { adminUploadRoutes } from './admin-upload.routes.ts';
 import { integrationRoutes } from './integration.routes.ts';
 import { apiKeysRoutes } from './api-keys.routes.ts';
 import { ApiKeyService } from '../../services/api-key.service.ts';
+import { webhooksRoutes } from './webhooks.routes.ts';
+import { WebhookService } from '../../services/webhook.service.ts';
 import { FramingChecker } from '../../services/framing-check.service.ts';
 import { assessmentApi } from '../../contract/api/assessment.ts';
 
@@ -48,6 +50,8 @@ export interface AdminRoutesOptions {
   photosDir?: string;
   /** Runs the honesty recompute after an exam's weights change; null = recompute in the request. */
   jobQueue?: JobQueue | null;
+  /** Webhook endpoints and deliveries; default one on jobQueue with the default retry policy. */
+  webhooks?: WebhookService;
 }
 
 const REASONS = new Set<string>([
@@ -101,7 +105,7 @@ function adminErrors(err: FastifyError | Error, _req: FastifyRequest, reply: Fas
   throw err; // the app's error handler (errors.ts)
 }
 
-export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { db, auth, photosDir, jobQueue }) => {
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { db, auth, photosDir, jobQueue, webhooks }) => {
   const photos = new PhotoStore(photosDir ?? photosDirFromEnv());
   const service = new AdminService({
     db,
@@ -238,4 +242,5 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   // Sign-on integrations (#10): same admin-only hook and error format.
   await app.register(integrationRoutes, { db, publicOrigin: auth.publicOrigin });
   await app.register(apiKeysRoutes, { keys: new ApiKeyService({ db }) });
+  await app.register(webhooksRoutes, { webhooks: webhooks ?? new WebhookService({ db, queue: jobQueue ?? null }) });
 };

@@ -16,6 +16,7 @@ import { honestyEn } from './honesty.en.ts';
 import { fieldsEn } from './fields.en.ts';
 import { assessmentEn } from './assessment.en.ts';
 import { apiKeysEn } from './apikeys.en.ts';
+import { webhooksEn } from './webhooks.en.ts';
 
 export const en = {
 	...appEn,
@@ -31,6 +32,7 @@ export const en = {
 	...fieldsEn,
 	...assessmentEn,
 	...apiKeysEn,
+	...webhooksEn,
 	'app.name': 'Proctoring',
 	'app.tagline': 'Live exam proctoring',
 	'lang.label': 'Language',

@@ -12,6 +12,7 @@ import { honestyKk } from './honesty.kk.ts';
 import { fieldsKk } from './fields.kk.ts';
 import { assessmentKk } from './assessment.kk.ts';
 import { apiKeysKk } from './apikeys.kk.ts';
+import { webhooksKk } from './webhooks.kk.ts';
 
 export const kk: Messages = {
 	...appKk,
@@ -27,6 +28,7 @@ export const kk: Messages = {
 	...fieldsKk,
 	...assessmentKk,
 	...apiKeysKk,
+	...webhooksKk,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Емтихандарды онлайн бақылау',
 	'lang.label': 'Тіл',

@@ -39,6 +39,8 @@ export const reportEn = {
 	'report.problem.failed': 'The {track} recording could not be prepared for seeking; it may play only in part.',
 	'report.problem.none': 'There is no {track} recording in this attempt.',
 	'report.problem.deleted': 'The {track} recording was deleted (retention policy or erasure).',
+	'report.problem.preparing': 'The {track} recording is still being prepared for playback. It will play here once it is ready: reload the page in a few minutes.',
+	'report.problem.not_converted': 'The {track} recording could not be turned into a playable file; its raw data is kept on the server.',
 	'report.actor.system': 'System',
 	'report.action.retentionDeleted': 'Deleted under the exam’s retention policy: {what} ({n})',
 	'report.action.erased': 'Deleted on the candidate’s erasure request: {what} ({n})',

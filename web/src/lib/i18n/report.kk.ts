@@ -40,6 +40,8 @@ export const reportKk: ReportMessages = {
 	'report.problem.failed': '«{track}» жазбасын айналдыруға дайындау мүмкін болмады; ол толық ойнатылмауы мүмкін.',
 	'report.problem.none': 'Бұл талпыныста «{track}» жазбасы жоқ.',
 	'report.problem.deleted': 'Жазба ({track}) жойылды (сақтау мерзімі немесе деректерді жою).',
+	'report.problem.preparing': '«{track}» жазбасы әлі ойнатуға дайындалып жатыр. Дайын болғанда осында ойнатылады: бетті бірнеше минуттан кейін жаңартыңыз.',
+	'report.problem.not_converted': '«{track}» жазбасын ойнатылатын файлға айналдыру мүмкін болмады; бастапқы деректер серверде сақталған.',
 	'report.actor.system': 'Жүйе',
 	'report.action.retentionDeleted': 'Емтиханның сақтау мерзімі бойынша жойылды: {what} ({n})',
 	'report.action.erased': 'Тапсырушының деректерді жою сұранысы бойынша жойылды: {what} ({n})',

@@ -40,6 +40,8 @@ export const reportRu: ReportMessages = {
 	'report.problem.failed': 'Запись «{track}» не удалось подготовить к перемотке; она может воспроизвестись не полностью.',
 	'report.problem.none': 'В этой попытке нет записи «{track}».',
 	'report.problem.deleted': 'Запись ({track}) удалена (срок хранения или удаление данных).',
+	'report.problem.preparing': 'Запись «{track}» ещё готовится к воспроизведению. Она будет доступна здесь, когда будет готова: обновите страницу через несколько минут.',
+	'report.problem.not_converted': 'Запись «{track}» не удалось превратить в воспроизводимый файл; исходные данные сохранены на сервере.',
 	'report.actor.system': 'Система',
 	'report.action.retentionDeleted': 'Удалено по сроку хранения экзамена: {what} ({n})',
 	'report.action.erased': 'Удалено по запросу кандидата на удаление данных: {what} ({n})',

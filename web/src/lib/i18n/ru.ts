@@ -12,6 +12,7 @@ import { honestyRu } from './honesty.ru.ts';
 import { fieldsRu } from './fields.ru.ts';
 import { assessmentRu } from './assessment.ru.ts';
 import { apiKeysRu } from './apikeys.ru.ts';
+import { webhooksRu } from './webhooks.ru.ts';
 
 export const ru: Messages = {
 	...appRu,
@@ -27,6 +28,7 @@ export const ru: Messages = {
 	...fieldsRu,
 	...assessmentRu,
 	...apiKeysRu,
+	...webhooksRu,
 	'app.name': 'Прокторинг',
 	'app.tagline': 'Онлайн-наблюдение за экзаменами',
 	'lang.label': 'Язык',

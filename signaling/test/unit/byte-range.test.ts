@@ -1,7 +1,7 @@
 /** Range header parsing for recording streaming (RFC 9110 §14.1.2). */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { contentRange, parseByteRange, unsatisfiedRange } from '../src/http/byte-range.ts';
+import { contentRange, parseByteRange, unsatisfiedRange } from '../../src/http/byte-range.ts';
 
 describe('parseByteRange', () => {
   const size = 10_000;

@@ -1,8 +1,8 @@
 /** The pure rules from per-frame face analyses to violation intervals (no models involved). */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { FaceObservation, FrameAnalysis } from '../src/face/face-analyser.ts';
-import { MIN_FACE_BRIGHTNESS, MIN_FACE_WIDTH_PX, faceQuality } from '../src/face/face-quality.ts';
+import { describe, it } from 'vitest';
+import type { FaceObservation, FrameAnalysis } from '../../src/face/face-analyser.ts';
+import { MIN_FACE_BRIGHTNESS, MIN_FACE_WIDTH_PX, faceQuality } from '../../src/face/face-quality.ts';
 import {
   DECISION_RULES,
   HEAD_TURNED_YAW_DEG,
@@ -11,7 +11,7 @@ import {
   intervalsFromFrames,
   type FaceViolationType,
   type FrameFinding,
-} from '../src/face/face-rules.ts';
+} from '../../src/face/face-rules.ts';
 
 const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({
   score: 0.9,

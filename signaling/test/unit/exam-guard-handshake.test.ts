@@ -5,14 +5,14 @@
  * page; wrong origin, expired, replayed and forged ones do not; no answer locks it again;
  * "paused" and "terminated" from the proctoring page lock it.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { deriveGuardKeys } from '../src/exam-guard/guard-keys.ts';
-import { mintAssertion } from '../src/exam-guard/assertion.ts';
-import { GuardCore, type GuardStatus } from '../src/exam-guard/guard-core/guard-core.ts';
-import { importGuardKey } from '../src/exam-guard/guard-core/verify.ts';
-import { GUARD_ANSWER_TIMEOUT_MS, PLATFORM_SOURCE, type GuardMessage } from '../src/contract/exam-guard-protocol.ts';
+import { deriveGuardKeys } from '../../src/exam-guard/guard-keys.ts';
+import { mintAssertion } from '../../src/exam-guard/assertion.ts';
+import { GuardCore, type GuardStatus } from '../../src/exam-guard/guard-core/guard-core.ts';
+import { importGuardKey } from '../../src/exam-guard/guard-core/verify.ts';
+import { GUARD_ANSWER_TIMEOUT_MS, PLATFORM_SOURCE, type GuardMessage } from '../../src/contract/exam-guard-protocol.ts';
 
 const PLATFORM = 'https://proctor.university.test';
 const LMS = 'https://lms.university.test';

@@ -3,12 +3,12 @@
  * wrong values stop the node with a message naming the variable; TURN credentials have
  * coturn's REST form. That coturn accepts them is shown in tests/e2e/turn-relay.test.ts.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { nodeConfigFromEnv } from '../src/config.ts';
-import { iceOptionsFor, turnCredential } from '../src/media/ice-servers.ts';
-import { isStaticAsset, redactTokens } from '../src/http/request-kind.ts';
+import { nodeConfigFromEnv } from '../../src/config.ts';
+import { iceOptionsFor, turnCredential } from '../../src/media/ice-servers.ts';
+import { isStaticAsset, redactTokens } from '../../src/http/request-kind.ts';
 
 const base = { TOKEN_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/proctor-config-test' };
 const SECRET = 'a-turn-secret-of-some-length';

@@ -1,7 +1,7 @@
 /** Whether a browser would let our page frame an assessment, from its headers (assessment/framing-policy.ts). */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { evaluateFraming } from '../src/assessment/framing-policy.ts';
+import { evaluateFraming } from '../../src/assessment/framing-policy.ts';
 
 const US = 'https://proctor.university.kz';
 const QUIZ = 'https://moodle.university.kz/mod/quiz/view.php?id=7';
