@@ -17,6 +17,7 @@ import type {
   ViolationSource,
 } from './enums.ts';
 import type { ViolationType, ViolationWeights } from './violation-types.ts';
+import type { MediaProfileId } from '@proctor/values';
 import type { ReportExportKind, ReportExportStatus } from './report-exports.ts';
 import type { VerificationResult } from './verification-results.ts';
 import type { EvidenceAction, EvidenceKind, RemovalReason, RetainedKind } from './data-protection.ts';
@@ -523,6 +524,13 @@ export interface DB {
 }
 
 export type ApiKey = Selectable<ApiKeysTable>;
+
+// --- 0024_exam_media_profile: what a candidate's page sends, per exam (#11) ---
+
+export interface ExamsTable {
+  /** A name from @proctor/values MEDIA_PROFILE_IDS; the numbers live there, once. */
+  mediaProfile: WithDefault<MediaProfileId>;
+}
 
 // --- 0025_webhooks: webhook endpoints, their delivery log, the domain-event outbox (#13) ---
 

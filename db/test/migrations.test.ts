@@ -12,7 +12,7 @@ describe('migrations', () => {
   afterAll(() => t?.drop());
 
   it('apply on a fresh database, then are a no-op', async () => {
-    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0010_assessment_sign_on', '0015_room_leases', '0016_data_protection', '0018_honesty_short_sessions', '0021_violation_report_keys', '0022_api_keys', '0025_webhooks', '0026_lti']);
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0010_assessment_sign_on', '0015_room_leases', '0016_data_protection', '0018_honesty_short_sessions', '0021_violation_report_keys', '0022_api_keys', '0024_exam_media_profile', '0025_webhooks', '0026_lti']);
     assert.deepEqual(await migrateToLatest(t.db), []);
   });
 

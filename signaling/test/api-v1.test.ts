@@ -117,6 +117,7 @@ describe('REST API v1 and API keys', () => {
     const examList = v1ExamList.parse(exams.json());
     assert.ok(examList.items.some((e) => e.id === review.examId));
     assert.ok(examList.items.some((e) => e.id === otherExamId));
+    assert.ok(examList.items.every((e) => e.mediaProfile === 'grid'), 'each exam names its media profile (#11; the default here)');
 
     const candidates = v1CandidateList.parse((await v1(`/api/v1/exams/${review.examId}/candidates`, secret)).json());
     assert.ok(candidates.items.some((c) => c.sessionId === review.sessionId && c.fullName === review.candidateName));

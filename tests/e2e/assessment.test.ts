@@ -73,6 +73,15 @@ describe('the assessment inside the proctored page', () => {
     await page.locator('[data-testid="assessment-check"][data-framing="allowed"]').waitFor({ timeout: 20_000 });
     const exam = await stack.db.selectFrom('exams').select(['assessmentUrl', 'assessmentMode']).where('id', '=', stack.seed.examId).executeTakeFirstOrThrow();
     assert.deepEqual(exam, { assessmentUrl: site.quizUrl, assessmentMode: 'frame' });
+
+    // #11: the same form chooses the media profile; each choice is explained with its costs.
+    for (const id of ['grid', 'balanced', 'high']) assert.match((await page.getByTestId(`media-profile-${id}`).textContent()) ?? '', /\d+×\d+.*\d/s);
+    const profileOf = async () => (await stack.db.selectFrom('exams').select('mediaProfile').where('id', '=', stack.seed.examId).executeTakeFirstOrThrow()).mediaProfile;
+    for (const id of ['balanced', 'grid'] as const) {
+      await page.getByTestId('exam-media-profile').selectOption(id);
+      await page.getByTestId('exam-save').click();
+      await waitFor(`media profile ${id} saved`, async () => (await profileOf()) === id, 10_000);
+    }
     await context.close();
   });
 

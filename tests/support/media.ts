@@ -44,6 +44,12 @@ export interface CandidateState {
   producers: { source: string; producerId: string; since: number }[];
   /** How the send transport reaches the node: 'host', 'srflx', 'relay' (TURN), or null. */
   iceCandidateType: string | null;
+  /** The exam's media profile the page sends at (#11). */
+  mediaProfile: string;
+  /** The local video tracks: contentHint and capture size. */
+  tracks: Partial<
+    Record<'camera' | 'screen', { contentHint: string; width?: number; height?: number; frameRate?: number; wanted: { width?: number; height?: number; frameRate?: number } }>
+  >;
 }
 
 export async function candidateState(page: Page): Promise<CandidateState | undefined> {

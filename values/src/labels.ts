@@ -4,12 +4,16 @@
  */
 import type { Decision, Locale, ReviewStatus, SessionStatus } from './sets.ts';
 import type { ViolationType } from './violations.ts';
+import type { MediaProfileId } from './media-profiles.ts';
 
 export interface ValueLabels {
   status: Record<SessionStatus, string>;
   decision: Record<Decision, string>;
   review: Record<ReviewStatus, string>;
   violation: Record<ViolationType, string>;
+  /** The exam form's media profile choice (#11): a name and a one-line explanation each. */
+  mediaProfile: Record<MediaProfileId, string>;
+  mediaProfileHint: Record<MediaProfileId, string>;
 }
 
 const en: ValueLabels = {
@@ -33,6 +37,12 @@ const en: ValueLabels = {
     camera_stopped: 'Camera off',
     microphone_stopped: 'Microphone off',
     network_lost: 'Connection lost',
+  },
+  mediaProfile: { grid: 'Grid (recommended)', balanced: 'Balanced', high: 'High quality' },
+  mediaProfileHint: {
+    grid: 'Made for watching many candidates at once: a light camera, a sharp but slow screen. Least bandwidth and storage.',
+    balanced: 'A larger camera picture for closer review; needs a steadier connection.',
+    high: 'HD camera and a smoother screen, for small groups on fast networks; the most bandwidth and storage.',
   },
 };
 
@@ -58,6 +68,12 @@ const ru: ValueLabels = {
     microphone_stopped: 'Микрофон выключен',
     network_lost: 'Потеря связи',
   },
+  mediaProfile: { grid: 'Сетка (рекомендуется)', balanced: 'Сбалансированный', high: 'Высокое качество' },
+  mediaProfileHint: {
+    grid: 'Для наблюдения за многими кандидатами сразу: лёгкая камера, чёткий, но редко обновляемый экран. Меньше всего трафика и места.',
+    balanced: 'Камера крупнее для подробного просмотра; нужно более стабильное соединение.',
+    high: 'HD-камера и более плавный экран, для небольших групп с быстрым интернетом; больше всего трафика и места.',
+  },
 };
 
 const kk: ValueLabels = {
@@ -81,6 +97,12 @@ const kk: ValueLabels = {
     camera_stopped: 'Камера өшірілді',
     microphone_stopped: 'Микрофон өшірілді',
     network_lost: 'Байланыс үзілді',
+  },
+  mediaProfile: { grid: 'Тор (ұсынылады)', balanced: 'Теңгерімді', high: 'Жоғары сапа' },
+  mediaProfileHint: {
+    grid: 'Көп үміткерді бірден бақылауға арналған: жеңіл камера, анық, бірақ сирек жаңаратын экран. Трафик пен орын ең аз.',
+    balanced: 'Толығырақ қарауға арналған үлкенірек камера бейнесі; тұрақтырақ байланыс қажет.',
+    high: 'HD камера және бірқалыпты экран, жылдам интернеті бар шағын топтарға; трафик пен орын ең көп.',
   },
 };
 

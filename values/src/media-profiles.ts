@@ -46,3 +46,25 @@ export const MEDIA_PROFILES: Record<MediaProfileId, MediaProfile> = {
     microphone: { channels: 1, dtx: true, maxBitrate: 48_000 },
   },
 };
+
+/** What one candidate costs under a profile, from the bitrate ceilings above (bits per second). */
+export interface MediaProfileCost {
+  /** Every camera layer + screen + microphone: what the candidate's uplink must carry. */
+  uplinkBps: number;
+  /** What is recorded: the highest camera layer + screen + microphone. */
+  recordedBps: number;
+  /** One hour of recordings, in megabytes (10^6 bytes). */
+  storageMbPerHour: number;
+}
+
+/**
+ * Upper bounds: encoders stay under maxBitrate, a still screen and a silent microphone (DTX)
+ * send far less, so real recordings are usually smaller.
+ */
+export function mediaProfileCost(profile: MediaProfile): MediaProfileCost {
+  const layers = profile.camera.layers.map((l) => l.maxBitrate);
+  const rest = profile.screen.maxBitrate + profile.microphone.maxBitrate;
+  const uplinkBps = layers.reduce((a, b) => a + b, 0) + rest;
+  const recordedBps = Math.max(...layers) + rest;
+  return { uplinkBps, recordedBps, storageMbPerHour: Math.round((recordedBps * 3600) / 8 / 1e6) };
+}

@@ -6,6 +6,9 @@ import {
   DEFAULT_VIOLATION_WEIGHTS,
   LOCALES,
   labelKeys,
+  MEDIA_PROFILE_IDS,
+  MEDIA_PROFILES,
+  mediaProfileCost,
   REVIEW_STATUSES,
   SESSION_STATUSES,
   TECHNICAL_VIOLATION_TYPES,
@@ -22,7 +25,9 @@ describe('@proctor/values', () => {
       assert.deepEqual(Object.keys(l.decision).sort(), [...DECISIONS].sort(), locale);
       assert.deepEqual(Object.keys(l.review).sort(), [...REVIEW_STATUSES].sort(), locale);
       assert.deepEqual(Object.keys(l.violation).sort(), [...VIOLATION_TYPES].sort(), locale);
-      for (const text of [l.status, l.decision, l.review, l.violation].flatMap((r) => Object.values(r))) assert.ok(text.trim(), locale);
+      assert.deepEqual(Object.keys(l.mediaProfile).sort(), [...MEDIA_PROFILE_IDS].sort(), locale);
+      assert.deepEqual(Object.keys(l.mediaProfileHint).sort(), [...MEDIA_PROFILE_IDS].sort(), locale);
+      for (const text of [l.status, l.decision, l.review, l.violation, l.mediaProfile, l.mediaProfileHint].flatMap((r) => Object.values(r))) assert.ok(text.trim(), locale);
     }
   });
 
@@ -42,5 +47,21 @@ describe('@proctor/values', () => {
       'decision.annulled': 'Annulled',
     });
     assert.deepEqual(labelKeys('x.', {}), {});
+  });
+
+  it("costs a profile from its bitrates: uplink = every layer, recorded = the highest camera layer + screen + mic (README's table)", () => {
+    const mb = (id: keyof typeof MEDIA_PROFILES) => {
+      const c = mediaProfileCost(MEDIA_PROFILES[id]);
+      return [c.uplinkBps / 1000, c.recordedBps / 1000, c.storageMbPerHour];
+    };
+    assert.deepEqual(mb('grid'), [1032, 882, 397]);
+    assert.deepEqual(mb('balanced'), [1682, 1532, 689]);
+    assert.deepEqual(mb('high'), [3348, 2748, 1237]);
+    for (const id of MEDIA_PROFILE_IDS) {
+      const layers = MEDIA_PROFILES[id].camera.layers;
+      // Lowest first, the full size last: the grid plays layer 0, the focus view the last.
+      assert.equal(layers.at(-1)?.scaleResolutionDownBy, 1, id);
+      assert.ok(layers.every((l, i) => i === 0 || l.maxBitrate > layers[i - 1]!.maxBitrate), id);
+    }
   });
 });

@@ -15,6 +15,7 @@ import * as m0016 from './0016_data_protection.ts';
 import * as m0018 from './0018_honesty_short_sessions.ts';
 import * as m0021 from './0021_violation_report_keys.ts';
 import * as m0022 from './0022_api_keys.ts';
+import * as m0024 from './0024_exam_media_profile.ts';
 import * as m0025 from './0025_webhooks.ts';
 import * as m0026 from './0026_lti.ts';
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0018_honesty_short_sessions': m0018,
   '0021_violation_report_keys': m0021,
   '0022_api_keys': m0022,
+  '0024_exam_media_profile': m0024,
   '0025_webhooks': m0025,
   '0026_lti': m0026,
 };

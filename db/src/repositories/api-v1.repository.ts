@@ -12,6 +12,8 @@ export interface ApiExamRow {
   endsAt: Date;
   timeZone: string;
   proctoringMode: ProctoringMode;
+  /** #11: a @proctor/values MEDIA_PROFILE_IDS name. */
+  mediaProfile: string;
   archivedAt: Date | null;
   sessionCount: number;
 }
@@ -33,6 +35,7 @@ export async function listApiExams(
         'e.endsAt',
         'e.timeZone',
         'e.proctoringMode',
+        'e.mediaProfile',
         'e.archivedAt',
         eb.selectFrom('examSessions as s').whereRef('s.examId', '=', 'e.id').select(eb.fn.countAll<number>().as('n')).as('sessionCount'),
       ])

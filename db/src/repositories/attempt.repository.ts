@@ -84,3 +84,8 @@ export function endOpenAttemptsOnNode(
 export function listAttempts(db: Kysely<DB>, sessionId: string): Promise<Attempt[]> {
   return db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).orderBy('number').execute();
 }
+
+/** The session's newest attempt (by number), if it has one: what a Results push is about (#12). */
+export function latestAttempt(db: Kysely<DB>, sessionId: string): Promise<{ id: string; number: number } | undefined> {
+  return db.selectFrom('attempts').select(['id', 'number']).where('sessionId', '=', sessionId).orderBy('number', 'desc').limit(1).executeTakeFirst();
+}

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { ProctoringMode, SessionStatus } from '../enums.ts';
 import type { DB } from '../schema.ts';
+import type { MediaProfileId } from '@proctor/values';
 
 export interface SessionForJoin {
   sessionId: string;
@@ -15,6 +16,8 @@ export interface SessionForJoin {
   examEndsAt: Date;
   examArchived: boolean;
   proctoringMode: ProctoringMode;
+  /** What the candidate's page sends (#11): a @proctor/values profile name. */
+  mediaProfile: MediaProfileId;
   /** Relative to the photos directory; null when the admin uploaded none (verification). */
   referencePhotoPath: string | null;
 }
@@ -38,6 +41,7 @@ export function getSessionForJoin(db: Kysely<DB>, sessionId: string): Promise<Se
       'e.endsAt as examEndsAt',
       eb('e.archivedAt', 'is not', null).$castTo<boolean>().as('examArchived'),
       'e.proctoringMode',
+      'e.mediaProfile',
       'c.referencePhotoPath',
     ])
     .where('s.id', '=', sessionId)

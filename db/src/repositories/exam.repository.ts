@@ -3,6 +3,7 @@ import type { ProctoringMode } from '../enums.ts';
 import type { AssessmentMode, DB, Exam } from '../schema.ts';
 import type { ViolationWeights } from '../violation-types.ts';
 import type { RetainedKind } from '../data-protection.ts';
+import type { MediaProfileId } from '@proctor/values';
 import { archivedOperator, containsPattern, type AdminListOptions, type AdminListPage } from './admin-list.ts';
 
 export function getExam(db: Kysely<DB>, id: string): Promise<Exam | undefined> {
@@ -68,6 +69,8 @@ export interface CreateExamInput {
   /** The test the exam opens (#10); null = none. */
   assessmentUrl?: string | null;
   assessmentMode?: AssessmentMode;
+  /** What candidates' pages send (#11); omitted: the column default ('grid'). */
+  mediaProfile?: MediaProfileId;
   /** Days each kind is kept after the exam's end (null = until erased); omitted kinds keep the default. */
   retention?: Partial<ExamRetention>;
 }

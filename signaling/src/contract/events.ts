@@ -13,6 +13,7 @@ import { domainErrorCode } from '../domain/error-codes.ts';
 import {
   dtlsParameters,
   id,
+  mediaProfileId,
   mediaSource,
   rtpCapabilities,
   rtpParameters,
@@ -36,11 +37,26 @@ export const producerInfo = z.object({
 });
 export type ProducerInfo = z.infer<typeof producerInfo>;
 
+/**
+ * #12: which attempt of a session a push to proctors is about. A page orders pushes about one
+ * session by `attempt` (the number), never by arrival: an ended attempt's last push can arrive
+ * after the next attempt's first one, and must not overwrite it. `attemptId` names the row
+ * in `attempts` (null only where the session has none yet).
+ */
+export const attemptFields = {
+  attempt: z.number().int().nonnegative(),
+  attemptId: uuid.nullable(),
+};
+export interface AttemptRef {
+  attempt: number;
+  attemptId: string | null;
+}
+
 export const candidatePeer = z.object({
   sessionId: uuid,
   candidateName: z.string(),
   state: peerState,
-  attempt: z.number().int().nonnegative(),
+  ...attemptFields,
   producers: z.array(producerInfo),
 });
 export type CandidatePeer = z.infer<typeof candidatePeer>;
@@ -64,6 +80,8 @@ export const requests = {
       sessionId: uuid,
       examId: uuid,
       attempt: z.number().int().positive(),
+      /** #11: what this exam's page sends (capture size, simulcast layers, screen and microphone rates). */
+      mediaProfile: mediaProfileId,
       routerRtpCapabilities: rtpCapabilities,
       cluster: clusterHome.optional(),
     }),
@@ -206,8 +224,9 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCo
 export const pushes = {
   /** To proctors of the exam: a candidate connected, dropped or came back. */
   'peer:state': candidatePeer,
-  'producer:new': z.object({ sessionId: uuid, producer: producerInfo }),
-  'producer:closed': z.object({ sessionId: uuid, producerId: z.string() }),
+  /** To proctors: a candidate's attempt published a source (the tile shows it). */
+  'producer:new': z.object({ sessionId: uuid, ...attemptFields, producer: producerInfo }),
+  'producer:closed': z.object({ sessionId: uuid, ...attemptFields, producerId: z.string() }),
   /** To the owner of a consumer whose producer or transport went away. */
   'consumer:closed': z.object({ consumerId: z.string() }),
   /**
@@ -221,9 +240,10 @@ export const pushes = {
   'candidate:stopped': z.object({ reason: z.string(), at: z.iso.datetime() }),
   /**
    * To the exam's proctor channel: a session's status, decision or review status changed;
-   * the payload is its new Results row, so open Results pages update it in place.
+   * the payload is its new Results row, so open Results pages update it in place, with the
+   * session's latest attempt when the row was read (a row of an older attempt is stale).
    */
-  'results:session': resultRow,
+  'results:session': resultRow.extend(attemptFields),
   /** To the exam's proctors (live grid and Results): a violation was stored or closed. */
   ...violationPushes,
 } as const;

@@ -5,10 +5,13 @@
  * Unknown keys are kept (`loose`) because mediasoup adds fields between versions.
  */
 import { z } from 'zod';
-import { MEDIA_SOURCES } from '@proctor/values';
+import { MEDIA_PROFILE_IDS, MEDIA_SOURCES } from '@proctor/values';
 
 export const mediaSource = z.enum(MEDIA_SOURCES);
 export type MediaSource = z.infer<typeof mediaSource>;
+
+/** An exam's media profile (#11): the name only; the numbers are @proctor/values MEDIA_PROFILES. */
+export const mediaProfileId = z.enum(MEDIA_PROFILE_IDS);
 
 /** Which mediasoup "kind" each source must have. */
 export const kindOfSource: Record<MediaSource, 'audio' | 'video'> = {

@@ -1,7 +1,7 @@
 /** In-memory view of who is connected to one exam on this media node. */
 import type * as ms from 'mediasoup/types';
 import type { MediaPeer, Source } from '@proctor/sfu';
-import type { CandidatePeer, PeerState, ProducerInfo } from '../contract/events.ts';
+import type { AttemptRef, CandidatePeer, PeerState, ProducerInfo } from '../contract/events.ts';
 
 export interface CandidateLive {
   sessionId: string;
@@ -10,7 +10,7 @@ export interface CandidateLive {
   candidateIin: string;
   socketId: string;
   peer: MediaPeer | undefined;
-  attemptId: string | undefined;
+  attemptId: string;
   attemptNumber: number;
   state: PeerState;
   /**
@@ -42,6 +42,11 @@ export class LiveExam {
   }
 }
 
+/** The attempt fields of every push about this candidate (#12). */
+export function attemptOf(c: CandidateLive): AttemptRef {
+  return { attempt: c.attemptNumber, attemptId: c.attemptId };
+}
+
 export function producerInfo(source: Source, p: ms.Producer): ProducerInfo {
   return { producerId: p.id, source, kind: p.kind, paused: p.paused };
 }
@@ -52,6 +57,7 @@ export function peerView(c: CandidateLive): CandidatePeer {
     candidateName: c.candidateName,
     state: c.state,
     attempt: c.attemptNumber,
+    attemptId: c.attemptId,
     producers: [...(c.peer?.producers ?? [])].map(([source, p]) => producerInfo(source, p)),
   };
 }

@@ -36,7 +36,7 @@ import type { IceConfig } from '../config.ts';
 import { iceOptionsFor } from './ice-servers.ts';
 import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
-import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
+import { LiveExam, attemptOf, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
 import { ConnectionLog } from './connection-log.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
@@ -150,6 +150,7 @@ export class MediaService {
       sessionId: session.sessionId,
       examId: session.examId,
       attempt: attempt.number,
+      mediaProfile: session.mediaProfile,
       routerRtpCapabilities: room.rtpCapabilities as ResponseOf<'candidate:join'>['routerRtpCapabilities'],
       ...this.#home(),
     };
@@ -337,7 +338,7 @@ export class MediaService {
     const examId = caller.examId!;
     producer.observer.once('close', () => {
       void this.deps.recordings.stop(producer.id);
-      this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, producerId: producer.id });
+      this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, ...attemptOf(live), producerId: producer.id });
     });
     // Recording starts with the stream: a failure to record is logged and visible in the
     // recordings table, but does not stop the exam. The recorder consumes on the router
@@ -348,13 +349,14 @@ export class MediaService {
         producer,
         sessionId: live.sessionId,
         examId,
-        attemptId: live.attemptId!,
+        attemptId: live.attemptId,
         attemptNumber: live.attemptNumber,
         source: req.source,
       })
       .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'recording did not start'));
     this.deps.push.toProctors(examId, 'producer:new', {
       sessionId: live.sessionId,
+      ...attemptOf(live),
       producer: producerInfo(req.source, producer),
     });
     return { producerId: producer.id };
@@ -403,7 +405,11 @@ export class MediaService {
   async setConsumerLayers(caller: Caller, req: RequestOf<'consumer:setLayers'>): Promise<ResponseOf<'consumer:setLayers'>> {
     const consumer = this.#peer(caller).consumer(req.consumerId);
     if (consumer.type !== 'simulcast') throw new RequestError('bad_request', 'this stream has a single layer');
-    await consumer.setPreferredLayers({ spatialLayer: req.spatialLayer, temporalLayer: req.temporalLayer ?? 2 });
+    // The exam's media profile (#11) decides how many layers a camera sends (2 or 3): the
+    // focus view asks for the highest, which is the last one the producer has.
+    const layers = this.#exams.get(caller.examId ?? '')?.findProducer(consumer.producerId)?.producer.rtpParameters.encodings?.length ?? 1;
+    const spatialLayer = Math.min(req.spatialLayer, Math.max(0, layers - 1));
+    await consumer.setPreferredLayers({ spatialLayer, temporalLayer: req.temporalLayer ?? 2 });
     return {};
   }
 

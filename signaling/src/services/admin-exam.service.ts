@@ -55,6 +55,7 @@ export class AdminExamService extends AdminEntityService {
       assessmentUrl: exam.assessmentUrl,
       assessmentMode: exam.assessmentMode,
       assessmentCheck: exam.assessmentCheck,
+      mediaProfile: exam.mediaProfile,
     };
   }
 

@@ -70,6 +70,7 @@ export class ApiV1Service {
         endsAt: iso(e.endsAt),
         timeZone: e.timeZone,
         proctoringMode: e.proctoringMode,
+        mediaProfile: e.mediaProfile,
         archived: e.archivedAt !== null,
         sessionCount: e.sessionCount,
       })),

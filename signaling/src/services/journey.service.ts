@@ -101,6 +101,7 @@ export class JourneyService {
       verification: verification ? view(verification) : null,
       retention: exam ? examRetention(exam) : { recordings: null, snapshots: null, photos: null, violations: null },
       verificationAttemptsLeft: verification && verification.result !== 'failed' ? 0 : Math.max(0, VERIFICATION_MAX_ATTEMPTS - failures),
+      mediaProfile: s.mediaProfile,
     };
   }
 

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import {
   candidatePhotoPaths,
   getResultRow,
+  latestAttempt,
   listCandidateResults,
   listResults,
   listResultsByCandidate,
@@ -37,6 +38,7 @@ import type {
   ResultsResponse,
   SessionRowResponse,
 } from '../contract/api/results.ts';
+import type { AttemptRef } from '../contract/events.ts';
 import { DomainError } from '../domain/errors.ts';
 import { assertSessionAccess } from '../domain/access.ts';
 import type { SessionUser } from './auth.service.ts';
@@ -47,7 +49,8 @@ import type { CandidatePhotos, PhotoFile } from './candidate-photo.service.ts';
 export type StaffUser = Pick<SessionUser, 'id' | 'role' | 'fullName' | 'iin'>;
 
 /** Delivers a changed row to the exam's proctors (socket.io room `exam:<examId>:proctors`). */
-export type EmitSessionChanged = (examId: string, row: ResultRow) => void;
+/** `attempt`: the session's latest attempt when the row was read (#12: pages drop rows of older ones). */
+export type EmitSessionChanged = (examId: string, row: ResultRow, attempt: AttemptRef) => void;
 
 export interface ResultsServiceDeps {
   db: Kysely<DB>;
@@ -168,8 +171,10 @@ export class ResultsService {
 
   /** Pushes the session's current row (the socket subscriber of the session events calls it). */
   async publishSession(sessionId: string): Promise<void> {
+    // The attempt is read first: a row read after it is at least as new as that attempt.
+    const attempt = await latestAttempt(this.deps.db, sessionId);
     const row = await getResultRow(this.deps.db, sessionId);
-    if (row) this.deps.emitSessionChanged(row.examId, await this.toRow(row));
+    if (row) this.deps.emitSessionChanged(row.examId, await this.toRow(row), { attempt: attempt?.number ?? 0, attemptId: attempt?.id ?? null });
   }
 
   private async row(sessionId: string): Promise<ResultRow> {

@@ -25,5 +25,5 @@ export const resultsRoomsOf = (examId: string): string[] => [examRoom(examId), A
 
 /** The emitter handed to ResultsService; `io` is read at call time (created after the app). */
 export function resultsEmitter(io: () => Server | undefined): EmitSessionChanged {
-  return (examId, row) => io()?.to([examRoom(examId), ALL_EXAMS]).emit('results:session', row);
+  return (examId, row, attempt) => io()?.to([examRoom(examId), ALL_EXAMS]).emit('results:session', { ...row, ...attempt });
 }

@@ -15,6 +15,8 @@
 import { z } from 'zod';
 import { DEFAULT_VIOLATION_WEIGHTS, LOCALES, type Locale, TECHNICAL_VIOLATION_TYPES, VIOLATION_TYPES, type ViolationType } from '@proctor/values';
 import { assessmentFields, type AssessmentCheckView, type AssessmentModeName } from './assessment.ts';
+import { mediaProfileId } from '../media.ts';
+import type { MediaProfileId } from '@proctor/values';
 
 // ---------------------------------------------------------------------------------------
 // Limits
@@ -277,6 +279,8 @@ export const examInput = z
     /** Omitted: unchanged (new exams get the defaults). */
     retention: retentionInput.optional(),
     ...assessmentFields,
+    /** #11: what candidates' pages send; omitted: unchanged (new exams get DEFAULT_MEDIA_PROFILE). */
+    mediaProfile: mediaProfileId.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -317,6 +321,8 @@ export interface AdminExam extends AdminExamListItem {
   assessmentMode: AssessmentModeName;
   /** What the server found at that URL when it was last saved or re-checked. */
   assessmentCheck: AssessmentCheckView | null;
+  /** #11: what candidates' pages send (MEDIA_PROFILES in @proctor/values). */
+  mediaProfile: MediaProfileId;
 }
 export interface AdminExamResponse {
   exam: AdminExam;

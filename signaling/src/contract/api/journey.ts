@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { LOCALES } from '@proctor/values';
 import { sessionStatus } from './results.ts';
+import { mediaProfileId } from '../media.ts';
 
 const C = '/api/candidate';
 
@@ -80,6 +81,8 @@ export const journeyState = z.object({
   }),
   /** Identity checks the candidate may still make; see VERIFICATION_MAX_ATTEMPTS. */
   verificationAttemptsLeft: z.number().int().min(0),
+  /** #11: the exam's media profile; the device check opens the camera at its size and rate. */
+  mediaProfile: mediaProfileId,
 });
 export type JourneyState = z.infer<typeof journeyState>;
 

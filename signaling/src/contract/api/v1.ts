@@ -45,6 +45,7 @@ export const v1Exam = z
     endsAt: timestamp,
     timeZone: z.string().meta({ description: 'IANA zone the exam is shown in' }),
     proctoringMode: z.string(),
+    mediaProfile: z.string().meta({ description: 'What candidates send: grid, balanced or high (see the admin exam form)' }),
     archived: z.boolean(),
     sessionCount: z.number().int().nonnegative(),
   })

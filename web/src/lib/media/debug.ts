@@ -3,7 +3,8 @@
  *
  *   candidate page: state() → 'connecting'|'connected'|'reconnecting'|'failed'
  *                   stats() → { state, attempt, producers: [{ source, producerId, since }],
- *                               iceCandidateType: 'host'|'srflx'|'relay'|null }
+ *                               iceCandidateType: 'host'|'srflx'|'relay'|null,
+ *                               mediaProfile, tracks: { camera|screen: { contentHint, width, height, frameRate } } }
  *   proctor page:   state() → same union
  *                   stats() → [{ sessionId, source, kind, framesDecoded }] (one per active consumer)
  */
@@ -17,6 +18,19 @@ export interface CandidateStats {
 	producers: Array<{ source: MediaSource; producerId: string; since: number }>;
 	/** The send transport's selected local ICE candidate type ('relay' = through TURN). */
 	iceCandidateType: string | null;
+	/** The exam's media profile the page sends at (#11). */
+	mediaProfile: string;
+	/** What the local video tracks are: the profile's contentHint and capture size. */
+	tracks: Partial<Record<'camera' | 'screen', TrackInfo>>;
+}
+
+/** A local video track: its contentHint, what it delivers, and the ideal size/rate asked of it. */
+export interface TrackInfo {
+	contentHint: string;
+	width?: number;
+	height?: number;
+	frameRate?: number;
+	wanted: { width?: number; height?: number; frameRate?: number };
 }
 
 export interface MediaDebugHook {

@@ -1,6 +1,8 @@
 /**
- * Candidate side: publish camera (3 simulcast layers, VP8), microphone (Opus) and the
- * entire screen (one high-bitrate layer) through one mediasoup send transport, and keep
+ * Candidate side: publish camera (simulcast VP8), microphone (Opus mono, DTX) and the
+ * entire screen (one layer for reading: `contentHint` 'detail', few frames) through one
+ * mediasoup send transport, at the exam's media profile (#11; the numbers live in
+ * @proctor/values MEDIA_PROFILES, the exam's choice comes with `candidate:join`), and keep
  * doing so across socket drops, transport failures and `media:rejoin`, re-running the
  * whole handshake with the SAME local tracks (the user is never prompted again).
  */
@@ -16,38 +18,57 @@ import type {
 	Transport,
 } from 'mediasoup-client/types';
 import type { MediaSource, RequestOf } from '@proctor/signaling/contract';
-import { MEDIA_SOURCES } from '@proctor/values';
+import { DEFAULT_MEDIA_PROFILE, MEDIA_PROFILES, MEDIA_SOURCES, type MediaProfile, type MediaProfileId } from '@proctor/values';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
 import { SignalError, type Signal } from './signal.ts';
 
-/** Camera simulcast: low / medium / high (the proctor grid uses 0, the focused tile 2). */
-export const CAMERA_ENCODINGS: RtpEncodingParameters[] = [
-	{ scaleResolutionDownBy: 4, maxBitrate: 100_000, scalabilityMode: 'L1T3' },
-	{ scaleResolutionDownBy: 2, maxBitrate: 300_000, scalabilityMode: 'L1T3' },
-	{ scaleResolutionDownBy: 1, maxBitrate: 900_000, scalabilityMode: 'L1T3' },
-];
-export const SCREEN_ENCODINGS: RtpEncodingParameters[] = [{ maxBitrate: 1_500_000 }];
+/**
+ * Camera simulcast from the profile's layers, lowest first (the proctor grid plays layer 0,
+ * the focused tile the highest; the server clamps a wanted layer to what was sent). Three
+ * temporal layers each, so a congested consumer can drop to a lower frame rate.
+ */
+export function cameraEncodings(profile: MediaProfile): RtpEncodingParameters[] {
+	return profile.camera.layers.map((layer) => ({
+		scaleResolutionDownBy: layer.scaleResolutionDownBy,
+		maxBitrate: layer.maxBitrate,
+		maxFramerate: profile.camera.frameRate,
+		scalabilityMode: 'L1T3',
+	}));
+}
 
-/** What the candidate page asks getUserMedia for (1280x720 lets Chrome send all 3 layers). */
-export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
-	width: { ideal: 1280 },
-	height: { ideal: 720 },
-	frameRate: { ideal: 24, max: 30 },
-};
+/** The screen: one layer, few frames (it is read, not watched for motion). */
+export function screenEncodings(profile: MediaProfile): RtpEncodingParameters[] {
+	return [{ maxBitrate: profile.screen.maxBitrate, maxFramerate: profile.screen.maxFrameRate }];
+}
+
+/** What the candidate page asks getUserMedia for: the profile's size and frame rate. */
+export function cameraConstraints(profile: MediaProfile): MediaTrackConstraints {
+	const { width, height, frameRate } = profile.camera;
+	return { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: frameRate, max: frameRate } };
+}
+
+/** The profile of an exam by name (an unknown name, e.g. from an older server, is the default). */
+export function mediaProfile(id: MediaProfileId | string | undefined): MediaProfile {
+	return MEDIA_PROFILES[id as MediaProfileId] ?? MEDIA_PROFILES[DEFAULT_MEDIA_PROFILE];
+}
+
 export const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
 	echoCancellation: true,
 	noiseSuppression: true,
 	autoGainControl: true,
 };
-export const SCREEN_OPTIONS = {
-	video: { displaySurface: 'monitor', frameRate: { ideal: 10, max: 15 } },
-	audio: false,
-	// Chrome-only hints; other browsers ignore them.
-	monitorTypeSurfaces: 'include',
-	selfBrowserSurface: 'exclude',
-	surfaceSwitching: 'exclude',
-} as DisplayMediaStreamOptions;
+export function screenOptions(profile: MediaProfile): DisplayMediaStreamOptions {
+	const fps = profile.screen.maxFrameRate;
+	return {
+		video: { displaySurface: 'monitor', frameRate: { ideal: fps, max: fps } },
+		audio: false,
+		// Chrome-only hints; other browsers ignore them.
+		monitorTypeSurfaces: 'include',
+		selfBrowserSurface: 'exclude',
+		surfaceSwitching: 'exclude',
+	} as DisplayMediaStreamOptions;
+}
 
 export type PublishedSource = MediaSource;
 export type PublisherTracks = Partial<Record<MediaSource, MediaStreamTrack | null>>;
@@ -57,6 +78,8 @@ export interface PublisherSnapshot extends LoopStatus {
 	attempt: number;
 	sessionId: string | null;
 	examId: string | null;
+	/** The exam's media profile from `candidate:join` (the default until the first join). */
+	mediaProfile: MediaProfileId;
 	/** `since`: when the server accepted the producer (epoch ms), i.e. when publishing began. */
 	producers: Array<{ source: MediaSource; producerId: string; since: number }>;
 	/** Sources whose track ended (the user stopped sharing): the page must ask again. */
@@ -74,8 +97,8 @@ export class WrongSurfaceError extends Error {
 }
 
 /** Ask for the entire screen; rejects (and stops the track) unless `monitor` was chosen. */
-export async function captureEntireScreen(): Promise<MediaStreamTrack> {
-	const stream = await navigator.mediaDevices.getDisplayMedia(SCREEN_OPTIONS);
+export async function captureEntireScreen(profile: MediaProfile = mediaProfile(DEFAULT_MEDIA_PROFILE)): Promise<MediaStreamTrack> {
+	const stream = await navigator.mediaDevices.getDisplayMedia(screenOptions(profile));
 	const [track] = stream.getVideoTracks();
 	if (!track) throw new WrongSurfaceError(undefined);
 	const surface = track.getSettings().displaySurface;
@@ -83,7 +106,8 @@ export async function captureEntireScreen(): Promise<MediaStreamTrack> {
 		for (const t of stream.getTracks()) t.stop();
 		throw new WrongSurfaceError(surface);
 	}
-	track.contentHint = 'detail';
+	// Text stays sharp when bandwidth is short: the encoder lowers the frame rate, not the resolution.
+	track.contentHint = profile.screen.contentHint;
 	return track;
 }
 
@@ -110,6 +134,7 @@ export class Publisher {
 		attempt: 0,
 		sessionId: null,
 		examId: null,
+		mediaProfile: DEFAULT_MEDIA_PROFILE,
 		producers: [],
 		missing: [],
 	};
@@ -144,6 +169,11 @@ export class Publisher {
 
 	snapshot(): PublisherSnapshot {
 		return this.snap;
+	}
+
+	/** The profile the page sends at: the exam's, once joined. */
+	get profile(): MediaProfile {
+		return mediaProfile(this.snap.mediaProfile);
 	}
 
 	track(source: MediaSource): MediaStreamTrack | null {
@@ -268,7 +298,8 @@ export class Publisher {
 		}
 		session.check();
 		this.move?.remember(join.cluster);
-		this.update({ attempt: join.attempt, sessionId: join.sessionId, examId: join.examId });
+		this.update({ attempt: join.attempt, sessionId: join.sessionId, examId: join.examId, mediaProfile: join.mediaProfile });
+		await this.fitTracks();
 
 		const device = new Device();
 		await device.load({ routerRtpCapabilities: join.routerRtpCapabilities as RtpCapabilities });
@@ -339,6 +370,37 @@ export class Publisher {
 		}
 	}
 
+	/**
+	 * The camera (and screen) were opened before the page knew the exam's profile, or for
+	 * another one: ask the tracks for the profile's size and frame rate. A device that cannot
+	 * is sent as it is (the encodings still cap the bitrate).
+	 */
+	private async fitTracks(): Promise<void> {
+		const profile = this.profile;
+		const camera = this.tracks.get('camera');
+		const screen = this.tracks.get('screen');
+		const fits = async (track: MediaStreamTrack, constraints: MediaTrackConstraints) => {
+			try {
+				await track.applyConstraints(constraints);
+			} catch (error) {
+				console.warn(`[media] ${track.kind} track keeps its settings`, error);
+			}
+		};
+		if (camera?.readyState === 'live') {
+			const s = camera.getSettings();
+			const want = profile.camera;
+			if (s.width !== want.width || s.height !== want.height || (s.frameRate ?? 0) > want.frameRate + 0.5) {
+				await fits(camera, cameraConstraints(profile));
+			}
+		}
+		if (screen?.readyState === 'live') {
+			screen.contentHint = profile.screen.contentHint;
+			if ((screen.getSettings().frameRate ?? 0) > profile.screen.maxFrameRate + 0.5) {
+				await fits(screen, { frameRate: { ideal: profile.screen.maxFrameRate, max: profile.screen.maxFrameRate } });
+			}
+		}
+	}
+
 	private async produce(live: LiveSession, source: MediaSource, track: MediaStreamTrack): Promise<void> {
 		if (live.producers.has(source)) return;
 		const { device, transport } = live;
@@ -347,26 +409,33 @@ export class Publisher {
 		);
 		const common = { track, stopTracks: false, appData: { source } };
 		let producer: Producer;
+		const profile = this.profile;
 		if (source === 'camera') {
 			producer = await transport.produce({
 				...common,
-				encodings: CAMERA_ENCODINGS.map((e) => ({ ...e })),
+				encodings: cameraEncodings(profile),
 				codecOptions: { videoGoogleStartBitrate: 1000 },
 				...(vp8 ? { codec: vp8 } : {}),
 			});
 		} else if (source === 'screen') {
+			track.contentHint = profile.screen.contentHint;
 			producer = await transport.produce({
 				...common,
-				encodings: SCREEN_ENCODINGS.map((e) => ({ ...e })),
+				encodings: screenEncodings(profile),
 				codecOptions: { videoGoogleStartBitrate: 1000 },
 				...(vp8 ? { codec: vp8 } : {}),
 			});
 		} else {
 			producer = await transport.produce({
 				...common,
-				// No DTX: a silent microphone still sends packets, so the recording is continuous
-				// and its recorder (ffmpeg probing the stream) starts promptly.
-				codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
+				// Mono speech; DTX sends almost nothing while the room is silent (the recorder
+				// keeps packet arrival times, so silence stays silence of the right length).
+				codecOptions: {
+					opusStereo: profile.microphone.channels !== 1,
+					opusDtx: profile.microphone.dtx,
+					opusFec: true,
+					opusMaxAverageBitrate: profile.microphone.maxBitrate,
+				},
 			});
 		}
 		if (live.session.aborted) {

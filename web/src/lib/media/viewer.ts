@@ -21,7 +21,7 @@ import type {
 	ProducerInfo,
 	RequestOf,
 } from '@proctor/signaling/contract';
-import { isStalePeerState } from './peer-order.ts';
+import { reducePeer, type PeerPush } from './peer-order.ts';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
 import { SignalError, type Signal } from './signal.ts';
@@ -116,30 +116,10 @@ export class Viewer {
 			},
 		});
 		this.offs.push(
-			signal.on('peer:state', (peer) => {
-				// A late push of an ended attempt must not overwrite the newer attempt's state.
-				if (isStalePeerState(this.entries.get(peer.sessionId)?.peer, peer)) return;
-				this.upsert(peer);
-				this.reconcile();
-			}),
-			signal.on('producer:new', ({ sessionId, producer }) => {
-				const entry = this.entries.get(sessionId) ?? this.upsert(placeholderPeer(sessionId));
-				entry.peer = {
-					...entry.peer,
-					producers: [...entry.peer.producers.filter((p) => p.producerId !== producer.producerId), producer],
-				};
-				this.reconcile();
-			}),
-			signal.on('producer:closed', ({ sessionId, producerId }) => {
-				const entry = this.entries.get(sessionId);
-				if (entry) {
-					entry.peer = {
-						...entry.peer,
-						producers: entry.peer.producers.filter((p) => p.producerId !== producerId),
-					};
-				}
-				this.reconcile();
-			}),
+			// A late push of an ended attempt must not overwrite the newer attempt's tile (#12).
+			signal.on('peer:state', (push) => this.apply({ type: 'peer:state', push })),
+			signal.on('producer:new', (push) => this.apply({ type: 'producer:new', push })),
+			signal.on('producer:closed', (push) => this.apply({ type: 'producer:closed', push })),
 			signal.on('consumer:closed', ({ consumerId }) => {
 				const live = this.live;
 				const entry = live?.consumers.get(consumerId);
@@ -249,6 +229,13 @@ export class Viewer {
 	}
 
 	// ——— model ———
+
+	private apply(event: PeerPush): void {
+		const next = reducePeer(this.entries.get(event.push.sessionId)?.peer, event);
+		if (!next) return;
+		this.upsert(next);
+		this.reconcile();
+	}
 
 	private upsert(peer: CandidatePeer): Entry {
 		const existing = this.entries.get(peer.sessionId);
@@ -462,8 +449,4 @@ export class Viewer {
 		this.live = live;
 		this.reconcile();
 	}
-}
-
-function placeholderPeer(sessionId: string): CandidatePeer {
-	return { sessionId, candidateName: '', state: 'connected', attempt: 0, producers: [] };
 }

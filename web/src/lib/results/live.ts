@@ -8,6 +8,7 @@
  */
 import type { ResultRow } from '@proctor/signaling/contract';
 import { connectSignal } from '$lib/media/signal';
+import { RowOrder } from './row-order.ts';
 
 export interface LiveResults {
 	close(): void;
@@ -19,7 +20,11 @@ export function subscribeResults(handlers: {
 }): LiveResults {
 	const signal = connectSignal(null);
 	const { socket } = signal;
-	const off = signal.on('results:session', (row) => handlers.row(row));
+	// A late row of an older attempt than one already shown is dropped (#12).
+	const order = new RowOrder();
+	const off = signal.on('results:session', (row) => {
+		if (order.accept(row)) handlers.row(row);
+	});
 	socket.on('connect', () => handlers.connected(true));
 	socket.on('disconnect', () => handlers.connected(false));
 	socket.on('connect_error', () => {
