@@ -50,6 +50,7 @@ export { smtpAttachmentMailer } from './photo-report/smtp-mailer.ts';
 export { FaceAnalyser, type FaceObservation, type FrameAnalysis, MIN_FACE_SCORE, type RgbFrame } from './face/face-analyser.ts';
 export { CROP_SCALE, descriptorSimilarity, type PixelBox, recognitionCrop } from './face/face-crop.ts';
 export { type FaceQuality, faceQuality, MAX_IDENTITY_YAW_DEG, MIN_FACE_BRIGHTNESS, MIN_FACE_WIDTH_PX } from './face/face-quality.ts';
+export { correctLight, DARK_P99, denoise, DIM_MEAN, isDim, type LightCorrection, type LightStats, lightStats, tooDarkToJudge } from './face/frame-light.ts';
 export { FRAME_HEIGHT, FRAME_WIDTH, pictureFrame, sampleFrames, type SampledFrame } from './face/frame-sampler.ts';
 export {
   classifyFrame,
@@ -59,6 +60,7 @@ export {
   type FaceViolationType,
   HEAD_TURNED_YAW_DEG,
   type FrameFinding,
+  type FrameOutcome,
   intervalsFromFrames,
   OTHER_PERSON_SIMILARITY,
   SAMPLE_EVERY_MS,

@@ -14,6 +14,7 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { faceQuality, meanLuma, type FaceQuality } from './face-quality.ts';
 import { descriptorSimilarity, recognitionCrop } from './face-crop.ts';
+import { correctLight } from './frame-light.ts';
 import { FaceRecognizer } from './face-recognition.ts';
 import { humanModelBaseUrl, loadHumanModule, wasmDir, type Human, type HumanConfig } from './human-loader.ts';
 
@@ -37,6 +38,11 @@ export interface FaceObservation {
 
 export interface FrameAnalysis {
   faces: FaceObservation[];
+  /**
+   * The frame's light (frame-light.ts): whether it was dim and analysed denoised, and whether it
+   * is too dark for a missing face to mean "no face".
+   */
+  light: { mean: number; hi: number; denoised: boolean; tooDark: boolean };
 }
 
 export interface RgbFrame {
@@ -115,7 +121,10 @@ export class FaceAnalyser {
   async #analyse(frame: RgbFrame): Promise<FrameAnalysis> {
     if (frame.data.length !== frame.width * frame.height * 3) throw new Error('frame size does not match its dimensions');
     const tf = this.human.tf;
-    const input = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
+    // Dim frames are analysed denoised (detector, mesh and descriptor alike); the quality gate
+    // below still measures the light the camera gave (the original frame).
+    const light = correctLight(frame.data, frame.width, frame.height, 3);
+    const input = tf.tensor4d(light.data, [1, frame.height, frame.width, 3], 'int32');
     try {
       const result = await this.human.detect(input);
       const counted = result.face.filter((f) => (f.faceScore || f.boxScore) >= MIN_FACE_SCORE);
@@ -138,7 +147,8 @@ export class FaceAnalyser {
         });
       }
       faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
-      return { faces };
+      const { mean, hi } = light.stats;
+      return { faces, light: { mean, hi, denoised: light.denoised, tooDark: light.tooDark } };
     } finally {
       input.dispose();
     }

@@ -14,12 +14,17 @@ import type { PixelBox } from './face-crop.ts';
  */
 export const MIN_FACE_WIDTH_PX = 64;
 /**
- * Mean luma (0..255) of the crop below which a face is too dark to judge. The "dim" webcam
- * variant of the identity set (eq brightness −0.28, contrast 0.7, noise) was still recognised
- * (held-out equal-error rate 0.1 %) with crops of dark-skinned faces well under 35, where a
- * first gate of 35 made 5.6 % of impostor frames abstain; darker than 20 is guesswork.
+ * Mean luma (0..255) of the crop (measured on the frame as the camera gave it, before the
+ * low-light denoising of frame-light.ts) below which a face is too dark to judge. The "dim"
+ * webcam variant of the identity set (eq brightness −0.28, contrast 0.7, noise) was still
+ * recognised with crops of dark-skinned faces well under 35 (a first gate of 35 made 5.6 % of
+ * impostor frames abstain). With dim frames denoised, 15 was chosen on the tuning half
+ * (`/tmp` sweep over the same clips as bench:detect): at 20 a black man's dim clip (crops 17–18)
+ * abstained and 4 impostor frames went unflagged; at 15 none, with no same-person frame flagged
+ * and no false alarm in the 10 continuous minutes; at 12 those minutes gave an "another person"
+ * false alarm. Darker than 15 is guesswork.
  */
-export const MIN_FACE_BRIGHTNESS = 20;
+export const MIN_FACE_BRIGHTNESS = 15;
 /** Past this yaw the descriptor drifts from the frontal reference. */
 export const MAX_IDENTITY_YAW_DEG = 30;
 

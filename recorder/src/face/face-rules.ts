@@ -3,12 +3,17 @@
  * sampled recording frames (and the benchmark measures). Pure: no I/O, no models.
  *
  * Per frame (classifyFrame):
+ *   0 faces, frame too dark to judge → no finding, outcome 'too_dark' (frame-light.ts)
  *   0 faces                          → no_face
  *   ≥ 2 faces                        → multiple_faces
  *   1 face of 'ok' quality, similarity to the verified/reference face < OTHER_PERSON_SIMILARITY → other_person
  *   1 face, |yaw| > HEAD_TURNED_YAW_DEG → head_turned
  * A single face too small, too dark or turned too far (face-quality.ts) gets no identity
  * decision: that frame abstains from "another person" instead of voting either way.
+ * A frame so dark that the detector cannot be trusted (frame-light.ts, DARK_P99) and in which
+ * no face was found is "too dark to judge": not "no face" (someone may sit in the dark), not
+ * "another person". It votes against every finding, so a dark stretch never joins two
+ * findings around it into one violation; the job counts such frames (SampleFacesOutcome).
  *
  * Over time (intervalsFromFrames): a finding becomes a violation only when at least k of the
  * last n samples that had a say show it (DECISION_RULES), so one bad frame is never a violation.
@@ -62,7 +67,11 @@ export const DECISION_RULES: Record<FaceViolationType, DecisionRule> = {
   head_turned: { k: 2, n: 2 },
 };
 
+/** Whether the frame could be judged at all ('too_dark': no face found in a frame too dark to see one). */
+export type FrameOutcome = 'judged' | 'too_dark';
+
 export interface FrameFinding {
+  outcome: FrameOutcome;
   types: Set<FaceViolationType>;
   /** Types this frame cannot judge (another person, when the face is too small/dark/turned). */
   abstain: Set<FaceViolationType>;
@@ -74,10 +83,13 @@ export function classifyFrame(frame: FrameAnalysis, reference: number[] | null, 
   const types = new Set<FaceViolationType>();
   const abstain = new Set<FaceViolationType>();
   const faces = frame.faces;
-  if (faces.length === 0) return { types: new Set(['no_face']), abstain, confidence: 1 };
+  if (faces.length === 0) {
+    if (frame.light.tooDark) return { outcome: 'too_dark', types, abstain, confidence: 0 };
+    return { outcome: 'judged', types: new Set(['no_face']), abstain, confidence: 1 };
+  }
   if (faces.length >= 2) {
     types.add('multiple_faces');
-    return { types, abstain, confidence: Math.min(faces[0]!.score, faces[1]!.score) };
+    return { outcome: 'judged', types, abstain, confidence: Math.min(faces[0]!.score, faces[1]!.score) };
   }
   const face = faces[0]!;
   if (reference) {
@@ -85,7 +97,7 @@ export function classifyFrame(frame: FrameAnalysis, reference: number[] | null, 
     else if (similarity(reference, face.embedding) < OTHER_PERSON_SIMILARITY) types.add('other_person');
   }
   if (face.yaw !== null && Math.abs(face.yaw) > HEAD_TURNED_YAW_DEG) types.add('head_turned');
-  return { types, abstain, confidence: face.score };
+  return { outcome: 'judged', types, abstain, confidence: face.score };
 }
 
 export interface FaceInterval {

@@ -52,6 +52,8 @@ export interface SampleFacesOutcome {
   intervals: FaceInterval[];
   /** Whether a reference face was available (otherwise "another person" is not checked). */
   withReference: boolean;
+  /** Sampled frames too dark to judge (no face found, face-rules.ts): neither "no face" nor "another person". */
+  tooDarkFrames: number;
 }
 
 /** Enqueues sampling for a recording that just became a finalised camera file. */
@@ -80,7 +82,7 @@ async function referenceEmbedding(deps: SampleFacesDeps, analyser: FaceAnalyser,
 export async function sampleFaces(deps: SampleFacesDeps, payload: FaceSamplingPayload): Promise<SampleFacesOutcome> {
   const row = await getRecording(deps.db, payload.recordingId);
   if (!row) throw new UnrecoverableError(`recording ${payload.recordingId} does not exist`);
-  if (row.source !== 'camera' || row.status !== 'finalised') return { status: 'skipped', sessionId: row.sessionId, frames: 0, intervals: [], withReference: false };
+  if (row.source !== 'camera' || row.status !== 'finalised') return { status: 'skipped', sessionId: row.sessionId, frames: 0, intervals: [], withReference: false, tooDarkFrames: 0 };
   const log = deps.logger.child({ recordingId: row.id, sessionId: row.sessionId });
   const file = resolveRecordingPath(deps.recordingsDir, row.path);
 
@@ -129,6 +131,7 @@ export async function sampleFaces(deps: SampleFacesDeps, payload: FaceSamplingPa
     await sealSessionViolations({ db: trx, signer: deps.signer }, row.sessionId, written);
   });
   await recomputeSessionHonesty(deps.db, row.sessionId);
-  log.info({ frames: frames.length, intervals: intervals.length, withReference: reference !== null, ms: Date.now() - started }, 'camera recording sampled for faces');
-  return { status: 'sampled', sessionId: row.sessionId, frames: frames.length, intervals, withReference: reference !== null };
+  const tooDarkFrames = frames.filter((f) => f.finding.outcome === 'too_dark').length;
+  log.info({ frames: frames.length, intervals: intervals.length, withReference: reference !== null, tooDarkFrames, ms: Date.now() - started }, 'camera recording sampled for faces');
+  return { status: 'sampled', sessionId: row.sessionId, frames: frames.length, intervals, withReference: reference !== null, tooDarkFrames };
 }

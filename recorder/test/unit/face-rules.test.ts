@@ -24,7 +24,8 @@ const face = (over: Partial<FaceObservation> = {}): FaceObservation => ({
   embedding: [1],
   ...over,
 });
-const frame = (...faces: FaceObservation[]): FrameAnalysis => ({ faces });
+const LIT = { mean: 110, hi: 230, denoised: false, tooDark: false };
+const frame = (...faces: FaceObservation[]): FrameAnalysis => ({ faces, light: LIT });
 // Similarity stand-in for the model: the embedding's first number is the similarity to the reference.
 const sim = (_ref: number[], e: number[]) => e[0]!;
 const types = (f: FrameFinding) => [...f.types].sort();
@@ -52,6 +53,24 @@ describe('classifyFrame', () => {
   });
 });
 
+describe('classifyFrame on a frame too dark to judge', () => {
+  const dark = (...faces: FaceObservation[]): FrameAnalysis => ({ faces, light: { mean: 12, hi: 40, denoised: true, tooDark: true } });
+  it('is neither no face nor another person when no face is found', () => {
+    const f = classifyFrame(dark(), [1], sim);
+    assert.equal(f.outcome, 'too_dark');
+    assert.deepEqual(types(f), []);
+  });
+  it('still judges a face that was found in it', () => {
+    assert.equal(classifyFrame(dark(face()), [1], sim).outcome, 'judged');
+    assert.deepEqual(types(classifyFrame(dark(face(), face()), [1], sim)), ['multiple_faces']);
+  });
+  it('splits "no face" around a dark stretch instead of joining it into one violation', () => {
+    const step = (atMs: number, analysis: FrameAnalysis) => ({ atMs, finding: classifyFrame(analysis, [1], sim) });
+    const run = [step(0, frame()), step(3000, dark()), step(6000, dark()), step(9000, frame()), step(12000, frame(face()))];
+    assert.deepEqual(intervalsFromFrames(run, 3000), []);
+  });
+});
+
 describe('faceQuality', () => {
   it('gates on crop width, brightness and yaw', () => {
     assert.equal(faceQuality({ widthPx: MIN_FACE_WIDTH_PX, brightness: MIN_FACE_BRIGHTNESS, yaw: 0 }), 'ok');
@@ -65,9 +84,9 @@ describe('faceQuality', () => {
 describe('intervalsFromFrames (k of the last n samples)', () => {
   const f = (atMs: number, ...t: FaceViolationType[]): { atMs: number; finding: FrameFinding } => ({
     atMs,
-    finding: { types: new Set(t), abstain: new Set(), confidence: 0.8 },
+    finding: { outcome: 'judged', types: new Set(t), abstain: new Set(), confidence: 0.8 },
   });
-  const unjudged = (atMs: number) => ({ atMs, finding: { types: new Set<FaceViolationType>(), abstain: new Set<FaceViolationType>(['other_person']), confidence: 0.8 } });
+  const unjudged = (atMs: number): { atMs: number; finding: FrameFinding } => ({ atMs, finding: { outcome: 'judged', types: new Set<FaceViolationType>(), abstain: new Set<FaceViolationType>(['other_person']), confidence: 0.8 } });
   const spans = (out: ReturnType<typeof intervalsFromFrames>) => out.map((i) => [i.type, i.startMs, i.endMs]);
 
   it('states the rules it applies', () => {

@@ -9,6 +9,10 @@
  * The two packages each bundle their own TensorFlow.js here, so the crop goes from one to the
  * other as canvas pixels, not as a tensor.
  *
+ * Low light: each frame is drawn 640 px wide (the server's analysis width), measured, and
+ * denoised when dim by @proctor/recorder/frame-light, the server's own code; a frame too dark to
+ * judge is reported as such (`tooDark`), and face.ts does not count it as "no face".
+ *
  * Backend: wasm. It needs no GPU (headless Chromium and many exam PCs run with the GPU
  * disabled or blocklisted) and takes ~100–300 ms per frame, enough for 1–2 fps.
  * Loaded on demand (dynamic import) so the rest of the page never pays for it.
@@ -16,6 +20,7 @@
 import type { Config, Human } from '@vladmandic/human';
 import { MIN_FACE_BRIGHTNESS, MIN_FACE_WIDTH_PX } from '@proctor/recorder/face-quality';
 import { descriptorSimilarity, recognitionCrop, type PixelBox } from '@proctor/recorder/face-crop';
+import { correctLight } from '@proctor/recorder/frame-light';
 
 type FaceApi = typeof import('@vladmandic/face-api');
 
@@ -25,6 +30,8 @@ export interface FaceFinding {
   embedding: number[] | null;
   /** Whether the only face is big and bright enough to say who it is (server: face-quality.ts). */
   judgeable: boolean;
+  /** The frame is too dark for a missing face to mean "nobody there" (server: frame-light.ts). */
+  tooDark: boolean;
   /** Head rotation of the only face in radians (0 = facing the camera); null if unknown. */
   yaw: number | null;
   pitch: number | null;
@@ -71,7 +78,8 @@ const CONFIG: Partial<Config> = {
 };
 
 export class FaceEngine {
-  #canvas: HTMLCanvasElement | OffscreenCanvas | null = null;
+  #canvas: HTMLCanvasElement | null = null;
+  #cropCanvas: HTMLCanvasElement | null = null;
 
   constructor(
     private readonly human: Human,
@@ -79,25 +87,39 @@ export class FaceEngine {
   ) {}
 
   async analyse(input: FaceInput): Promise<FaceFinding> {
-    const result = await this.human.detect(input);
+    // The frame at the server's analysis width, measured and (when dim) denoised by the same
+    // code as the server's (@proctor/recorder/frame-light), then handed to human as a tensor —
+    // the path the server takes, so human applies no filters of its own to it.
+    const frame = this.#frameCanvas(input);
+    const { width, height } = frame.canvas;
+    const original = frame.getImageData(0, 0, width, height);
+    const light = correctLight(original.data, width, height, 4);
+    if (light.denoised) frame.putImageData(new ImageData(light.data, width, height), 0, 0);
+    const pixels = new Uint8Array(light.data.buffer, light.data.byteOffset, light.data.length);
+    const tensor = this.human.tf.tensor4d(pixels, [1, height, width, 4], 'int32');
+    let result;
+    try {
+      result = await this.human.detect(tensor as unknown as Parameters<Human['detect']>[0]);
+    } finally {
+      tensor.dispose();
+    }
     const faces = result.face;
     const only = faces.length === 1 ? faces[0] : undefined;
     const angle = only?.rotation?.angle;
-    const [width, height] = dimensions(input);
     const crop = only ? recognitionCrop(only.mesh as number[][], width, height) : null;
     let embedding: number[] | null = null;
     let judgeable = false;
     if (crop) {
-      const pixels = this.#cropCanvas(input, crop);
-      // The server measures on frames scaled to 640 px wide; so does this.
-      judgeable = crop[2] * (ANALYSIS_WIDTH / width) >= MIN_FACE_WIDTH_PX && meanLuma(pixels) >= MIN_FACE_BRIGHTNESS;
-      const out = await this.faceapi.computeFaceDescriptor(pixels.canvas as HTMLCanvasElement);
+      // The gate measures the light the camera gave, as the server's does (the original pixels).
+      judgeable = crop[2] >= MIN_FACE_WIDTH_PX && cropLuma(original, crop) >= MIN_FACE_BRIGHTNESS;
+      const out = await this.faceapi.computeFaceDescriptor(this.#crop(frame.canvas, crop));
       embedding = Array.from(Array.isArray(out) ? out[0]! : out);
     }
     return {
       faces: faces.length,
       embedding,
       judgeable,
+      tooDark: light.tooDark,
       yaw: angle ? angle.yaw : null,
       pitch: angle ? angle.pitch : null,
       score: faces.length ? Math.min(...faces.map((f) => f.boxScore ?? f.score)) : 0,
@@ -109,13 +131,24 @@ export class FaceEngine {
     return descriptorSimilarity(a, b);
   }
 
-  #cropCanvas(input: FaceInput, [x, y, w, h]: PixelBox): CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D {
+  /** The input drawn ANALYSIS_WIDTH wide (the server's frames are 640 wide). */
+  #frameCanvas(input: FaceInput): CanvasRenderingContext2D {
+    const [w, h] = dimensions(input);
+    if (!w || !h) throw new Error('the camera frame has no size yet');
     this.#canvas ??= document.createElement('canvas');
-    this.#canvas.width = w;
-    this.#canvas.height = h;
-    const ctx = this.#canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
-    ctx.drawImage(input, x, y, w, h, 0, 0, w, h);
+    this.#canvas.width = ANALYSIS_WIDTH;
+    this.#canvas.height = Math.round((h * ANALYSIS_WIDTH) / w);
+    const ctx = this.#canvas.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(input, 0, 0, this.#canvas.width, this.#canvas.height);
     return ctx;
+  }
+
+  #crop(source: HTMLCanvasElement, [x, y, w, h]: PixelBox): HTMLCanvasElement {
+    this.#cropCanvas ??= document.createElement('canvas');
+    this.#cropCanvas.width = w;
+    this.#cropCanvas.height = h;
+    this.#cropCanvas.getContext('2d')!.drawImage(source, x, y, w, h, 0, 0, w, h);
+    return this.#cropCanvas;
   }
 }
 
@@ -125,14 +158,15 @@ function dimensions(input: FaceInput): [number, number] {
   return [input.width, input.height];
 }
 
-/** Mean luma 0..255 of the canvas (every other pixel), as the server's quality gate measures it. */
-function meanLuma(ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D): number {
-  const { data } = ctx.getImageData(0, 0, ctx.canvas.width, ctx.canvas.height);
+/** Mean luma 0..255 of a box of RGBA pixels (every other pixel of every other row), as the server's gate measures it. */
+function cropLuma({ data, width }: ImageData, [x, y, w, h]: PixelBox): number {
   let sum = 0;
   let n = 0;
-  for (let i = 0; i < data.length; i += 8) {
-    sum += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-    n++;
+  for (let row = y; row < y + h; row += 2) {
+    for (let col = x, i = (row * width + x) * 4; col < x + w; col += 2, i += 8) {
+      sum += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+      n++;
+    }
   }
   return n ? sum / n : 0;
 }

@@ -71,7 +71,8 @@ export function watchFace(
         last = f;
         // The frame was taken when the analysis began: date the sample then.
         const t = now() - (performance.now() - began);
-        noFace.sample(f.faces === 0, t);
+        // Too dark to judge is not "nobody there": it ends a no-face run instead of extending it.
+        noFace.sample(f.faces === 0 && !f.tooDark, t);
         several.sample(f.faces > 1, t, f.faces > 1 ? f.score : undefined);
         // A face too small or dark to judge says nothing about who it is (no sample at all).
         if (verifiedEmbedding && f.embedding && f.judgeable) {
