@@ -1,8 +1,8 @@
 /**
  * Seconds of an exam a track's server recordings do not cover (#12 missingSeconds), from
  * the recordings rows and their files as the recorder leaves them: each file covers
- * [endedAt − media duration, endedAt] of wall time (its packets end when the recorder
- * stops), minus the holes inside it (a packet step over GAP_SEC, e.g. the media that never
+ * [startedAt, startedAt + media duration] of wall time (its first packet comes right after
+ * the recorder starts), minus the holes inside it (a packet step over GAP_SEC, e.g. the media that never
  * arrived during a cut). Overlaps between files of one track are merged. The device's own
  * recording (which would fill a cut) is not built yet, so a cut always counts here.
  */
@@ -45,11 +45,14 @@ async function fileSpans(row: RecordingRow, dir: string): Promise<Span[]> {
     return [];
   }
   if (times.length < 2) return [];
-  const end = row.endedAt.getTime();
+  // The first packet arrives right after the recorder starts (startedAt); endedAt is when
+  // the recorder process ended, which can be seconds after its last packet.
+  const start = row.startedAt.getTime();
+  const first = times[0]!;
   const last = times[times.length - 1]!;
-  const toWall = (pts: number) => end - (last - pts) * 1000;
+  const toWall = (pts: number) => start + (pts - first) * 1000;
   const spans: Span[] = [];
-  let from = times[0]!;
+  let from = first;
   for (let i = 1; i < times.length; i++) {
     if (times[i]! - times[i - 1]! > GAP_SEC) {
       spans.push([toWall(from), toWall(times[i - 1]!)]);
@@ -57,6 +60,8 @@ async function fileSpans(row: RecordingRow, dir: string): Promise<Span[]> {
     }
   }
   spans.push([toWall(from), toWall(last)]);
+  const holes = spans.slice(1).map((s, i) => ((s[0] - spans[i]![1]) / 1000).toFixed(1));
+  console.error(`[bench:drops] ${row.source}: ${times.length} packets over ${(last - times[0]!).toFixed(1)} s, holes (s) [${holes.join(', ')}]`);
   return spans;
 }
 

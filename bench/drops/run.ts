@@ -44,6 +44,8 @@ async function runExam(env: NetnsStack, proctor: Page, sessionId: string, opts: 
   const context = await env.candidateBrowser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => log('candidate page error:', err.message));
+  // BENCH_DROPS_DEBUG=1: the candidate page's own log (ICE restarts, socket drops), with times.
+  if (process.env.BENCH_DROPS_DEBUG) page.on('console', (m) => log(`candidate console @${Date.now() % 100_000}: ${m.text()}`));
   await page.goto(stack.candidateUrl(sessionId));
   await walkJourney(page);
 
@@ -65,7 +67,7 @@ async function runExam(env: NetnsStack, proctor: Page, sessionId: string, opts: 
     await sleep(Math.max(0, next - Date.now()));
     const cutAt = Date.now();
     await ns.cut(opts.mode);
-    log(`cut ${seconds} s (${opts.mode})`);
+    log(`cut ${seconds} s (${opts.mode}) @${cutAt % 100_000}`);
     // The server should notice within 2 s: the proctor's tile says `reconnecting`.
     const noticed = waitFor('tile reconnecting', async () => (await tileState(proctor, sessionId)) === 'reconnecting', seconds * 1000, 100).then(
       () => Date.now() - cutAt,
@@ -80,6 +82,7 @@ async function runExam(env: NetnsStack, proctor: Page, sessionId: string, opts: 
     await sleep(Math.max(0, cutAt + seconds * 1000 - Date.now()));
     await ns.restore();
     const upAt = Date.now();
+    log(`link up @${upAt % 100_000}`);
     noticeMs.push(await noticed);
     const playing = await waitFor('tile playing again', async () => playingSince(await tileFrames(proctor, sessionId), upAt), 60_000, 100).catch(() => undefined);
     recoverMs.push(playing ? playing - upAt : null);

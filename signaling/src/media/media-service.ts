@@ -38,6 +38,8 @@ import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
 import { LiveExam, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
 import { ConnectionLog } from './connection-log.ts';
+import { watchRtpActivity } from './rtp-activity.ts';
+import { KeyFrames } from './key-frames.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
 export interface PushSink {
@@ -86,6 +88,7 @@ export interface RoomGate {
 export class MediaService {
   readonly #exams = new Map<string, LiveExam>();
   readonly #connections: ConnectionLog;
+  readonly #keyFrames = new KeyFrames();
 
   constructor(private readonly deps: MediaServiceDeps) {
     this.#connections = new ConnectionLog(deps.db, deps.log);
@@ -175,7 +178,8 @@ export class MediaService {
     caller.examId = exam.examId;
     caller.peer = live.peer;
     if (oldSocketId !== caller.socketId) this.deps.push.disconnect(oldSocketId, 'resumed on a newer connection');
-    this.#setState(exam, live, 'connected');
+    // The socket may come back before the media path does (ICE restart still under way).
+    this.#setState(exam, live, live.mediaDown?.() ? 'reconnecting' : 'connected');
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber }, 'candidate resumed');
     return {
       sessionId: live.sessionId,
@@ -339,10 +343,14 @@ export class MediaService {
     });
     // Recording starts with the stream: a failure to record is logged and visible in the
     // recordings table, but does not stop the exam. The recorder consumes on the router
-    // the candidate was placed on, so recording never needs a pipe.
-    await this.deps.recordings
+    // the candidate was placed on, so recording never needs a pipe. Not awaited (#12 fast
+    // join): starting a recorder takes a database row and a process, and proctors must
+    // see the stream, and the page produce its next track, without waiting for that.
+    const router = peer.room.routerOf(producer.id).router;
+    this.#keyFrames.watch(router);
+    void this.deps.recordings
       .start({
-        router: peer.room.routerOf(producer.id).router,
+        router,
         producer,
         sessionId: live.sessionId,
         examId,
@@ -376,6 +384,9 @@ export class MediaService {
       source: found.source,
     });
     const tell = () => this.deps.push.toSocket(caller.socketId, 'consumer:closed', { consumerId: consumer.id });
+    const exam = this.#exams.get(caller.examId!);
+    exam?.consumers.add(consumer);
+    consumer.observer.once('close', () => exam?.consumers.delete(consumer));
     consumer.on('producerclose', tell);
     consumer.on('transportclose', tell);
     return {
@@ -389,7 +400,11 @@ export class MediaService {
   }
 
   async resumeConsumer(caller: Caller, { consumerId }: RequestOf<'consumer:resume'>): Promise<ResponseOf<'consumer:resume'>> {
-    await this.#peer(caller).consumer(consumerId).resume();
+    const consumer = this.#peer(caller).consumer(consumerId);
+    await consumer.resume();
+    // The proctor's tile shows a picture as soon as a key frame arrives: ask for one now
+    // rather than wait for the decoder's own request (#12 fast join).
+    if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
     return {};
   }
 
@@ -445,22 +460,50 @@ export class MediaService {
   }
 
   /**
-   * The node notices a cut media path (#12) before the socket's ping timeout: the send
-   * transport's ICE goes `disconnected` (no consent checks) or DTLS fails. Back to
-   * `completed`/`connected` (after the page's ICE restart) = live again, unless the
-   * socket is still gone.
+   * The node notices a cut media path (#12) long before the socket's ping timeout: RTP stops
+   * arriving on the send transport (within ~1 s, rtp-activity.ts), or its ICE goes
+   * `disconnected` / DTLS fails. Media flowing again (after the page's ICE restart) = live
+   * again, unless the socket is still gone; the proctors' decoders get a key frame at once.
    */
   #watchSendIce(exam: LiveExam, live: CandidateLive, transport: ms.WebRtcTransport): void {
     const peer = live.peer;
     const current = () => live.peer === peer && exam.candidates.get(live.sessionId) === live;
-    transport.on('icestatechange', (state) => {
+    const down = { ice: false, dtls: false, rtp: false };
+    live.mediaDown = () => down.ice || down.dtls || down.rtp;
+    const update = () => {
       if (!current()) return;
-      if (state === 'disconnected') this.#setState(exam, live, 'reconnecting');
-      else if ((state === 'connected' || state === 'completed') && !live.dropTimer) this.#setState(exam, live, 'connected');
+      if (down.ice || down.dtls || down.rtp) this.#setState(exam, live, 'reconnecting');
+      else if (!live.dropTimer) this.#setState(exam, live, 'connected');
+    };
+    transport.on('icestatechange', (state) => {
+      down.ice = state === 'disconnected';
+      update();
     });
     transport.on('dtlsstatechange', (state) => {
-      if (current() && state === 'failed') this.#setState(exam, live, 'reconnecting');
+      down.dtls = state === 'failed';
+      update();
     });
+    watchRtpActivity(transport, (active) => {
+      const wasDown = down.rtp;
+      down.rtp = !active;
+      update();
+      if (active && wasDown && current()) this.#requestKeyFrames(exam, live);
+    });
+  }
+
+  /**
+   * The candidate's media is back: every consumer of its video (proctors' tiles, recorders)
+   * asks for a key frame, so pictures and recordings go on at once instead of at the next
+   * key frame the browser happens to send.
+   */
+  #requestKeyFrames(exam: LiveExam, live: CandidateLive): void {
+    const producerIds = [...(live.peer?.producers.values() ?? [])].map((p) => p.id);
+    this.#keyFrames.request(producerIds);
+    for (const consumer of exam.consumers) {
+      if (consumer.kind === 'video' && !consumer.closed && producerIds.includes(consumer.producerId)) {
+        consumer.requestKeyFrame().catch(() => undefined);
+      }
+    }
   }
 
   #setState(exam: LiveExam, live: CandidateLive, state: CandidateLive['state']): void {
