@@ -45,7 +45,32 @@ async function runExam(env: NetnsStack, proctor: Page, sessionId: string, opts: 
   const page = await context.newPage();
   page.on('pageerror', (err) => log('candidate page error:', err.message));
   // BENCH_DROPS_DEBUG=1: the candidate page's own log (ICE restarts, socket drops), with times.
-  if (process.env.BENCH_DROPS_DEBUG) page.on('console', (m) => log(`candidate console @${Date.now() % 100_000}: ${m.text()}`));
+  if (process.env.BENCH_DROPS_DEBUG) {
+    page.on('console', (m) => {
+      if (!m.text().includes('ERR_INTERNET_DISCONNECTED')) log(`candidate console @${Date.now() % 100_000}: ${m.text()}`);
+    });
+    // ICE / connection states of the page's peer connections, as they change.
+    // A string, not a function: the bench's compiler would add helpers the page lacks.
+    await page.addInitScript(`{
+      const t = () => Date.now() % 100000;
+      const Pc = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Pc {
+        constructor(c) {
+          super(c);
+          this.addEventListener('iceconnectionstatechange', () => console.info('[pc] ice ' + this.iceConnectionState + ' @' + t()));
+          this.addEventListener('connectionstatechange', () => console.info('[pc] conn ' + this.connectionState + ' @' + t()));
+        }
+      };
+      const Ws = window.WebSocket;
+      window.WebSocket = class extends Ws {
+        constructor(u, p) {
+          super(u, p);
+          this.addEventListener('open', () => console.info('[ws] open @' + t()));
+          this.addEventListener('close', () => console.info('[ws] close @' + t()));
+        }
+      };
+    }`);
+  }
   await page.goto(stack.candidateUrl(sessionId));
   await walkJourney(page);
 
