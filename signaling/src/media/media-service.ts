@@ -341,14 +341,19 @@ export class MediaService {
       void this.deps.recordings.stop(producer.id);
       this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, producerId: producer.id });
     });
+    // Proctors see the stream at once (#12 fast join), not after its recorder has started.
+    this.deps.push.toProctors(examId, 'producer:new', {
+      sessionId: live.sessionId,
+      producer: producerInfo(req.source, producer),
+    });
     // Recording starts with the stream: a failure to record is logged and visible in the
     // recordings table, but does not stop the exam. The recorder consumes on the router
-    // the candidate was placed on, so recording never needs a pipe. Not awaited (#12 fast
-    // join): starting a recorder takes a database row and a process, and proctors must
-    // see the stream, and the page produce its next track, without waiting for that.
+    // the candidate was placed on, so recording never needs a pipe. The ack waits for it,
+    // so the page's tracks are set up one recorder at a time (recorders starting all at
+    // once on a busy machine each miss more of their stream's start).
     const router = peer.room.routerOf(producer.id).router;
     this.#keyFrames.watch(router);
-    void this.deps.recordings
+    await this.deps.recordings
       .start({
         router,
         producer,
@@ -359,10 +364,6 @@ export class MediaService {
         source: req.source,
       })
       .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'recording did not start'));
-    this.deps.push.toProctors(examId, 'producer:new', {
-      sessionId: live.sessionId,
-      producer: producerInfo(req.source, producer),
-    });
     return { producerId: producer.id };
   }
 
