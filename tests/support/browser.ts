@@ -3,10 +3,10 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** `env` replaces parts of the browser's environment (e.g. HOME, whose NSS database holds trusted CAs). */
-export async function launchBrowser(extraArgs: string[] = [], env?: Record<string, string>): Promise<Browser> {
+/** `executablePath`: e.g. a wrapper that runs Chromium in a network namespace (netns.ts). `env` replaces parts of the browser's environment (e.g. HOME, whose NSS database holds trusted CAs). */
+export async function launchBrowser(extraArgs: string[] = [], env?: Record<string, string>, executablePath = CHROMIUM): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     ...(env ? { env: { ...process.env, ...env } as Record<string, string> } : {}),
     args: [

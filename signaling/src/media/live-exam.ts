@@ -18,6 +18,8 @@ export interface CandidateLive {
    * `candidate:resume`; when it fires, the attempt ends as `disconnected`.
    */
   dropTimer?: ReturnType<typeof setTimeout>;
+  /** #12: whether the send transport's media path is down (no RTP, ICE disconnected). */
+  mediaDown?: () => boolean;
 }
 
 export class LiveExam {
@@ -25,6 +27,8 @@ export class LiveExam {
   readonly candidates = new Map<string, CandidateLive>();
   /** Sockets of proctors watching, to know when the room can be released. */
   readonly proctorSockets = new Set<string>();
+  /** Proctors' consumers of this exam's streams (key frame requests when a candidate's media returns). */
+  readonly consumers = new Set<ms.Consumer>();
 
   constructor(readonly examId: string) {}
 

@@ -38,6 +38,8 @@ import type { TokenClaims } from '../contract/token.ts';
 import { RequestError } from '../socket/ack.ts';
 import { LiveExam, attemptOf, peerView, producerInfo, type CandidateLive } from './live-exam.ts';
 import { ConnectionLog } from './connection-log.ts';
+import { watchRtpActivity } from './rtp-activity.ts';
+import { KeyFrames } from './key-frames.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
 export interface PushSink {
@@ -86,6 +88,7 @@ export interface RoomGate {
 export class MediaService {
   readonly #exams = new Map<string, LiveExam>();
   readonly #connections: ConnectionLog;
+  readonly #keyFrames = new KeyFrames();
 
   constructor(private readonly deps: MediaServiceDeps) {
     this.#connections = new ConnectionLog(deps.db, deps.log);
@@ -178,7 +181,8 @@ export class MediaService {
     caller.examId = exam.examId;
     caller.peer = live.peer;
     if (oldSocketId !== caller.socketId) this.deps.push.disconnect(oldSocketId, 'resumed on a newer connection');
-    this.#setState(exam, live, 'connected');
+    // The socket may come back before the media path does (ICE restart still under way).
+    this.#setState(exam, live, live.mediaDown?.() ? 'reconnecting' : 'connected');
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber }, 'candidate resumed');
     return {
       sessionId: live.sessionId,
@@ -340,12 +344,22 @@ export class MediaService {
       void this.deps.recordings.stop(producer.id);
       this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, ...attemptOf(live), producerId: producer.id });
     });
+    // Proctors see the stream at once (#12 fast join), not after its recorder has started.
+    this.deps.push.toProctors(examId, 'producer:new', {
+      sessionId: live.sessionId,
+      ...attemptOf(live),
+      producer: producerInfo(req.source, producer),
+    });
     // Recording starts with the stream: a failure to record is logged and visible in the
     // recordings table, but does not stop the exam. The recorder consumes on the router
-    // the candidate was placed on, so recording never needs a pipe.
+    // the candidate was placed on, so recording never needs a pipe. The ack waits for it,
+    // so the page's tracks are set up one recorder at a time (recorders starting all at
+    // once on a busy machine each miss more of their stream's start).
+    const router = peer.room.routerOf(producer.id).router;
+    this.#keyFrames.watch(router);
     await this.deps.recordings
       .start({
-        router: peer.room.routerOf(producer.id).router,
+        router,
         producer,
         sessionId: live.sessionId,
         examId,
@@ -354,11 +368,6 @@ export class MediaService {
         source: req.source,
       })
       .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'recording did not start'));
-    this.deps.push.toProctors(examId, 'producer:new', {
-      sessionId: live.sessionId,
-      ...attemptOf(live),
-      producer: producerInfo(req.source, producer),
-    });
     return { producerId: producer.id };
   }
 
@@ -380,6 +389,9 @@ export class MediaService {
       source: found.source,
     });
     const tell = () => this.deps.push.toSocket(caller.socketId, 'consumer:closed', { consumerId: consumer.id });
+    const exam = this.#exams.get(caller.examId!);
+    exam?.consumers.add(consumer);
+    consumer.observer.once('close', () => exam?.consumers.delete(consumer));
     consumer.on('producerclose', tell);
     consumer.on('transportclose', tell);
     return {
@@ -393,7 +405,11 @@ export class MediaService {
   }
 
   async resumeConsumer(caller: Caller, { consumerId }: RequestOf<'consumer:resume'>): Promise<ResponseOf<'consumer:resume'>> {
-    await this.#peer(caller).consumer(consumerId).resume();
+    const consumer = this.#peer(caller).consumer(consumerId);
+    await consumer.resume();
+    // The proctor's tile shows a picture as soon as a key frame arrives: ask for one now
+    // rather than wait for the decoder's own request (#12 fast join).
+    if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
     return {};
   }
 
@@ -453,22 +469,50 @@ export class MediaService {
   }
 
   /**
-   * The node notices a cut media path (#12) before the socket's ping timeout: the send
-   * transport's ICE goes `disconnected` (no consent checks) or DTLS fails. Back to
-   * `completed`/`connected` (after the page's ICE restart) = live again, unless the
-   * socket is still gone.
+   * The node notices a cut media path (#12) long before the socket's ping timeout: RTP stops
+   * arriving on the send transport (within ~1 s, rtp-activity.ts), or its ICE goes
+   * `disconnected` / DTLS fails. Media flowing again (after the page's ICE restart) = live
+   * again, unless the socket is still gone; the proctors' decoders get a key frame at once.
    */
   #watchSendIce(exam: LiveExam, live: CandidateLive, transport: ms.WebRtcTransport): void {
     const peer = live.peer;
     const current = () => live.peer === peer && exam.candidates.get(live.sessionId) === live;
-    transport.on('icestatechange', (state) => {
+    const down = { ice: false, dtls: false, rtp: false };
+    live.mediaDown = () => down.ice || down.dtls || down.rtp;
+    const update = () => {
       if (!current()) return;
-      if (state === 'disconnected') this.#setState(exam, live, 'reconnecting');
-      else if ((state === 'connected' || state === 'completed') && !live.dropTimer) this.#setState(exam, live, 'connected');
+      if (down.ice || down.dtls || down.rtp) this.#setState(exam, live, 'reconnecting');
+      else if (!live.dropTimer) this.#setState(exam, live, 'connected');
+    };
+    transport.on('icestatechange', (state) => {
+      down.ice = state === 'disconnected';
+      update();
     });
     transport.on('dtlsstatechange', (state) => {
-      if (current() && state === 'failed') this.#setState(exam, live, 'reconnecting');
+      down.dtls = state === 'failed';
+      update();
     });
+    watchRtpActivity(transport, (active) => {
+      const wasDown = down.rtp;
+      down.rtp = !active;
+      update();
+      if (active && wasDown && current()) this.#requestKeyFrames(exam, live);
+    });
+  }
+
+  /**
+   * The candidate's media is back: every consumer of its video (proctors' tiles, recorders)
+   * asks for a key frame, so pictures and recordings go on at once instead of at the next
+   * key frame the browser happens to send.
+   */
+  #requestKeyFrames(exam: LiveExam, live: CandidateLive): void {
+    const producerIds = [...(live.peer?.producers.values() ?? [])].map((p) => p.id);
+    this.#keyFrames.request(producerIds);
+    for (const consumer of exam.consumers) {
+      if (consumer.kind === 'video' && !consumer.closed && producerIds.includes(consumer.producerId)) {
+        consumer.requestKeyFrame().catch(() => undefined);
+      }
+    }
   }
 
   #setState(exam: LiveExam, live: CandidateLive, state: CandidateLive['state']): void {

@@ -345,13 +345,15 @@ export class Publisher {
 		});
 
 		this.live = live;
-		// Camera first (the proctor's grid needs it most), then screen, then microphone.
-		for (const source of ['camera', 'screen', 'microphone'] as const) {
+		// All three at once (#12 fast join): the transport's ICE/DTLS set-up and the server's
+		// answers overlap. Queued camera first (the proctor's grid needs it most), then
+		// screen, then microphone.
+		const produced = (['camera', 'screen', 'microphone'] as const).map((source) => {
 			const track = this.tracks.get(source);
-			if (!track || track.readyState !== 'live') continue;
-			await this.produce(live, source, track);
-			session.check();
-		}
+			return track && track.readyState === 'live' ? this.produce(live, source, track) : Promise.resolve();
+		});
+		await Promise.all(produced);
+		session.check();
 	}
 
 	/**

@@ -38,6 +38,8 @@ export const FAILED_RETRY_MS = 30_000;
 export const DROP_GRACE_MS = 30_000;
 /** How often an ICE restart is tried while the transport stays down. */
 export const ICE_RESTART_EVERY_MS = 1_000;
+/** An ICE restart request unanswered this long means the socket is dead too (it is kicked). */
+export const ICE_RESTART_TIMEOUT_MS = 2_000;
 
 export function backoffDelay(retry: number): number {
 	return BACKOFF_MS[Math.min(Math.max(retry, 1), BACKOFF_MS.length) - 1] ?? 10_000;
@@ -84,6 +86,25 @@ export class Session {
 		this.cleanups.push(fn);
 	}
 
+	/**
+	 * Whether the server knows this session on the current socket. False from a socket drop
+	 * until `resume` succeeded on the new socket: a request made earlier (an ICE restart)
+	 * would be refused as "join first" and end the session for nothing.
+	 */
+	attached = true;
+	private readonly attachListeners = new Set<() => void>();
+
+	/** Call `fn` whenever the session is attached again after a socket drop; returns the off function. */
+	onAttached(fn: () => void): () => void {
+		this.attachListeners.add(fn);
+		return () => this.attachListeners.delete(fn);
+	}
+
+	setAttached(attached: boolean): void {
+		this.attached = attached;
+		if (attached) for (const fn of [...this.attachListeners]) fn();
+	}
+
 	cleanup(): void {
 		this.done = true;
 		for (const fn of this.cleanups.splice(0).reverse()) {
@@ -106,10 +127,10 @@ export class Session {
 		let retry: ReturnType<typeof setInterval> | undefined;
 		let restarting = false;
 		const restartIce = async () => {
-			if (restarting || !signal.connected || this.done || transport.closed) return;
+			if (restarting || !signal.connected || !this.attached || this.done || transport.closed) return;
 			restarting = true;
 			try {
-				const { iceParameters } = await signal.request('transport:restartIce', { transportId: transport.id });
+				const { iceParameters } = await signal.request('transport:restartIce', { transportId: transport.id }, ICE_RESTART_TIMEOUT_MS);
 				if (!this.done && !transport.closed) await transport.restartIce({ iceParameters: iceParameters as never });
 			} catch (error) {
 				// The server no longer holds this transport (the attempt ended): retrying is futile.
@@ -117,12 +138,19 @@ export class Session {
 					this.trouble(error);
 					return;
 				}
+				// No answer while the media path is down too: the socket's link is most likely
+				// dead as well; reconnect it now rather than after its ping timeout (#12).
+				if (error instanceof SignalError && error.code === 'timeout') signal.kick();
 				// The socket may be down or the server busy: the next tick tries again.
 				console.warn('[media] ICE restart failed', error);
 			} finally {
 				restarting = false;
 			}
 		};
+		// Back on a (new) socket: restart at once, not at the next tick.
+		const offAttached = this.onAttached(() => {
+			if (retry) void restartIce();
+		});
 		const recovered = () => {
 			clearTimeout(giveUp);
 			clearInterval(retry);
@@ -142,6 +170,7 @@ export class Session {
 		transport.on('connectionstatechange', onState);
 		this.onCleanup(() => {
 			recovered();
+			offAttached();
 			transport.off('connectionstatechange', onState);
 			if (!transport.closed) transport.close();
 		});
@@ -231,6 +260,7 @@ export class ReconnectLoop {
 			return;
 		}
 		this.setStatus({ state: 'reconnecting', error: errorInfo(drop) });
+		session.setAttached(false);
 		const giveUp = setTimeout(() => session.trouble(new SignalError('network', `socket not back within ${this.graceMs} ms`)), this.graceMs);
 		const offConnect = this.signal.onConnect(() => {
 			offConnect();
@@ -239,6 +269,7 @@ export class ReconnectLoop {
 			this.hooks.resume!(session).then(
 				() => {
 					if (session.aborted) return;
+					session.setAttached(true);
 					this.setStatus({ state: 'connected', retry: 0, error: null, nextRetryAt: null });
 				},
 				(error: unknown) => session.trouble(toError(error)),
