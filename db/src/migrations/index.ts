@@ -16,6 +16,7 @@ import * as m0018 from './0018_honesty_short_sessions.ts';
 import * as m0021 from './0021_violation_report_keys.ts';
 import * as m0022 from './0022_api_keys.ts';
 import * as m0025 from './0025_webhooks.ts';
+import * as m0029 from './0029_device_segments.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0021_violation_report_keys': m0021,
   '0022_api_keys': m0022,
   '0025_webhooks': m0025,
+  '0029_device_segments': m0029,
 };
