@@ -46,6 +46,8 @@ export const deviceSegmentView = z.object({
   endedAt: z.string(),
   sha256: z.string(),
   bytes: z.number().int(),
+  /** The file is on this server (not removed, not lost). */
+  available: z.boolean(),
 });
 export type DeviceSegmentView = z.infer<typeof deviceSegmentView>;
 

@@ -25,8 +25,9 @@ export class GapFiller {
 	private again = false;
 
 	constructor(
-		private readonly token: string,
-		private readonly sessionId: string,
+		/** Read at each round (the exam page's props). */
+		private readonly token: () => string,
+		private readonly sessionId: () => string,
 		private readonly onState: (s: FillState) => void,
 	) {}
 
@@ -42,8 +43,8 @@ export class GapFiller {
 				const { uploadMissingSegments } = await import('$lib/media/device-upload');
 				try {
 					const stored = await uploadMissingSegments({
-						token: this.token,
-						sessionId: this.sessionId,
+						token: this.token(),
+						sessionId: this.sessionId(),
 						onProgress: (progress) => progress.total > 0 && this.onState({ kind: 'sending', progress }),
 					});
 					this.onState(stored > 0 ? { kind: 'done' } : { kind: 'idle' });
@@ -67,5 +68,5 @@ export async function resumePendingUploads(token: string, onState: (s: FillState
 	if (!sessionId) return;
 	const { pendingSegments } = await import('$lib/media/device-upload');
 	if ((await pendingSegments(sessionId).catch(() => 0)) === 0) return;
-	await new GapFiller(token, sessionId, onState).fill();
+	await new GapFiller(() => token, () => sessionId, onState).fill();
 }
