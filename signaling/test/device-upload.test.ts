@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import { createRecording, endAttempt, latestEvidenceStates, listDeviceSegments, seedMediaDemo, startAttempt, stopRecording, type MediaDemo } from '@proctor/db';
-import { EvidenceSigner } from '@proctor/recorder';
+import { EvidenceSigner, verifySessionEvidence } from '@proctor/recorder';
 import { buildApp } from '../src/http/app.ts';
 import { AuthService } from '../src/services/auth.service.ts';
 import { mintToken } from '../src/auth/token.ts';
@@ -153,6 +153,13 @@ describe('device segment uploads (tus)', () => {
     const file = path.join(recordingsDir, segment!.path);
     assert.equal(sha256(fs.readFileSync(file)), meta.sha256);
     assert.equal((await latestEvidenceStates(t.db, sessionId, 'device_segment')).get(segmentId!)?.action, 'sealed');
+    // Verification re-hashes the stored file: intact now, 'altered' once a byte changes.
+    const issuesOf = async () => (await verifySessionEvidence({ db: t.db, recordingsDir }, sessionId)).items.filter((i) => i.itemId === segmentId);
+    assert.deepEqual(await issuesOf(), []);
+    const original = fs.readFileSync(file);
+    fs.writeFileSync(file, Buffer.concat([original.subarray(0, 10), Buffer.from([original[10]! ^ 0xff]), original.subarray(11)]));
+    assert.deepEqual((await issuesOf()).map((i) => i.problem), ['altered']);
+    fs.writeFileSync(file, original);
     // What the segment covers is no longer asked for.
     assert.deepEqual(await missing(token(sessionId)), [{ source: 'camera', from: at(29).toISOString(), to: at(32).toISOString() }]);
   });
