@@ -37,6 +37,7 @@ export * from './repositories/login-failure.repository.ts';
 export * from './repositories/password-reset.repository.ts';
 export * from './repositories/photo-report.repository.ts';
 export * from './repositories/recording.repository.ts';
+export * from './repositories/device-segment.repository.ts';
 export * from './repositories/report.repository.ts';
 export * from './repositories/report-export.repository.ts';
 export * from './repositories/results.repository.ts';

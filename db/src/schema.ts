@@ -701,3 +701,29 @@ export interface DB {
 export type LtiPlatform = Selectable<LtiPlatformsTable>;
 export type LtiKey = Selectable<LtiKeysTable>;
 export type LtiGradeTarget = Selectable<LtiGradeTargetsTable>;
+
+// Device-recorded segments (migration 0029, #12)
+export type DeviceSegmentSource = 'camera' | 'screen';
+
+export interface DeviceSegmentsTable {
+  id: Generated<string>;
+  sessionId: string;
+  attemptId: string | null;
+  /** 'camera' holds the camera and the microphone (one WebM), 'screen' the screen. */
+  source: DeviceSegmentSource;
+  startedAt: Timestamp;
+  endedAt: Timestamp;
+  /** Lower-case hex SHA-256 of the file, as the page computed it and the server verified. */
+  sha256: string;
+  /** bigint, parsed to number by createDb. */
+  bytes: number;
+  /** Relative to the recordings root; never absolute (CHECK). */
+  path: string;
+  uploadedAt: DefaultTimestamp;
+}
+
+export interface DB {
+  deviceSegments: DeviceSegmentsTable;
+}
+
+export type DeviceSegment = Selectable<DeviceSegmentsTable>;

@@ -2,7 +2,7 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { ReportAttempt, ReportRecording, ReportViolation } from '@proctor/signaling/contract';
-import { attemptSpan, axisFraction, clock, locate, recordingOffsetSec, sessionAxis, violationSeconds, violationTarget } from '../src/lib/report/timeline.ts';
+import { attemptSpan, axisFraction, deviceFilledSpans, clock, locate, recordingOffsetSec, sessionAxis, violationSeconds, violationTarget } from '../src/lib/report/timeline.ts';
 
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -29,6 +29,16 @@ function attempt(number: number, startSec: number, endSec: number | null, record
 function violation(startSec: number, endSec: number | null, attemptNumber: number | null): ReportViolation {
   return { id: crypto.randomUUID(), type: 'focus_lost', category: 'behaviour', startsAt: at(startSec), endsAt: endSec === null ? null : at(endSec), source: 'client', attemptNumber };
 }
+
+describe('device-filled spans', () => {
+  it('merges overlapping and touching segments of both sources and skips unavailable ones', () => {
+    const seg = (from: number, to: number, available = true) => ({ startedAt: at(from), endedAt: at(to), available });
+    assert.deepEqual(deviceFilledSpans([seg(20, 30), seg(10, 20), seg(12, 22), seg(40, 50, false), seg(60, 70)]), [
+      { startMs: T0 + 10_000, endMs: T0 + 30_000 },
+      { startMs: T0 + 60_000, endMs: T0 + 70_000 },
+    ]);
+  });
+});
 
 describe('report timeline', () => {
   const attempts = [attempt(1, 0, 60), attempt(2, 100, 160)];

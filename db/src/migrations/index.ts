@@ -18,6 +18,7 @@ import * as m0022 from './0022_api_keys.ts';
 import * as m0024 from './0024_exam_media_profile.ts';
 import * as m0025 from './0025_webhooks.ts';
 import * as m0026 from './0026_lti.ts';
+import * as m0029 from './0029_device_segments.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0024_exam_media_profile': m0024,
   '0025_webhooks': m0025,
   '0026_lti': m0026,
+  '0029_device_segments': m0029,
 };

@@ -6,6 +6,8 @@
  */
 import { verify, createPublicKey } from 'node:crypto';
 import {
+  listDeviceSegments,
+  type DeviceSegment,
   listEvidenceEntries,
   listEvidenceKeys,
   listRecordings,
@@ -47,13 +49,14 @@ export interface EvidenceVerification {
 
 interface SessionItems {
   recordings: Map<string, RecordingListItem>;
+  deviceSegments: Map<string, DeviceSegment>;
   violations: Map<string, Violation>;
   recordingsDir: string;
 }
 
 /**
  * The current digest of an item: null when it is gone, 'unverifiable' when this build cannot
- * read items of that kind. Device segments get their reader with the feature that stores them.
+ * read items of that kind.
  */
 const READERS: Record<EvidenceKind, (items: SessionItems, itemId: string) => Promise<string | null | 'unverifiable'>> = {
   recording: async (items, id) => {
@@ -68,7 +71,10 @@ const READERS: Record<EvidenceKind, (items: SessionItems, itemId: string) => Pro
     const v = items.violations.get(id);
     return v ? violationDigest(v) : null;
   },
-  device_segment: async () => 'unverifiable',
+  device_segment: async (items, id) => {
+    const d = items.deviceSegments.get(id);
+    return d ? fileDigest(resolveRecordingPath(items.recordingsDir, d.path)) : null;
+  },
 };
 
 function verifySignature(entry: EvidenceItem, publicKeyPem: string): boolean {
@@ -105,6 +111,7 @@ export async function verifySessionEvidence(deps: { db: Db; recordingsDir: strin
   for (const e of entries) latest.set(`${e.kind}:${e.itemId}`, e);
   const items: SessionItems = {
     recordings: new Map(recordings.map((r) => [r.id, r])),
+    deviceSegments: new Map((await listDeviceSegments(db, sessionId)).map((d) => [d.id, d])),
     violations: new Map(violations.map((v) => [v.id, v])),
     recordingsDir: deps.recordingsDir,
   };

@@ -22,3 +22,4 @@ export * from './exam-guard.ts';
 export * from './api/v1.ts';
 export * from './api/webhooks.ts';
 export * from './domain-events.ts';
+export * from './api/device.ts';

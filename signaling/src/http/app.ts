@@ -29,6 +29,9 @@ import { StatisticsService } from '../services/statistics.service.ts';
 import { reportRoutes } from './routes/report.routes.ts';
 import { ReportService } from '../services/report.service.ts';
 import { journeyRoutes } from './routes/journey.routes.ts';
+import { deviceUploadRoutes } from './routes/device-upload.routes.ts';
+import { DeviceSegmentService } from '../services/device-segment.service.ts';
+import { DEVICE_SEGMENT_MAX_BYTES } from '../contract/api/device.ts';
 import { JourneyService } from '../services/journey.service.ts';
 import { CandidateLinksService } from '../services/candidate-links.service.ts';
 import type { FaceChecker } from '../services/face-check.service.ts';
@@ -105,6 +108,8 @@ export interface AppDeps {
   metrics?: Registry;
   /** Several media nodes: redirects candidate/proctor links to the node holding the exam's room. */
   roomLinks?: RoomLinks;
+  /** Largest device-recorded segment accepted (#12); default DEVICE_SEGMENT_MAX_BYTES. */
+  deviceSegmentMaxBytes?: number;
   /** Webhook endpoints (admin routes); default one on jobQueue with the default retry policy. */
   webhooks?: WebhookService;
   /** Sees every route as it is registered (the OpenAPI contract test lists /api/v1 with it). */
@@ -187,6 +192,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tokenSecret,
       journey: new JourneyService({ db, photos: new PhotoStore(photosDir), recordingsDir, log, faces: faceChecker }),
       links: new CandidateLinksService({ db, tokenSecret, publicOrigin: auth.publicOrigin }),
+    });
+    // #12: segments the candidate's device recorded, for the spans the server's recordings lack.
+    await app.register(deviceUploadRoutes, {
+      tokenSecret,
+      maxBytes: deps.deviceSegmentMaxBytes ?? DEVICE_SEGMENT_MAX_BYTES,
+      devices: new DeviceSegmentService({ db, recordingsDir, log: log.child({ mod: 'device-segments' }), signer: deps.evidenceSigner ?? null }),
     });
   }
   if (tokenSecret) {

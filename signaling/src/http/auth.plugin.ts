@@ -32,6 +32,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route takes file uploads as multipart/form-data; the same-origin check still applies. */
     multipartUpload?: boolean;
+    /** The route is a tus endpoint (PATCH bodies are application/offset+octet-stream); the same-origin check still applies. */
+    tusUpload?: boolean;
   }
 }
 
@@ -56,7 +58,9 @@ function assertSameOriginJson(req: FastifyRequest, publicOrigin: string): void {
   // one exception, covered by the Origin check above.
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   const type = req.headers['content-type'] ?? '';
-  const upload = req.routeOptions.config.multipartUpload === true && /^multipart\/form-data\s*;/i.test(type);
+  const upload =
+    (req.routeOptions.config.multipartUpload === true && /^multipart\/form-data\s*;/i.test(type)) ||
+    (req.routeOptions.config.tusUpload === true && /^application\/offset\+octet-stream\s*(;|$)/i.test(type));
   if (hasBody && !upload && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new DomainError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
   }

@@ -18,6 +18,8 @@ import {
   listActionsForSession,
   listAttempts,
   listRecordings,
+  listDeviceSegments,
+  getDeviceSegment,
   listSessionRemovals,
   listSessionViolations,
   sessionHonestyBreakdown,
@@ -71,11 +73,20 @@ export class ReportService {
       listSessionRemovals(db, sessionId),
       getSessionAssessment(db, sessionId),
     ]);
+    const segments = await listDeviceSegments(db, sessionId);
     if (!row) throw noSuchSession();
     const threshold = honesty ? ((await getExam(db, row.examId))?.honestyThreshold ?? 0) : 0;
     const recordingsDeleted = removals.some((r) => r.kind === 'recordings');
     const tracks = await Promise.all(recordings.map((r) => this.describe(r, recordingsDeleted)));
+    const deviceSegments = await Promise.all(
+      segments.map(async (s) => {
+        const file = await this.fileOf(s.path);
+        const available = file ? await stat(file).then((st) => st.isFile() && st.size > 0, () => false) : false;
+        return { id: s.id, source: s.source, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt), sha256: s.sha256, bytes: s.bytes, available };
+      }),
+    );
     return {
+      deviceSegments,
       assessmentWindowUsed: assessment?.assessmentWindowUsed ?? false,
       session: await this.deps.results.toRow(row),
       attempts: attempts.map((a) => ({
@@ -140,6 +151,17 @@ export class ReportService {
       });
     }
     return { file, size, contentType, fileName: `attempt-${attemptNumber}-${recording.source}${ext}` };
+  }
+
+  /** A device-recorded segment the user may read (404 like openRecording). */
+  async openDeviceSegment(user: StaffUser, segmentId: string): Promise<RecordingFile> {
+    const segment = await getDeviceSegment(this.deps.db, segmentId);
+    if (!segment) throw new DomainError('not_found', 'There is no such device recording.');
+    await assertSessionAccess(this.deps.db, user, segment.sessionId);
+    const file = await this.fileOf(segment.path);
+    const size = file ? await stat(file).then((s) => (s.isFile() ? s.size : null), () => null) : null;
+    if (!file || size === null) throw new DomainError('not_found', 'The device recording file is missing on the server.');
+    return { file, size, contentType: 'video/webm', fileName: `device-${segment.source}-${segment.startedAt.getTime()}.webm` };
   }
 
   private async describe(r: RecordingListItem, deleted: boolean): Promise<ReportRecording> {

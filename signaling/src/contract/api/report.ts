@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MEDIA_SOURCES } from '@proctor/values';
 import { resultRow } from './results.ts';
 import { violationCategory, violationSource } from '../violations.ts';
+import { deviceSegmentView } from './device.ts';
 
 const timestamp = z.iso.datetime();
 
@@ -111,6 +112,8 @@ export const sessionReport = z.object({
   removals: z.array(reportRemoval),
   /** The test ran in a separate window at some point (#10): focus tracking was weaker. */
   assessmentWindowUsed: z.boolean(),
+  /** Segments the candidate's device recorded and uploaded for gaps of the server's recordings (#12), in time order. */
+  deviceSegments: z.array(deviceSegmentView),
 });
 export type SessionReport = z.infer<typeof sessionReport>;
 
@@ -123,7 +126,14 @@ export const reportApi = {
   /** The report page opened: logs "viewed", marks the session viewed; returns its Results row. */
   markViewed: { method: 'POST', path: '/api/sessions/:id/viewed', query: null, body: null, response: z.object({ row: resultRow }) },
   recording: { method: 'GET', path: '/api/recordings/:id', query: reportRecordingQuery, body: null, response: null },
+  /** A device-recorded segment (#12), streamed like a recording. */
+  deviceSegment: { method: 'GET', path: '/api/device-segments/:id', query: null, body: null, response: null },
 } as const;
+
+/** URL of a device-recorded segment for a media element. */
+export function deviceSegmentUrl(segmentId: string): string {
+  return reportApi.deviceSegment.path.replace(':id', encodeURIComponent(segmentId));
+}
 
 /** URL of a recording for a media element, or for downloading it. */
 export function recordingUrl(recordingId: string, opts: { download?: boolean } = {}): string {

@@ -46,6 +46,23 @@ export const reportRoutes: FastifyPluginAsync<{ report: ReportService; results: 
     return results.markViewed(signedInUser(req), id);
   });
 
+  // #12: device-recorded segments play like recordings (Range → 206).
+  app.get(reportApi.deviceSegment.path, { preHandler: staff }, async (req, reply) => {
+    const { id } = parseBody(idParams, req.params);
+    const media = await report.openDeviceSegment(signedInUser(req), id);
+    reply.header('accept-ranges', 'bytes').header('content-type', media.contentType).header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff');
+    const served = parseByteRange(req.headers.range, media.size);
+    if (served.kind === 'unsatisfiable') return reply.code(416).header('content-range', unsatisfiedRange(media.size)).send();
+    if (served.kind === 'partial') {
+      return reply
+        .code(206)
+        .header('content-range', contentRange(served, media.size))
+        .header('content-length', served.end - served.start + 1)
+        .send(createReadStream(media.file, { start: served.start, end: served.end }));
+    }
+    return reply.code(200).header('content-length', media.size).send(createReadStream(media.file));
+  });
+
   app.get(reportApi.recording.path, { preHandler: staff }, async (req, reply) => {
     const { id } = parseBody(idParams, req.params);
     const { download } = parseBody(reportApi.recording.query, req.query);

@@ -132,6 +132,9 @@ export const journeyEn = {
 	'links.status.not_started': 'Not started',
 	'links.status.in_progress': 'In progress',
 	'links.status.finished': 'Finished',
+	'device.upload.progress': 'Sending the recording made on your device: {done} of {total} parts ({percent} %). Keep this page open.',
+	'device.upload.done': 'The recording made on your device was sent.',
+	'device.upload.failed': 'The recording made on your device could not be sent yet; it will be sent the next time you open your link.',
 };
 
 export type JourneyMessages = typeof journeyEn;

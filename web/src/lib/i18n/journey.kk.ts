@@ -133,4 +133,7 @@ export const journeyKk: JourneyMessages = {
 	'links.status.not_started': 'Басталмаған',
 	'links.status.in_progress': 'Жүріп жатыр',
 	'links.status.finished': 'Аяқталған',
+	'device.upload.progress': 'Құрылғыңызда жасалған жазба жіберілуде: {total} бөліктің {done} бөлігі ({percent} %). Бетті жаппаңыз.',
+	'device.upload.done': 'Құрылғыңызда жасалған жазба жіберілді.',
+	'device.upload.failed': 'Құрылғыңыздағы жазбаны әзірге жіберу мүмкін болмады; сілтемеңізді келесі ашқанда жіберіледі.',
 };

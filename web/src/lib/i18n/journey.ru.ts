@@ -133,4 +133,7 @@ export const journeyRu: JourneyMessages = {
 	'links.status.not_started': 'Не начат',
 	'links.status.in_progress': 'Идёт',
 	'links.status.finished': 'Завершён',
+	'device.upload.progress': 'Отправляется запись, сделанная на вашем устройстве: {done} из {total} частей ({percent} %). Не закрывайте страницу.',
+	'device.upload.done': 'Запись, сделанная на вашем устройстве, отправлена.',
+	'device.upload.failed': 'Запись с вашего устройства пока не удалось отправить; она будет отправлена, когда вы снова откроете свою ссылку.',
 };

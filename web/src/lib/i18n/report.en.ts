@@ -125,6 +125,12 @@ export const reportEn = {
 	'report.hcol.weight': 'Weight',
 	'report.hcol.deduction': 'Points off',
 	'report.notCounted': 'not counted',
+	'report.device.span': 'Filled from the candidate’s device',
+	'report.device.legend': 'Filled from the recording made on the candidate’s device',
+	'report.device.title': 'Recordings from the candidate’s device',
+	'report.device.lead': 'Where the server’s recording has a gap, the candidate’s device sent its own recording (SHA-256 checked on upload, sealed in the evidence trail).',
+	'report.device.hash': 'SHA-256 of the file',
+	'report.device.unavailable': 'File not on the server',
 } satisfies Record<string, string>;
 
 export type ReportMessages = Record<keyof typeof reportEn, string>;

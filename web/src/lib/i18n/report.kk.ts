@@ -126,4 +126,10 @@ export const reportKk: ReportMessages = {
 	'report.hcol.weight': 'Салмағы',
 	'report.hcol.deduction': 'Алынған балл',
 	'report.notCounted': 'ескерілмейді',
+	'report.device.span': 'Тапсырушының құрылғысынан толықтырылды',
+	'report.device.legend': 'Тапсырушының құрылғысында жасалған жазбамен толықтырылды',
+	'report.device.title': 'Тапсырушының құрылғысынан келген жазбалар',
+	'report.device.lead': 'Сервер жазбасында үзіліс болған жерде тапсырушының құрылғысы өз жазбасын жіберді (жүктеу кезінде SHA-256 тексерілді, дәлелдер тізбегіне енгізілді).',
+	'report.device.hash': 'Файлдың SHA-256 мәні',
+	'report.device.unavailable': 'Файл серверде жоқ',
 };

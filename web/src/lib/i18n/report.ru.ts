@@ -126,4 +126,10 @@ export const reportRu: ReportMessages = {
 	'report.hcol.weight': 'Вес',
 	'report.hcol.deduction': 'Снято баллов',
 	'report.notCounted': 'не учитывается',
+	'report.device.span': 'Восполнено с устройства кандидата',
+	'report.device.legend': 'Восполнено записью, сделанной на устройстве кандидата',
+	'report.device.title': 'Записи с устройства кандидата',
+	'report.device.lead': 'Там, где в записи сервера пропуск, устройство кандидата прислало свою запись (SHA-256 проверен при загрузке, запись внесена в цепочку доказательств).',
+	'report.device.hash': 'SHA-256 файла',
+	'report.device.unavailable': 'Файла нет на сервере',
 };

@@ -6,7 +6,7 @@
  * attempt time = `offsetSec`. The session timeline lays the attempts end to end in wall
  * time, with the gaps between them (the candidate was disconnected) kept.
  */
-import type { ReportAttempt, ReportRecording, ReportViolation } from '@proctor/signaling/contract';
+import type { DeviceSegmentView, ReportAttempt, ReportRecording, ReportViolation } from '@proctor/signaling/contract';
 
 export interface AttemptSpan {
 	number: number;
@@ -107,4 +107,22 @@ export function clock(seconds: number): string {
 	const m = Math.floor((s % 3600) / 60);
 	const rest = String(s % 60).padStart(2, '0');
 	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+/**
+ * The spans device-recorded segments fill (#12), merged across sources and touching
+ * segments, for marking on the timeline. Only segments whose file is on the server count.
+ */
+export function deviceFilledSpans(segments: readonly Pick<DeviceSegmentView, 'startedAt' | 'endedAt' | 'available'>[]): Gap[] {
+	const list = segments
+		.filter((s) => s.available)
+		.map((s) => ({ startMs: Date.parse(s.startedAt), endMs: Date.parse(s.endedAt) }))
+		.sort((a, b) => a.startMs - b.startMs);
+	const out: Gap[] = [];
+	for (const s of list) {
+		const last = out[out.length - 1];
+		if (last && s.startMs <= last.endMs) last.endMs = Math.max(last.endMs, s.endMs);
+		else out.push({ ...s });
+	}
+	return out;
 }
