@@ -195,6 +195,16 @@ function toUser(r: UserListItem): AdminUser {
   };
 }
 
+/**
+ * Who an audit entry names: a signed-in user, or an API key's integration (id null, the
+ * key's name as the actor's name; contract/api/v1.ts).
+ */
+export interface AuditActor {
+  id: string | null;
+  fullName: string;
+  iin: string | null;
+}
+
 export interface AdminServiceDeps {
   db: Kysely<DB>;
   auth: AuthService;
@@ -223,7 +233,7 @@ export class AdminService {
     return this.#deps.now?.() ?? new Date();
   }
 
-  async #log(db: Kysely<DB>, actor: SessionUser, action: string, details: Record<string, unknown>): Promise<void> {
+  async #log(db: Kysely<DB>, actor: AuditActor, action: string, details: Record<string, unknown>): Promise<void> {
     await appendAction(db, { actorUserId: actor.id, actorName: actor.fullName, actorIin: actor.iin, action, details, at: this.#now() });
   }
 
@@ -381,7 +391,7 @@ export class AdminService {
     }
   }
 
-  async createExam(actor: SessionUser, input: ExamInput): Promise<AdminExam> {
+  async createExam(actor: AuditActor, input: ExamInput): Promise<AdminExam> {
     // Before the transaction: reading the site's headers may take seconds.
     const check = await this.#framingCheck(input.assessmentUrl);
     return inTransaction(this.#deps.db, async (trx) => {
@@ -411,7 +421,7 @@ export class AdminService {
     return check;
   }
 
-  async updateExam(actor: SessionUser, id: string, input: ExamInput): Promise<AdminExam> {
+  async updateExam(actor: AuditActor, id: string, input: ExamInput): Promise<AdminExam> {
     let rescored = false;
     // A changed URL is read once, before the transaction (it may take seconds).
     const stored = await getExam(this.#deps.db, id);
