@@ -17,14 +17,23 @@ const COMPONENTS = '#/components/schemas/';
 
 /** Every registered (named) schema, referring to each other through components.schemas. */
 function components(): Record<string, JsonSchema> {
-  const { schemas } = z.toJSONSchema(v1Schemas, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` });
+  const generate = (io: 'input' | 'output') =>
+    z.toJSONSchema(v1Schemas, { target: 'draft-2020-12', io, unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` }).schemas as Record<string, JsonSchema>;
+  // Responses as the server sends them; request bodies as a client writes them (before the
+  // schemas' transforms: a name is a string, a time an ISO string).
+  const schemas = generate('output');
+  const inputs = generate('input');
+  for (const route of Object.values(v1Api) as V1Route[]) {
+    const id = route.body && v1Schemas.get(route.body)?.id;
+    if (id && inputs[id]) schemas[id] = inputs[id];
+  }
   // zod names each one by $id = its uri; the component's key already names it, and a
   // fragment-only $id is not valid JSON Schema 2020-12.
-  for (const schema of Object.values(schemas) as JsonSchema[]) {
+  for (const schema of Object.values(schemas)) {
     delete schema.$schema;
     delete schema.$id;
   }
-  return schemas as Record<string, JsonSchema>;
+  return schemas;
 }
 
 /** A route's body or response: a reference to its named schema (every one is registered). */
