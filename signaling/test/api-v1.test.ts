@@ -2,7 +2,8 @@
  * The LMS REST API (#13) through buildApp with real sign-in and a real database: API keys
  * created by an admin (a proctor is refused), /api/v1 with a good key, every kind of bad
  * key (missing, malformed, SQL-ish, wrong secret, revoked → 401), a per-exam key kept to its
- * exam, cookies ignored, last_used_at, and the OpenAPI document covering every /api/v1 route.
+ * exam, cookies ignored, last_used_at, and the OpenAPI document covering every /api/v1 route
+ * registered in fastify (walked with an onRoute hook) and nothing more. Writes: api-v1-write.test.ts.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -224,6 +225,15 @@ describe('REST API v1 and API keys', () => {
     const schemas = (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas;
     for (const [, ref] of res.body.matchAll(/"\$ref":"([^"]+)"/g)) {
       assert.ok(ref!.startsWith('#/components/schemas/') && ref!.slice(21) in schemas, `dangling $ref ${ref}`);
+    }
+    // Each operation states its scope, the writes their body, and every one the per-key limit.
+    const ops = Object.values(doc.paths).flatMap((o) => Object.values(o)) as { operationId: string; 'x-scope': string; requestBody?: unknown; responses: Record<string, unknown> }[];
+    for (const op of ops) {
+      const route = v1Api[op.operationId as keyof typeof v1Api];
+      assert.ok(route, `unknown operation ${op.operationId}`);
+      assert.equal(op['x-scope'], route.scope, op.operationId);
+      assert.equal(op.requestBody !== undefined, route.body !== null, `${op.operationId}: requestBody`);
+      assert.ok('429' in op.responses && String(route.status) in op.responses, op.operationId);
     }
     const page = await app.inject({ method: 'GET', url: '/api/docs' });
     assert.equal(page.statusCode, 200);

@@ -77,3 +77,16 @@ export function listApiExamCandidates(db: Kysely<DB>, examId: string, integratio
     .orderBy('c.id')
     .execute();
 }
+
+/**
+ * The candidates whose e-mail is this one (case-insensitive; e-mail is not unique among
+ * candidates, so the caller decides what several mean). Erased candidates have none.
+ */
+export function findCandidatesByEmail(db: Kysely<DB>, email: string): Promise<{ id: string }[]> {
+  return db
+    .selectFrom('candidates')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .limit(2)
+    .execute();
+}

@@ -603,7 +603,8 @@ export async function getSessionExamId(db: Kysely<DB>, sessionId: string): Promi
 
 /** The signed-in user an audit entry names (copied into the entry). */
 export interface ActionActor {
-  userId: string;
+  /** null: not a user (an API key's integration, named by fullName). */
+  userId: string | null;
   fullName: string;
   iin: string | null;
 }
@@ -622,7 +623,7 @@ export interface DecisionChange {
  */
 export function setDecision(
   db: Kysely<DB>,
-  input: { sessionId: string; decision: Decision; actor: ActionActor },
+  input: { sessionId: string; decision: Decision; actor: ActionActor; details?: Record<string, unknown> },
 ): Promise<DecisionChange | undefined> {
   return inTransaction(db, async (trx) => {
     const current = await trx
@@ -641,7 +642,7 @@ export function setDecision(
       actorIin: input.actor.iin,
       sessionId: input.sessionId,
       action: 'session.decision_changed',
-      details: { from: change.from, to: change.to },
+      details: { ...input.details, from: change.from, to: change.to },
     });
     return { ...change, changed: true };
   });

@@ -60,8 +60,8 @@ export type FaceSamplingPayload = z.infer<typeof faceSamplingPayload>;
 
 export const honestyRecomputePayload = z.object({
   examId: z.uuid(),
-  /** Who changed the weights: copied into the action log entry written when the job is done. */
-  requestedBy: z.object({ userId: z.uuid(), fullName: z.string(), iin: z.string().nullable() }).nullable(),
+  /** Who changed the weights: copied into the action log entry written when the job is done (userId null: an API key). */
+  requestedBy: z.object({ userId: z.uuid().nullable(), fullName: z.string(), iin: z.string().nullable() }).nullable(),
 });
 export type HonestyRecomputePayload = z.infer<typeof honestyRecomputePayload>;
 

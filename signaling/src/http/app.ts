@@ -58,7 +58,10 @@ import { AssessmentService } from '../services/assessment.service.ts';
 import { FramingChecker } from '../services/framing-check.service.ts';
 import { SignOnService } from '../services/sign-on.service.ts';
 import { deriveGuardKeys } from '../exam-guard/guard-keys.ts';
-import { apiV1Routes } from './routes/api-v1.routes.ts';
+import { apiV1RateLimitFromEnv, apiV1Routes, type ApiV1RateLimit } from './routes/api-v1.routes.ts';
+import { ApiV1WriteService } from '../services/api-v1-write.service.ts';
+import { AdminExamService } from '../services/admin-exam.service.ts';
+import { HonestyService } from '../services/honesty.service.ts';
 import { apiDocsRoutes } from './routes/api-docs.routes.ts';
 import { ApiKeyService } from '../services/api-key.service.ts';
 import { ApiV1Service } from '../services/api-v1.service.ts';
@@ -112,6 +115,8 @@ export interface AppDeps {
   deviceSegmentMaxBytes?: number;
   /** Webhook endpoints (admin routes); default one on jobQueue with the default retry policy. */
   webhooks?: WebhookService;
+  /** Requests per API key on /api/v1 (default DEFAULT_API_V1_RATE_LIMIT; API_V1_RATE_LIMIT_PER_MINUTE). */
+  apiV1RateLimit?: ApiV1RateLimit;
   /** Sees every route as it is registered (the OpenAPI contract test lists /api/v1 with it). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -178,6 +183,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(apiV1Routes, {
     keys: new ApiKeyService({ db }),
     v1: new ApiV1Service({ db, results, report, publicOrigin: auth.publicOrigin }),
+    write: new ApiV1WriteService({
+      db,
+      // The admin form's own service: same checks, framing check, audit and honesty recompute.
+      admin: new AdminExamService({
+        db,
+        auth,
+        photos: new PhotoStore(photosDir),
+        log,
+        honesty: new HonestyService({ db, queue: jobQueue ?? null }),
+        framing: new FramingChecker({ platformOrigin: auth.publicOrigin }),
+      }),
+      results,
+      tokenSecret: tokenSecret ?? null,
+      publicOrigin: auth.publicOrigin,
+    }),
+    rateLimit: deps.apiV1RateLimit ?? apiV1RateLimitFromEnv(process.env),
   });
   await app.register(apiDocsRoutes, { publicOrigin: auth.publicOrigin });
   await app.register(exportsRoutes, { exports: new ExportsService({ db, queue: jobQueue ?? null, reportsDir }) });

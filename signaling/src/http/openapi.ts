@@ -5,7 +5,7 @@
  * and tests/integration/api-v1.test.ts fails if a registered /api/v1 route is missing.
  */
 import { z } from 'zod';
-import { v1Api, v1Schemas, type V1Route } from '../contract/api/v1.ts';
+import { V1_BODY_LIMIT, v1Api, v1Schemas, type V1Route } from '../contract/api/v1.ts';
 import { webhookBodySchema, webhookEventTypes } from '../contract/domain-events.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -17,20 +17,29 @@ const COMPONENTS = '#/components/schemas/';
 
 /** Every registered (named) schema, referring to each other through components.schemas. */
 function components(): Record<string, JsonSchema> {
-  const { schemas } = z.toJSONSchema(v1Schemas, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` });
+  const generate = (io: 'input' | 'output') =>
+    z.toJSONSchema(v1Schemas, { target: 'draft-2020-12', io, unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` }).schemas as Record<string, JsonSchema>;
+  // Responses as the server sends them; request bodies as a client writes them (before the
+  // schemas' transforms: a name is a string, a time an ISO string).
+  const schemas = generate('output');
+  const inputs = generate('input');
+  for (const route of Object.values(v1Api) as V1Route[]) {
+    const id = route.body && v1Schemas.get(route.body)?.id;
+    if (id && inputs[id]) schemas[id] = inputs[id];
+  }
   // zod names each one by $id = its uri; the component's key already names it, and a
   // fragment-only $id is not valid JSON Schema 2020-12.
-  for (const schema of Object.values(schemas) as JsonSchema[]) {
+  for (const schema of Object.values(schemas)) {
     delete schema.$schema;
     delete schema.$id;
   }
-  return schemas as Record<string, JsonSchema>;
+  return schemas;
 }
 
-/** A route's response: a reference to its named schema (every response schema is registered). */
+/** A route's body or response: a reference to its named schema (every one is registered). */
 function responseRef(schema: z.ZodType): JsonSchema {
   const id = v1Schemas.get(schema)?.id;
-  if (!id) throw new Error('every /api/v1 response schema must be registered in v1Schemas');
+  if (!id) throw new Error('every /api/v1 body and response schema must be registered in v1Schemas');
   return { $ref: `${COMPONENTS}${id}` };
 }
 
@@ -100,18 +109,24 @@ export function buildOpenApi(opts: { serverUrl?: string } = {}): JsonSchema {
   for (const [operationId, route] of Object.entries(v1Api) as [string, V1Route][]) {
     const path = openApiPath(route.path);
     paths[path] ??= {};
+    const responses: Record<string, unknown> = {
+      [route.status]: { description: route.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: responseRef(route.response) } } },
+      400: errorResponse(route.body ? 'The body or a query parameter is invalid (the message names the field)' : 'A query parameter is invalid'),
+      401: errorResponse('No key, a malformed, unknown or revoked key'),
+      403: errorResponse(`The key has no "${route.scope}" scope${operationId === 'createExam' ? ', or it is limited to one exam' : ''}`),
+      404: errorResponse("No such record, or one outside the key's exam"),
+      429: { ...errorResponse('Too many requests with this key'), headers: { 'Retry-After': { description: 'Seconds until the key may call again', schema: { type: 'integer' } } } },
+    };
+    if (route.body) responses[413] = errorResponse(`The body is larger than ${V1_BODY_LIMIT} bytes`);
+    if (route.scope === 'write') responses[409] = errorResponse('The request conflicts with the stored state (e.g. an IIN of another candidate, a finished session)');
     paths[path][route.method.toLowerCase()] = {
       operationId,
       summary: route.summary,
+      'x-scope': route.scope,
       security: [{ apiKey: [] }],
       parameters: parameters(route),
-      responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: responseRef(route.response) } } },
-        400: errorResponse('A query parameter is invalid'),
-        401: errorResponse('No key, a malformed, unknown or revoked key'),
-        403: errorResponse('The key has no "read" scope'),
-        404: errorResponse('No such record, or one outside the key\'s exam'),
-      },
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: responseRef(route.body) } } } } : {}),
+      responses,
     };
   }
   return {
@@ -120,7 +135,8 @@ export function buildOpenApi(opts: { serverUrl?: string } = {}): JsonSchema {
       title: 'Proctoring REST API',
       version: '1.0.0',
       description:
-        'Read-only API for LMS integrations. Authenticate with an API key created by an administrator: `Authorization: Bearer pk_…`. A key made for one exam sees only that exam. ' +
+        'API for LMS integrations. Authenticate with an API key created by an administrator: `Authorization: Bearer pk_…`. Each operation needs the scope in its `x-scope` (read or write; else 403). ' +
+        'A key made for one exam sees only that exam (others answer 404) and cannot create exams. Requests are limited per key: 429 with Retry-After. ' +
         'Webhooks (Administration → Webhooks) post the events under `webhooks` to your URL, signed with the endpoint secret.',
     },
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),

@@ -144,7 +144,17 @@ export abstract class AdminEntityService {
     return this.deps.now?.() ?? new Date();
   }
 
-  protected async log(db: Kysely<DB>, actor: SessionUser, action: string, details: Record<string, unknown>): Promise<void> {
+  protected async log(db: Kysely<DB>, actor: AuditActor, action: string, details: Record<string, unknown>): Promise<void> {
     await appendAction(db, { actorUserId: actor.id, actorName: actor.fullName, actorIin: actor.iin, action, details, at: this.now() });
   }
+}
+
+/**
+ * Who an audit entry names: a signed-in user, or an API key's integration (id null, the
+ * key's name as the actor's name; contract/api/v1.ts).
+ */
+export interface AuditActor {
+  id: string | null;
+  fullName: string;
+  iin: string | null;
 }

@@ -18,7 +18,7 @@ import {
 import { type AdminExam, type AdminExamPage } from '../contract/api/admin.ts';
 import { AdminFieldError } from '../domain/errors.ts';
 import { type SessionUser } from './auth.service.ts';
-import { AdminEntityService, notFound, paging, iso, changes, toExamListItem, toWeights, type ExamListQuery, type ExamInput } from './admin-context.ts';
+import { AdminEntityService, notFound, paging, iso, changes, toExamListItem, toWeights, type ExamListQuery, type ExamInput, type AuditActor } from './admin-context.ts';
 import type { Kysely } from 'kysely';
 
 export class AdminExamService extends AdminEntityService {
@@ -76,7 +76,7 @@ export class AdminExamService extends AdminEntityService {
     }
   }
 
-  async createExam(actor: SessionUser, input: ExamInput): Promise<AdminExam> {
+  async createExam(actor: AuditActor, input: ExamInput): Promise<AdminExam> {
     // Before the transaction: reading the site's headers may take seconds.
     const check = await this.#framingCheck(input.assessmentUrl);
     return inTransaction(this.deps.db, async (trx) => {
@@ -106,7 +106,7 @@ export class AdminExamService extends AdminEntityService {
     return check;
   }
 
-  async updateExam(actor: SessionUser, id: string, input: ExamInput): Promise<AdminExam> {
+  async updateExam(actor: AuditActor, id: string, input: ExamInput): Promise<AdminExam> {
     let rescored = false;
     // A changed URL is read once, before the transaction (it may take seconds).
     const stored = await getExam(this.deps.db, id);

@@ -10,7 +10,7 @@ import type { AdminServiceDeps } from './admin-context.ts';
 import { AdminExamService } from './admin-exam.service.ts';
 import { AdminUserService } from './admin-user.service.ts';
 
-export type { AdminServiceDeps } from './admin-context.ts';
+export type { AdminServiceDeps, AuditActor } from './admin-context.ts';
 
 export interface AdminServices {
   catalog: AdminCatalogService;

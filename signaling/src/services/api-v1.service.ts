@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { getExam, getSessionExamId, listApiExamCandidates, listApiExams, type DB } from '@proctor/db';
 import { resultsQuery, type ResultRow } from '../contract/api/results.ts';
-import type { v1Api, V1SessionDetail } from '../contract/api/v1.ts';
+import type { ApiKeyScope, v1Api, V1SessionDetail } from '../contract/api/v1.ts';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import type { ApiPrincipal } from './api-key.service.ts';
@@ -35,7 +35,7 @@ const noExam = () => new DomainError('not_found', 'There is no such exam.');
 const noSession = () => new DomainError('not_found', 'There is no such exam session.');
 const iso = (d: Date) => d.toISOString();
 
-function summary(row: ResultRow): Out<'examSessions'>['items'][number] {
+export function summary(row: ResultRow): Out<'examSessions'>['items'][number] {
   return {
     id: row.sessionId,
     examId: row.examId,
@@ -54,9 +54,9 @@ function summary(row: ResultRow): Out<'examSessions'>['items'][number] {
 export class ApiV1Service {
   constructor(private readonly deps: ApiV1ServiceDeps) {}
 
-  /** Every v1 route reads; a write-only key gets 403. */
-  assertRead(p: ApiPrincipal): void {
-    if (!p.scopes.includes('read')) throw new DomainError('forbidden', 'This API key has no "read" scope.');
+  /** Each v1 route needs one scope; a key without it gets 403 naming the scope. */
+  assertScope(p: ApiPrincipal, scope: ApiKeyScope): void {
+    if (!p.scopes.includes(scope)) throw new DomainError('forbidden', `This API key has no "${scope}" scope; an administrator can create one that has it.`);
   }
 
   async exams(p: ApiPrincipal, q: Page): Promise<Out<'listExams'>> {

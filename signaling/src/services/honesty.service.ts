@@ -7,7 +7,6 @@
 import type { Kysely } from 'kysely';
 import { appendAction, recomputeExamHonesty, type DB } from '@proctor/db';
 import { QUEUES, type JobQueue } from '@proctor/recorder';
-import type { SessionUser } from './auth.service.ts';
 
 export interface HonestyServiceDeps {
   db: Kysely<DB>;
@@ -17,7 +16,7 @@ export interface HonestyServiceDeps {
 export class HonestyService {
   constructor(private readonly deps: HonestyServiceDeps) {}
 
-  async scoringChanged(examId: string, actor: Pick<SessionUser, 'id' | 'fullName' | 'iin'>): Promise<void> {
+  async scoringChanged(examId: string, actor: { id: string | null; fullName: string; iin: string | null }): Promise<void> {
     const requestedBy = { userId: actor.id, fullName: actor.fullName, iin: actor.iin ?? null };
     if (this.deps.queue) {
       await this.deps.queue.add(QUEUES.honestyRecompute, { examId, requestedBy });

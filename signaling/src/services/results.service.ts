@@ -21,6 +21,7 @@ import {
   unassignedExamIds,
   type CandidatePhotoPaths,
   type CandidateResultRow as DbCandidateRow,
+  type ActionActor,
   type DB,
   type ResultRow as DbResultRow,
   type ResultsFilters,
@@ -152,7 +153,19 @@ export class ResultsService {
   /** The reviewer's decision (manual §2.1.1, §2.4.4); audit-logged, pushed to the exam's proctors. */
   async setDecision(user: StaffUser, sessionId: string, decision: Decision): Promise<SessionRowResponse> {
     await assertSessionAccess(this.deps.db, user, sessionId);
-    const change = await setDecision(this.deps.db, { sessionId, decision, actor: actorOf(user) });
+    return this.#decide(sessionId, decision, actorOf(user));
+  }
+
+  /**
+   * The same decision from an API key (/api/v1): its exam was checked by the caller; the
+   * audit entry names the key's integration, `details` says which key.
+   */
+  async setDecisionByApi(actor: { fullName: string; details: Record<string, unknown> }, sessionId: string, decision: Decision): Promise<SessionRowResponse> {
+    return this.#decide(sessionId, decision, { userId: null, fullName: actor.fullName, iin: null }, actor.details);
+  }
+
+  async #decide(sessionId: string, decision: Decision, actor: ActionActor, details?: Record<string, unknown>): Promise<SessionRowResponse> {
+    const change = await setDecision(this.deps.db, { sessionId, decision, actor, ...(details ? { details } : {}) });
     if (!change) throw noSuchSession();
     const row = await this.row(sessionId);
     if (change.changed) await this.deps.events.publish('decision.changed', { sessionId, examId: change.examId, decision, at: new Date().toISOString() });

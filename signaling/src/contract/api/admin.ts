@@ -560,3 +560,6 @@ export const adminApi = {
 export function adminPath(path: string, id: string): string {
   return path.replace(':id', encodeURIComponent(id));
 }
+
+/** The field rules above, for other contracts that take the same fields (contract/api/v1.ts). */
+export const adminFieldRules = { name, iin, optionalEmail, timeZone, instant, percent, weight } as const;

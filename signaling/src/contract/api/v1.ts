@@ -1,8 +1,9 @@
 /**
  * The public REST API for LMS integrations (#13): `/api/v1/…`, authenticated by an API key
- * (`Authorization: Bearer pk_<prefix>_<secret>`), never by a cookie session. Read-only for
- * now; every route needs the `read` scope. A key made for one exam sees only that exam:
- * anything else answers 404 exactly like an unknown id.
+ * (`Authorization: Bearer pk_<prefix>_<secret>`), never by a cookie session. Each route needs
+ * one scope (`read` or `write`; a key without it gets 403). A key made for one exam sees only
+ * that exam: anything else answers 404 exactly like an unknown id, and it cannot create exams.
+ * Requests are limited per key (429 with Retry-After).
  *
  * These schemas are the single source of the OpenAPI 3.1 document at /api/docs
  * (http/openapi.ts); a contract test fails when a registered /api/v1 route is not in it.
@@ -11,6 +12,8 @@
 import { z } from 'zod';
 import { decision, reviewStatus, sessionStatus } from './results.ts';
 import { reportHonesty, reportRecording, reportViolation } from './report.ts';
+import { ADMIN_VIOLATION_TYPES, adminFieldRules as f, adminProctoringMode, type AdminViolationType } from './admin.ts';
+import { assessmentMode, urlProblem } from './assessment.ts';
 
 const timestamp = z.iso.datetime();
 const uuid = z.uuid();
@@ -105,19 +108,141 @@ const pageQuery = z
   .strict();
 const idParams = z.object({ id: uuid }).strict();
 
+// ---------------------------------------------------------------------------------------
+// /api/v1 write bodies (scope "write")
+
+/** Largest JSON body a write route reads (a candidate list of V1_CANDIDATES_MAX fits); more → 413. */
+export const V1_BODY_LIMIT = 256 * 1024;
+export const V1_CANDIDATES_MAX = 500;
+
+const assessmentUrl = z
+  .string()
+  .trim()
+  .nullable()
+  .superRefine((v, ctx) => {
+    const problem = v ? urlProblem(v) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((v) => v || null);
+/** Only the weights named change; the others keep their value (or the default on a new exam). */
+const weightsPatch = z
+  .object(Object.fromEntries(ADMIN_VIOLATION_TYPES.map((t) => [t, f.weight.optional()])) as Record<AdminViolationType, z.ZodOptional<typeof f.weight>>)
+  .strict();
+
+const examFields = {
+  name: f.name,
+  /** A discipline by name; created when new. */
+  discipline: z.string().trim().min(1).max(200),
+  startsAt: f.instant,
+  endsAt: f.instant,
+  timeZone: f.timeZone.optional(),
+  proctoringMode: adminProctoringMode.optional(),
+  violationWeights: weightsPatch.optional(),
+  honestyThreshold: f.percent.optional(),
+  countTechnical: z.boolean().optional(),
+  assessmentUrl: assessmentUrl.optional(),
+  assessmentMode: assessmentMode.optional(),
+};
+
+const windowOrder = (v: { startsAt?: Date; endsAt?: Date }, ctx: z.RefinementCtx) => {
+  // Runs even when a time failed its own check (zod 4): compare only two real dates.
+  if (v.startsAt instanceof Date && v.endsAt instanceof Date && v.endsAt.getTime() <= v.startsAt.getTime()) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'ends_before_starts' });
+};
+export const v1ExamCreate = z.object(examFields).strict().superRefine(windowOrder).register(v1Schemas, { id: 'ExamCreate' });
+/** Every field optional: what is sent changes, the rest stays. */
+export const v1ExamUpdate = z.object(examFields).partial().strict().superRefine(windowOrder).register(v1Schemas, { id: 'ExamUpdate' });
+export type V1ExamCreate = z.output<typeof v1ExamCreate>;
+export type V1ExamUpdate = z.output<typeof v1ExamUpdate>;
+
+export const v1ExamDetail = v1Exam
+  .extend({
+    violationWeights: z.record(z.string(), z.number()),
+    honestyThreshold: z.number().int(),
+    countTechnical: z.boolean(),
+    assessmentUrl: z.string().nullable(),
+    assessmentMode: z.string(),
+  })
+  .register(v1Schemas, { id: 'ExamDetail' });
+
+export const v1CandidateInput = z
+  .object({
+    /** The candidate's id in the key's integration: the first match key. */
+    externalId: z.string().trim().min(1).max(200).optional(),
+    fullName: f.name,
+    iin: f.iin,
+    email: f.optionalEmail.optional(),
+    /** A group by name; created when new. */
+    group: z.string().trim().min(1).max(200).nullable().optional(),
+  })
+  .strict();
+export const v1CandidatesUpsert = z
+  .object({ candidates: z.array(v1CandidateInput).min(1).max(V1_CANDIDATES_MAX) })
+  .strict()
+  .register(v1Schemas, { id: 'CandidatesUpsert' });
+export type V1CandidatesUpsert = z.output<typeof v1CandidatesUpsert>;
+export const v1CandidateUpserted = z
+  .object({
+    id: uuid,
+    externalId: z.string().nullable(),
+    sessionId: uuid,
+    result: z.enum(['created', 'updated', 'unchanged']),
+  })
+  .register(v1Schemas, { id: 'CandidateUpserted' });
+export const v1CandidatesUpserted = z.object({ items: z.array(v1CandidateUpserted) }).register(v1Schemas, { id: 'CandidatesUpserted' });
+
+export const v1SignOnLink = z
+  .object({
+    url: z.string().meta({ description: "The candidate's own link to the exam; works until expiresAt" }),
+    expiresAt: timestamp,
+  })
+  .register(v1Schemas, { id: 'SignOnLink' });
+
+export const v1DecisionInput = z.object({ decision }).strict().register(v1Schemas, { id: 'DecisionInput' });
+export const v1DecisionResult = z.object({ session: v1SessionSummary }).register(v1Schemas, { id: 'DecisionResult' });
+
 export interface V1Route {
-  method: 'GET';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   path: string;
   summary: string;
+  /** The key needs this scope, else 403. */
+  scope: ApiKeyScope;
   params: z.ZodType | null;
   query: z.ZodType | null;
+  body: z.ZodType | null;
+  /** Status of a success. */
+  status: 200 | 201;
   response: z.ZodType;
 }
 
+const read = { scope: 'read', body: null, status: 200 } as const;
+
 /** Every /api/v1 route; the routes and the OpenAPI document are both built from this table. */
 export const v1Api = {
-  listExams: { method: 'GET', path: '/api/v1/exams', summary: 'Exams the key may read, newest window first', params: null, query: pageQuery, response: v1ExamList },
+  listExams: { ...read, method: 'GET', path: '/api/v1/exams', summary: 'Exams the key may read, newest window first', params: null, query: pageQuery, response: v1ExamList },
+  createExam: {
+    method: 'POST',
+    path: '/api/v1/exams',
+    summary: 'Create an exam (global keys only)',
+    scope: 'write',
+    params: null,
+    query: null,
+    body: v1ExamCreate,
+    status: 201,
+    response: v1ExamDetail,
+  },
+  updateExam: {
+    method: 'PATCH',
+    path: '/api/v1/exams/:id',
+    summary: 'Change an exam: the fields sent change, the others stay',
+    scope: 'write',
+    params: idParams,
+    query: null,
+    body: v1ExamUpdate,
+    status: 200,
+    response: v1ExamDetail,
+  },
   examCandidates: {
+    ...read,
     method: 'GET',
     path: '/api/v1/exams/:id/candidates',
     summary: 'Candidates with a session in the exam',
@@ -125,14 +250,48 @@ export const v1Api = {
     query: null,
     response: v1CandidateList,
   },
-  examSessions: { method: 'GET', path: '/api/v1/exams/:id/sessions', summary: "The exam's sessions, newest start first", params: idParams, query: pageQuery, response: v1SessionList },
+  upsertCandidates: {
+    method: 'PUT',
+    path: '/api/v1/exams/:id/candidates',
+    summary: 'Add or update candidates of the exam (idempotent: matched by externalId, then IIN, then e-mail) and give each a session',
+    scope: 'write',
+    params: idParams,
+    query: null,
+    body: v1CandidatesUpsert,
+    status: 200,
+    response: v1CandidatesUpserted,
+  },
+  examSessions: { ...read, method: 'GET', path: '/api/v1/exams/:id/sessions', summary: "The exam's sessions, newest start first", params: idParams, query: pageQuery, response: v1SessionList },
   session: {
+    ...read,
     method: 'GET',
     path: '/api/v1/sessions/:id',
     summary: 'One session: result, honesty breakdown, violations, recordings metadata, report links',
     params: idParams,
     query: null,
     response: v1SessionDetail,
+  },
+  signOnLink: {
+    method: 'POST',
+    path: '/api/v1/sessions/:id/sign-on-link',
+    summary: "A fresh link for the session's candidate (valid until the exam's end plus a grace period)",
+    scope: 'write',
+    params: idParams,
+    query: null,
+    body: null,
+    status: 201,
+    response: v1SignOnLink,
+  },
+  setDecision: {
+    method: 'PUT',
+    path: '/api/v1/sessions/:id/decision',
+    summary: "Set the session's decision (as a reviewer does; audit-logged under the key's name)",
+    scope: 'write',
+    params: idParams,
+    query: null,
+    body: v1DecisionInput,
+    status: 200,
+    response: v1DecisionResult,
   },
 } as const satisfies Record<string, V1Route>;
 

@@ -5,7 +5,7 @@
 export const apiKeysEn = {
 	'apiKeys.nav': 'API keys',
 	'apiKeys.title': 'API keys',
-	'apiKeys.lead': 'Keys let an LMS read exams, candidates, sessions and results through the REST API (/api/v1). Each request carries “Authorization: Bearer <key>”.',
+	'apiKeys.lead': 'Keys let an LMS read exams, candidates, sessions and results through the REST API (/api/v1); with “Write” it can also create exams, add candidates, get their links and set decisions. A key for one exam sees only that exam. Each request carries “Authorization: Bearer <key>”; requests are limited per key.',
 	'apiKeys.docs': 'API documentation',
 	'apiKeys.create': 'New key',
 	'apiKeys.empty': 'No API keys yet.',

@@ -3,7 +3,7 @@ import type { ApiKeysMessages } from './apikeys.en.ts';
 export const apiKeysKk: ApiKeysMessages = {
 	'apiKeys.nav': 'API кілттері',
 	'apiKeys.title': 'API кілттері',
-	'apiKeys.lead': 'Кілттер LMS-ке REST API (/api/v1) арқылы емтихандарды, кандидаттарды, сессияларды және нәтижелерді оқуға мүмкіндік береді. Әр сұрау «Authorization: Bearer <кілт>» жібереді.',
+	'apiKeys.lead': 'Кілттер LMS-ке REST API (/api/v1) арқылы емтихандарды, кандидаттарды, сессияларды және нәтижелерді оқуға мүмкіндік береді; «Жазу» қолжетімділігімен емтихан құруға, кандидат қосуға, олардың сілтемелерін алуға және шешім қоюға да болады. Бір емтиханның кілті тек сол емтиханды көреді. Әр сұрау «Authorization: Bearer <кілт>» жібереді; бір кілттің сұрау саны шектеулі.',
 	'apiKeys.docs': 'API құжаттамасы',
 	'apiKeys.create': 'Жаңа кілт',
 	'apiKeys.empty': 'Әзірге API кілттері жоқ.',

@@ -3,7 +3,7 @@ import type { ApiKeysMessages } from './apikeys.en.ts';
 export const apiKeysRu: ApiKeysMessages = {
 	'apiKeys.nav': 'API-ключи',
 	'apiKeys.title': 'API-ключи',
-	'apiKeys.lead': 'Ключи позволяют LMS читать экзамены, кандидатов, сессии и результаты через REST API (/api/v1). Каждый запрос передаёт «Authorization: Bearer <ключ>».',
+	'apiKeys.lead': 'Ключи позволяют LMS читать экзамены, кандидатов, сессии и результаты через REST API (/api/v1); с доступом «Запись» — также создавать экзамены, добавлять кандидатов, получать их ссылки и выставлять решения. Ключ одного экзамена видит только этот экзамен. Каждый запрос передаёт «Authorization: Bearer <ключ>»; число запросов одного ключа ограничено.',
 	'apiKeys.docs': 'Документация API',
 	'apiKeys.create': 'Новый ключ',
 	'apiKeys.empty': 'API-ключей пока нет.',
