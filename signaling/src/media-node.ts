@@ -97,7 +97,8 @@ export interface MediaNode {
 
 export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode> {
   const { log, db } = opts;
-  // Fail at start-up, not at the first candidate, when recording can't work.
+  // Fail at start-up, not at the first candidate, when the face checks (and the jobs run
+  // in-process) can't work; recording itself needs no ffmpeg.
   const ffmpeg = resolveFfmpeg();
 
   // Attempts left open by a previous crash of this node can never be continued.
@@ -111,9 +112,10 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     db,
     recordingsDir: opts.recordingsDir,
     queue: opts.queue,
-    ffmpegPath: ffmpeg.ffmpeg,
     logger: log.child({ mod: 'recorder' }),
   });
+  // Recording observes the rooms: every tagged producer is recorded until it closes.
+  recordings.observe(rooms);
 
   const publicUrl = opts.publicUrl ?? `http://localhost:${opts.port}`;
   const mail = await startMail({
