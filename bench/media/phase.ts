@@ -10,7 +10,7 @@
  */
 import { setPriority } from 'node:os';
 import { deferCleanup } from './cleanup.ts';
-import type { Source } from './encode.ts';
+import type { ClipId } from './encode.ts';
 import { Helper } from './ipc.ts';
 import { type CpuResult, type Memory, PeakMemory, type PidSet, cpuBetween, sfuMemory, snapshot } from './measure.ts';
 import { udpSocketDrops } from './proc.ts';
@@ -23,7 +23,7 @@ export interface PhaseOptions {
   candidates: number;
   seconds: number;
   warmupSec: number;
-  clips: Record<Source, string>;
+  clips: Record<ClipId, string>;
   log: (line: string) => void;
 }
 
