@@ -289,6 +289,7 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
             fps: sent?.fps ?? 15,
             tsBase: kept.tsBase,
             clockRate: kept.clockRate,
+            packetsSent: sent?.packetsSent ?? 0,
           });
         }
       }

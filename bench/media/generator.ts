@@ -187,7 +187,8 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
       clip,
       socket,
       port,
-      sequence: s.ssrc & 0xffff,
+      // A browser starts at a random sequence number; 0 (candidate 0's first stream) made mediasoup score that layer 0 for a moment.
+      sequence: (Math.imul(s.ssrc, 2654435761) >>> 16) & 0xffff,
       frame: 0,
       due: firstDue,
       firstDue,
@@ -207,12 +208,6 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
   const late: number[] = [];
   const sendFrame = (s: StreamState, now: number) => {
     late.push(now - s.due);
-    if (now >= s.nextReportAt) {
-      // The RTP time of "now" on this stream's clock, from the schedule (as a capture clock).
-      const rtpNow = (s.plan.tsBase + Math.round(((now - s.firstDue) / 1000) * s.plan.clockRate)) >>> 0;
-      s.socket.send(buildSenderReport(s.plan.ssrc, performance.timeOrigin + now, rtpNow, s.packetsSent, s.octetsSent), s.port, '127.0.0.1');
-      s.nextReportAt = now + SENDER_REPORT_INTERVAL_MS;
-    }
     if (s.clip.kind === 'video' && s.keyframeRequested && now - s.lastForcedKeyframeAt >= KEYFRAME_MIN_INTERVAL_MS) {
       if (s.clipFrame !== 0) forcedKeyframes++;
       s.clipFrame = 0;
@@ -237,6 +232,14 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
         s.bytesInWindow += packet.length;
       }
     });
+    // After the frame, as a browser's first SR follows its first packets (mediasoup ignores
+    // an SR for an SSRC it has not seen RTP of yet).
+    if (now >= s.nextReportAt) {
+      // The RTP time of "now" on this stream's clock, from the schedule (as a capture clock).
+      const rtpNow = (s.plan.tsBase + Math.round(((now - s.firstDue) / 1000) * s.plan.clockRate)) >>> 0;
+      s.socket.send(buildSenderReport(s.plan.ssrc, performance.timeOrigin + now, rtpNow, s.packetsSent, s.octetsSent), s.port, '127.0.0.1');
+      s.nextReportAt = now + SENDER_REPORT_INTERVAL_MS;
+    }
     s.frame++;
     // From the schedule, not from `now`: a late frame does not shift the ones after it.
     s.due = s.firstDue + (s.frame * 1000) / s.clip.fps;

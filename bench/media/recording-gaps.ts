@@ -30,6 +30,8 @@ export interface RecordingToCheck {
   /** RTP timestamp of the stream's first frame, and its clock. */
   tsBase: number;
   clockRate: number;
+  /** Packets the generator sent on the recorded stream (the camera's high layer). */
+  packetsSent: number;
 }
 
 export interface RecordingCheck {
@@ -51,6 +53,8 @@ export interface RecordingCheck {
   missingPackets: number;
   dumpedPackets: number;
   dumpBytes: number;
+  /** Recordings holding under 90 % of the packets sent on their stream (e.g. a camera left on its low layer). */
+  shortRecordings: number;
   /** Media seconds in the dumps (sum of spans): what a converter has to convert. */
   mediaSeconds: number;
   /** A few of the worst files, for the log. */
@@ -107,6 +111,7 @@ export async function checkRecordings(items: RecordingToCheck[]): Promise<Record
     missingPackets: 0,
     dumpedPackets: 0,
     dumpBytes: 0,
+    shortRecordings: 0,
     mediaSeconds: 0,
     worst: [],
   };
@@ -153,6 +158,11 @@ export async function checkRecordings(items: RecordingToCheck[]): Promise<Record
     check.missingPackets += track.missingPackets;
     check.dumpedPackets += track.packets;
     check.dumpBytes += track.bytes;
+    // Retransmissions make the dump hold more than was sent; fewer means a stream was not kept.
+    if (track.ticks.length < 0.9 * item.packetsSent) {
+      check.shortRecordings++;
+      problems.push({ id: item.streamId, seconds: 0, what: `holds ${track.ticks.length} of ${item.packetsSent} packets sent` });
+    }
     check.mediaSeconds += duration;
     const counted = internal + countedHead + countedTail;
     if (counted > 0) {
