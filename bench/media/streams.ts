@@ -70,7 +70,8 @@ export interface PortRange {
 /** A candidate's ingest: comedia learns the generator's address from its first packet. */
 export function createIngestTransport(router: ms.Router, portRange: PortRange, appData: Record<string, unknown>): Promise<ms.PlainTransport> {
   return router.createPlainTransport({
-    listenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange },
+    // The same socket buffers as the product's WebRTC transports (sfu ExamRoom).
+    listenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange, recvBufferSize: 2 * 1024 * 1024, sendBufferSize: 2 * 1024 * 1024 },
     rtcpMux: true,
     comedia: true,
     appData,

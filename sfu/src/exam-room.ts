@@ -15,6 +15,9 @@ import { LOAD, type WorkerPool } from './worker-pool.ts';
 
 export type { PlacedRouter } from './producer-pipes.ts';
 
+/** Per UDP socket of a candidate's or proctor's transport (capped by net.core.rmem_max/wmem_max). */
+const SOCKET_BUFFER_BYTES = 2 * 1024 * 1024;
+
 /** Who a producer belongs to, as the signaling layer tagged it (the recorder files it by this). */
 export interface ProducerTags {
   sessionId: string;
@@ -141,6 +144,10 @@ export class ExamRoom extends EventEmitter<RoomEvents> {
       ip: this.cfg.listenIp,
       announcedAddress: this.cfg.announcedAddress,
       portRange: { min: this.cfg.rtcMinPort, max: this.cfg.rtcMaxPort },
+      // A busy worker that is descheduled for a moment must not lose a screen key frame to
+      // a full socket: the ~208 KiB default overflowed in bench:media (ingest drops).
+      recvBufferSize: SOCKET_BUFFER_BYTES,
+      sendBufferSize: SOCKET_BUFFER_BYTES,
     };
     return placed.router.createWebRtcTransport({
       listenInfos: [
