@@ -45,8 +45,8 @@ export interface PhaseResult {
   timestampMismatches: number;
   unknownPackets: number;
   unknownSsrcs: number[];
-  /** Kernel UDP receive-buffer drops: the workers' sockets by kind, the ffmpegs', the sink's. */
-  udpDrops: Record<SocketKind | 'ffmpeg' | 'sink', number>;
+  /** Kernel UDP receive-buffer drops: the workers' sockets by kind, the ffmpegs', the recording taps' (this process), the sink's. */
+  udpDrops: Record<SocketKind | 'ffmpeg' | 'tap' | 'sink', number>;
   /** Streams that lost packets in the window, worst first ("id: lost"). */
   lossyStreams: string[];
   generator: GeneratorReport;
@@ -108,9 +108,10 @@ export async function runPhase(start: () => Promise<SfuUnderTest>, opts: PhaseOp
     const gen = await sending;
     await sleep(1000); // packets still inside the SFU or in socket buffers
     const sinkReport = await sink.call('report', {}, 30_000);
-    const udpDrops = { ingest: 0, pipe: 0, egress: 0, recording: 0, other: 0, ffmpeg: 0, sink: 0 };
+    const udpDrops = { ingest: 0, pipe: 0, egress: 0, recording: 0, other: 0, ffmpeg: 0, tap: 0, sink: 0 };
     for (const s of udpSocketDrops(pids.workers)) udpDrops[sfu.labels.kindOf(s.port)] += s.drops;
     for (const s of udpSocketDrops(pids.ffmpeg)) udpDrops.ffmpeg += s.drops;
+    for (const s of udpSocketDrops(pids.node)) udpDrops.tap += s.drops;
     for (const s of udpSocketDrops(pids.sink)) udpDrops.sink += s.drops;
 
     const sentById = new Map(gen.streams.map((s) => [s.id, s]));
