@@ -16,8 +16,9 @@ import {
   createEgressTransport,
   createIngestTransport,
   mapLimit,
+  producerPlans,
   producerRtpParameters,
-  streamPlans,
+  watchedStream,
 } from './streams.ts';
 
 export async function startBaseline(cfg: MediaConfig, candidates: number): Promise<SfuUnderTest> {
@@ -54,14 +55,15 @@ export async function startBaseline(cfg: MediaConfig, candidates: number): Promi
         const ingest = await createIngestTransport(router, portRange, { candidate: i });
         ingests.push(ingest);
         const egress = await createEgressTransport(router, portRange, sinkPorts[i]!);
-        const streams = streamPlans(i);
+        const plans = producerPlans(i);
         const sinkStreams = [];
-        for (const plan of streams) {
-          const producer = await ingest.produce({ kind: 'video', rtpParameters: producerRtpParameters(plan) });
+        for (const plan of plans) {
+          const producer = await ingest.produce({ kind: plan.kind, rtpParameters: producerRtpParameters(plan) });
           const consumer = await consumeToSink(egress, router, producer.id);
-          sinkStreams.push({ ssrc: consumerSsrc(consumer), id: plan.id, tsBase: plan.tsBase });
+          const watched = watchedStream(plan);
+          sinkStreams.push({ ssrc: consumerSsrc(consumer), id: watched.id, tsBase: watched.tsBase, clockRate: watched.clockRate });
         }
-        return { plan: { port: ingest.tuple.localPort, streams }, sinkStreams };
+        return { plan: { port: ingest.tuple.localPort, streams: plans.flatMap((p) => p.streams) }, sinkStreams };
       });
       for (const c of perCandidate) {
         result.candidates.push(c.plan);

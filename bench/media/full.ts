@@ -1,25 +1,25 @@
 /**
  * FULL: the product's media path for synthetic candidates, built from the same classes
  * the media node uses (WorkerPool, RoomRegistry, ExamRoom placement and pipeToRouter,
- * RecordingService + StreamRecorder with a real database and job queue), in the order
+ * RecordingService observing the rooms, with a real database and job queue), in the order
  * signaling's MediaService drives them:
  *
- *   per exam room: candidates join (attempt row, session started) and publish camera +
- *   screen, each candidate placed on the least-loaded worker (placeCandidate()), each
- *   producer recorded there (ffmpeg -c copy to WebM) → a proctor joins: one placeProctor()
- *   placement, each producer piped there from its own worker (unless it lives there) and
- *   consumed.
+ *   per exam room: candidates join (attempt row, session started) and publish camera
+ *   (2 simulcast layers) + microphone + screen, each candidate placed on the least-loaded
+ *   worker (placeCandidate()); the room announces each tagged producer and the recorder,
+ *   observing the rooms, records it through its worker's RTP tap → a proctor joins: one
+ *   placeProctor() placement, each producer piped there from its own worker (unless it
+ *   lives there) and consumed at the grid layer.
  *
  * Only the transports differ: plain RTP instead of WebRTC (no ICE/DTLS/SRTP), so the
  * candidates' ingest and the proctor's egress use PlainTransports on the routers that
  * ExamRoom chose. Rooms hold `roomSize` candidates; each room is its own exam.
  *
- * After the window the candidates leave (ingest closed → producers close → recordings
- * stop and enqueue finalising, as in the product), then — unless disabled — the
- * product's finalise jobs run (outside the measurement) and the finalised files are
- * checked for gaps.
+ * After the window the candidates leave (ingest closed → producers close → the room says
+ * so → recordings stop and enqueue finalising, as in the product); the dumps are checked
+ * for gaps, then — unless disabled — the product's finalise jobs run (outside the
+ * measurement) and their CPU is measured against the media seconds they converted.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,6 @@ import {
   endAttempt,
   ensureDiscipline,
   ensureExamSession,
-  getRecording,
   markStarted,
   seedMediaDemo,
   startAttempt,
@@ -39,17 +38,14 @@ import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import {
   type JobQueue,
   type JobWorkers,
-  PortPool,
   RecordingService,
   createJobQueue,
-  resolveFfmpeg,
   resolveRecordingPath,
   startJobWorkers,
 } from '@proctor/recorder';
 import { type ExamRoom, type MediaConfig, RoomRegistry, WorkerPool } from '@proctor/sfu';
-import type { Source } from './encode.ts';
-import { readIvf } from './ivf.ts';
-import type { GeneratorReport, StreamPlan } from './protocol.ts';
+import type { GeneratorReport, ProducerPlan } from './protocol.ts';
+import { selfCpuWithChildrenSec } from './proc.ts';
 import { type RecordingCheck, type RecordingToCheck, checkRecordings } from './recording-gaps.ts';
 import type { SetupResult, SfuPids, SfuUnderTest } from './sfu-under-test.ts';
 import { SocketLabels } from './socket-labels.ts';
@@ -59,20 +55,33 @@ import {
   createEgressTransport,
   createIngestTransport,
   mapLimit,
+  producerPlans,
   producerRtpParameters,
-  streamPlans,
+  recordedStream,
+  watchedStream,
 } from './streams.ts';
 
 export interface FullOptions {
   candidates: number;
   roomSize: number;
   finalise: boolean;
+  /** Check the recordings at all (the curve's smaller steps only measure CPU and memory). */
+  checkRecordings: boolean;
   /** Keep the recordings directory (its path is logged). */
   keep: boolean;
-  /** The IVF clips the generator plays (to locate recorded frames in them). */
-  clips: Record<Source, string>;
   logger: Logger;
   log: (line: string) => void;
+}
+
+/** What the finalise jobs cost: media seconds converted per CPU second. */
+export interface ConvertResult {
+  statuses: Record<string, number>;
+  mediaSeconds: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** null when nothing was converted (e.g. a finalise job that cannot read dumps). */
+  realtimeFactor: number | null;
+  errors: string[];
 }
 
 interface CandidateState {
@@ -81,15 +90,14 @@ interface CandidateState {
   attemptId: string;
   ingest: ms.PlainTransport;
   workerIndex: number;
-  producers: { plan: StreamPlan; producer: ms.Producer; recordingId: string }[];
+  producers: { plan: ProducerPlan; producer: ms.Producer }[];
 }
 
 const NODE_ID = 'bench-media';
-const BENCH_RECORDER_PORTS = { min: 52000, max: 57999 };
-/** Candidates joining at once: 2 (the cores) keeps ffmpeg start-up inside the recorder's ready timeout on a busy machine. */
-const JOIN_CONCURRENCY = 2;
+/** Candidates joining at once, as browsers would, a few at a time. */
+const JOIN_CONCURRENCY = 4;
 
-export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<SfuUnderTest> {
+export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<SfuUnderTest & { convert?: ConvertResult }> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const fn of closers.splice(0).reverse()) await fn().catch((e: unknown) => opts.log(`[full] cleanup: ${String(e)}`));
@@ -116,14 +124,8 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
       if (opts.keep) opts.log(`[full] recordings kept in ${recordingsDir}`);
       else await rm(recordingsDir, { recursive: true, force: true });
     });
-    // The recorder's own port range, away from its default 45000–49999: other programs on
-    // this machine (test runs, a demo media node) start their PortPool cursors at 45000 too,
-    // and two processes probing the same free pair at once both hand it to an ffmpeg.
-    const portPool = new PortPool({ min: BENCH_RECORDER_PORTS.min, max: BENCH_RECORDER_PORTS.max });
-    // Load ffmpeg's libraries into the page cache once, so the first recorders' start-up
-    // (bounded by the recorder's 5 s ready timeout) does not include cold disk reads.
-    execFileSync(resolveFfmpeg().ffmpeg, ['-hide_banner', '-version'], { stdio: 'ignore' });
-    const recordings = new RecordingService({ db: tdb.db, recordingsDir, queue, logger: opts.logger, portPool });
+    const recordings = new RecordingService({ db: tdb.db, recordingsDir, queue, logger: opts.logger });
+    recordings.observe(registry);
     closers.push(() => recordings.stopAll());
 
     return makeFull(cfg, opts, { labels, pool, registry, tdb, queue, recordingsDir, recordings, close });
@@ -132,7 +134,6 @@ export async function startFull(cfg: MediaConfig, opts: FullOptions): Promise<Sf
     throw error;
   }
 }
-
 interface Parts {
   labels: SocketLabels;
   pool: WorkerPool;
@@ -144,7 +145,7 @@ interface Parts {
   close: () => Promise<void>;
 }
 
-function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTest {
+function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTest & { convert?: ConvertResult } {
   const { pool, registry, tdb, queue, recordingsDir, recordings } = parts;
   const db = tdb.db;
   const portRange = { min: cfg.rtcMinPort, max: cfg.rtcMaxPort };
@@ -179,8 +180,8 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
     return rooms;
   }
 
-  /** candidate:join + transport + produce ×2, each recorded (MediaService.candidateJoin/produce). */
-  async function joinCandidate(room: ExamRoom, examId: string, sessionId: string, index: number): Promise<CandidateState> {
+  /** candidate:join + transport + produce ×3 (MediaService.candidateJoin/produce); the room announces each for recording. */
+  async function joinCandidate(room: ExamRoom, sessionId: string, index: number): Promise<CandidateState> {
     const now = new Date();
     const attempt = await startAttempt(db, { sessionId, nodeId: NODE_ID, at: now });
     await markStarted(db, sessionId, now);
@@ -189,39 +190,37 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
     const ingest = await createIngestTransport(placed.router, portRange, { candidate: index, direction: 'send' });
     ingest.observer.once('close', placed.release);
     const state: CandidateState = { index, sessionId, attemptId: attempt.id, ingest, workerIndex: placed.workerIndex, producers: [] };
-    for (const plan of streamPlans(index)) {
+    for (const plan of producerPlans(index)) {
       const producer = await ingest.produce({
-        kind: 'video',
+        kind: plan.kind,
         rtpParameters: producerRtpParameters(plan),
         appData: { source: plan.source, sessionId },
       });
-      room.adoptProducer(producer, placed);
-      const recordingId = await recordings.start({
-        router: placed.router,
-        producer,
-        sessionId,
-        examId,
-        attemptId: attempt.id,
-        attemptNumber: attempt.number,
-        source: plan.source,
-      });
-      state.producers.push({ plan, producer, recordingId });
+      room.adoptProducer(producer, placed, { sessionId, attemptId: attempt.id, attemptNumber: attempt.number, source: plan.source });
+      state.producers.push({ plan, producer });
     }
     return state;
   }
 
-  return {
+  /** Waits until the recorder has a live track for every producer (it starts them on the rooms' events). */
+  async function waitRecording(): Promise<void> {
+    const all = candidates.flatMap((c) => c.producers.map((p) => p.producer.id));
+    const deadline = Date.now() + 30_000 + all.length * 50;
+    while (all.some((id) => !recordings.recorderOf(id))) {
+      if (Date.now() > deadline) {
+        opts.log(`[full] ${all.filter((id) => !recordings.recorderOf(id)).length} producers still not recorded; going on`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const full: SfuUnderTest & { convert?: ConvertResult } = {
     name: 'full',
     labels: parts.labels,
     pids(): SfuPids {
-      const ffmpeg: number[] = [];
-      for (const c of candidates) {
-        for (const p of c.producers) {
-          const pid = recordings.recorderOf(p.producer.id)?.pid;
-          if (pid !== undefined) ffmpeg.push(pid);
-        }
-      }
-      return { workers: pool.pids().filter((p) => p > 0), ffmpeg, node: [process.pid] };
+      // No recorder process any more: the taps are threads of this process ("node").
+      return { workers: pool.pids().filter((p) => p > 0), ffmpeg: [], node: [process.pid] };
     },
 
     async setup(sinkPorts: number[]): Promise<SetupResult> {
@@ -233,8 +232,7 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
         const room = await registry.getOrCreate(examId);
         const first = index;
         index += sessionIds.length;
-        // Candidates of a room join concurrently, as browsers would, a few at a time.
-        const joined = await mapLimit(sessionIds, JOIN_CONCURRENCY, (sessionId, k) => joinCandidate(room, examId, sessionId, first + k));
+        const joined = await mapLimit(sessionIds, JOIN_CONCURRENCY, (sessionId, k) => joinCandidate(room, sessionId, first + k));
         candidates.push(...joined);
 
         // proctor:join → transport:create(recv): one placement for the proctor, then consume every stream.
@@ -246,53 +244,64 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
             await room.ensureProducerOn(producer.id, placed);
             const consumer = await consumeToSink(egress, placed.router, producer.id);
             consumer.observer.once('close', room.chargeConsumer(placed.workerIndex));
-            result.sinkStreams.push({ ssrc: consumerSsrc(consumer), id: plan.id, tsBase: plan.tsBase });
+            const watched = watchedStream(plan);
+            result.sinkStreams.push({ ssrc: consumerSsrc(consumer), id: watched.id, tsBase: watched.tsBase, clockRate: watched.clockRate });
           }
-          result.candidates.push({ port: c.ingest.tuple.localPort, streams: c.producers.map((p) => p.plan) });
+          result.candidates.push({ port: c.ingest.tuple.localPort, streams: c.producers.flatMap((p) => p.plan.streams) });
         }
-        opts.log(`[full] room ${r + 1}/${rooms.length}: ${joined.length} candidates publishing and recorded, proctor consuming`);
+        opts.log(`[full] room ${r + 1}/${rooms.length}: ${joined.length} candidates publishing, proctor consuming`);
       }
-      result.placement = placement.join('; ');
+      await waitRecording();
+      result.placement = `${placement.join('; ')}; recording tap: ${recordings.tapMode}`;
       return result;
     },
 
     async finish(generator: GeneratorReport): Promise<RecordingCheck | undefined> {
-      // Candidates leave: closing the ingest closes their producers, which stops the
-      // recordings through the recorder's 'sourceclose' (as MediaService#dropCandidate).
+      // Candidates leave: closing the ingest closes their producers; the room announces
+      // it and the recorder stops those tracks (the one stop path, as in the product).
       const t0 = performance.now();
+      const attemptIds = candidates.map((c) => c.attemptId);
       for (const c of candidates) c.ingest.close();
-      await Promise.all(candidates.flatMap((c) => c.producers.map((p) => recordings.stop(p.producer.id))));
       for (const c of candidates) await endAttempt(db, c.attemptId, { at: new Date(), reason: 'left' });
-      opts.log(`[full] ${candidates.length * 2} recordings stopped in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const open = await db.selectFrom('recordings').select('id').where('attemptId', 'in', attemptIds).where('status', '=', 'recording').execute();
+        if (open.length === 0 || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const rows = await db.selectFrom('recordings').selectAll().where('attemptId', 'in', attemptIds).execute();
+      opts.log(`[full] ${rows.length} recordings stopped in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (!opts.checkRecordings) return undefined;
 
-      const ids = candidates.flatMap((c) => c.producers.map((p) => p.recordingId));
-      if (opts.finalise) await finaliseAll(ids);
-
+      const byKey = new Map(rows.map((r) => [`${r.attemptId}/${r.source}`, r]));
       const sentById = new Map(generator.streams.map((s) => [s.id, s]));
-      const clipSizes = {
-        camera: (await readIvf(opts.clips.camera)).frames.map((f) => f.data.length),
-        screen: (await readIvf(opts.clips.screen)).frames.map((f) => f.data.length),
-      };
       const items: RecordingToCheck[] = [];
       for (const c of candidates) {
         for (const p of c.producers) {
-          const row = await getRecording(db, p.recordingId);
-          const sent = sentById.get(p.plan.id);
+          const row = byKey.get(`${c.attemptId}/${p.plan.source}`);
+          const kept = recordedStream(p.plan);
+          const sent = sentById.get(kept.id);
           items.push({
-            streamId: p.plan.id,
+            streamId: kept.id,
             file: row && row.status !== 'failed' ? resolveRecordingPath(recordingsDir, row.path) : undefined,
             status: row?.status ?? 'missing',
             publishedSec: sent ? sent.framesSent / sent.fps : 0,
-            fps: sent?.fps ?? 30,
-            clipFrameSizes: clipSizes[p.plan.source],
+            fps: sent?.fps ?? 15,
+            tsBase: kept.tsBase,
+            clockRate: kept.clockRate,
+            packetsSent: sent?.packetsSent ?? 0,
           });
         }
       }
-      return checkRecordings(items, resolveFfmpeg().ffprobe);
+      // The dumps are checked as the live path left them, before any job touches them.
+      const check = await checkRecordings(items);
+      if (opts.finalise) full.convert = await finaliseAll(rows.map((r) => r.id));
+      return check;
     },
 
     close: parts.close,
   };
+  return full;
 
   /** "worker 0 (13), worker 1 (12)": how many of a room's candidates each worker ingests. */
   function perWorker(joined: CandidateState[]): string {
@@ -301,10 +310,15 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
     return [...counts].sort(([a], [b]) => a - b).map(([w, n]) => `worker ${w} (${n})`).join(', ');
   }
 
-  /** Runs the product's finalise jobs (remux with cues + duration) until every row settles. */
-  async function finaliseAll(ids: string[]): Promise<void> {
+  /**
+   * Runs the product's finalise jobs (whatever they are: the converter once it lands)
+   * until every row settles, and measures their CPU: this process and its children.
+   */
+  async function finaliseAll(ids: string[]): Promise<ConvertResult> {
     const t0 = performance.now();
-    const jobs: JobWorkers = await startJobWorkers({ db, queue, recordingsDir, logger: opts.logger, concurrency: 2 });
+    const cpu0 = selfCpuWithChildrenSec();
+    // The jobs log every failed attempt; the summary below says what failed, once.
+    const jobs: JobWorkers = await startJobWorkers({ db, queue, recordingsDir, logger: opts.logger.child({}, { level: 'fatal' }), concurrency: 2, faceSampling: false });
     try {
       const deadline = Date.now() + 60_000 + ids.length * 2_000;
       for (;;) {
@@ -312,14 +326,22 @@ function makeFull(cfg: MediaConfig, opts: FullOptions, parts: Parts): SfuUnderTe
         const open = rows.filter((r) => r.status === 'recording' || r.status === 'stopped').length;
         if (open === 0) break;
         if (Date.now() > deadline) {
-          opts.log(`[full] finalising: ${open} recordings still not settled at the deadline; checking them as they are`);
+          opts.log(`[full] finalising: ${open} recordings still not settled at the deadline`);
           break;
         }
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 200));
       }
     } finally {
       await jobs.close();
     }
-    opts.log(`[full] finalise jobs done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const cpuSeconds = selfCpuWithChildrenSec() - cpu0;
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const rows = await db.selectFrom('recordings').select(['status', 'durationMs', 'error']).where('id', 'in', ids).execute();
+    const statuses: Record<string, number> = {};
+    for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    const mediaSeconds = rows.reduce((sum, r) => sum + (r.status === 'finalised' ? (r.durationMs ?? 0) / 1000 : 0), 0);
+    const errors = [...new Set(rows.filter((r) => r.error).map((r) => r.error!.slice(0, 160)))].slice(0, 3);
+    opts.log(`[full] finalise jobs done in ${wallSeconds.toFixed(1)} s: ${JSON.stringify(statuses)}, ${mediaSeconds.toFixed(0)} media s, ${cpuSeconds.toFixed(1)} CPU s`);
+    return { statuses, mediaSeconds, cpuSeconds, wallSeconds, realtimeFactor: mediaSeconds > 0 && cpuSeconds > 0 ? mediaSeconds / cpuSeconds : null, errors };
   }
 }

@@ -1,9 +1,12 @@
 /**
- * Load generator (child process): plays the pre-encoded clips as VP8 over plain RTP to
- * each synthetic candidate's ingest PlainTransport, paced in real time.
+ * Load generator (child process): plays the pre-encoded clips over plain RTP to each
+ * synthetic candidate's ingest PlainTransport, paced in real time: the camera as two VP8
+ * simulcast layers, the microphone as Opus (one 20 ms packet each), the screen as VP8 —
+ * the default media profile's rates (encode.ts). Every stream also sends an RTCP sender
+ * report each second, as a browser does (mediasoup needs them to switch simulcast layers,
+ * the recorder keeps them for A/V sync).
  *
- * One UDP socket per candidate sends both its camera and its screen, like one browser
- * transport; the SFU learns the address from the first packet (comedia). Streams are
+ * One UDP socket per candidate sends all its streams, like one browser transport; the SFU learns the address from the first packet (comedia). Streams are
  * spread evenly over one frame interval so 2N streams don't all fire on the same
  * millisecond. Each frame's packets go out back to back (as a browser's pacer would
  * send a frame at a few times the bitrate). Keyframe requests coming back are counted
@@ -21,16 +24,20 @@
 import dgram from 'node:dgram';
 import { readIvf } from './ivf.ts';
 import { serve } from './ipc.ts';
-import type { Source } from './encode.ts';
+import { CLIPS, type ClipId } from './encode.ts';
+import { readOggOpus } from './ogg.ts';
 import type { GeneratorApi, GeneratorPlan, GeneratorReport, StreamPlan } from './protocol.ts';
-import { isRtcp, keyframeRequestSsrcs, nackRequests } from './rtcp.ts';
-import { buildVp8RtpPacket, fragmentFrame } from './vp8-rtp.ts';
+import { buildSenderReport, isRtcp, keyframeRequestSsrcs, nackRequests } from './rtcp.ts';
+import { buildRtpPacket, buildVp8RtpPacket, fragmentFrame } from './vp8-rtp.ts';
 
 interface PacketizedClip {
+  kind: 'audio' | 'video';
   fps: number;
-  /** Per frame, the VP8 slices that become one RTP packet each. */
+  /** Per frame, the slices that become one RTP packet each (VP8 slices, or one Opus packet). */
   frames: Buffer[][];
 }
+
+const SENDER_REPORT_INTERVAL_MS = 1000;
 
 const KEYFRAME_MIN_INTERVAL_MS = 500;
 /** Packets kept per stream for retransmission: ~5 s of camera, ~3.5 s of screen (mediasoup gives up NACKing well before). */
@@ -66,11 +73,17 @@ interface StreamState {
   packetsSent: number;
   packetsInWindow: number;
   bytesInWindow: number;
+  nextReportAt: number;
+  octetsSent: number;
 }
 
-async function packetize(file: string): Promise<PacketizedClip> {
+async function packetize(id: ClipId, file: string): Promise<PacketizedClip> {
+  if (CLIPS[id].kind === 'audio') {
+    const clip = await readOggOpus(file);
+    return { kind: 'audio', fps: clip.fps, frames: clip.packets.map((p) => [p]) };
+  }
   const clip = await readIvf(file);
-  return { fps: clip.fps, frames: clip.frames.map((f) => fragmentFrame(f.data)) };
+  return { kind: 'video', fps: clip.fps, frames: clip.frames.map((f) => fragmentFrame(f.data)) };
 }
 
 /** Average packets per second of a looped clip. */
@@ -98,7 +111,7 @@ function percentile(values: number[], p: number): number {
 
 interface Prepared {
   plan: GeneratorPlan;
-  clips: Record<Source, PacketizedClip>;
+  clips: Record<ClipId, PacketizedClip>;
   sockets: dgram.Socket[];
   keyframeRequests: number;
   retransmissions: number;
@@ -109,10 +122,8 @@ interface Prepared {
 let prepared: Prepared | undefined;
 
 async function prepare(plan: GeneratorPlan): Promise<Record<string, never>> {
-  const clips: Record<Source, PacketizedClip> = {
-    camera: await packetize(plan.clips.camera),
-    screen: await packetize(plan.clips.screen),
-  };
+  const clips = {} as Record<ClipId, PacketizedClip>;
+  for (const id of Object.keys(plan.clips) as ClipId[]) clips[id] = await packetize(id, plan.clips[id]);
   const sockets = await Promise.all(plan.candidates.map(() => bind()));
   const state: Prepared = { plan, clips, sockets, keyframeRequests: 0, retransmissions: 0, bySsrc: new Map() };
   for (const socket of sockets) {
@@ -157,9 +168,9 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
   const { plan, clips, sockets } = state;
   const startPerf = startAtMs - performance.timeOrigin;
   const all = plan.candidates.flatMap((c, i) => c.streams.map((s) => ({ plan: s, port: c.port, socket: sockets[i]! })));
-  const maxFps = Math.max(clips.camera.fps, clips.screen.fps);
+  const maxFps = Math.max(...Object.values(clips).map((c) => c.fps));
   const streams: StreamState[] = all.map(({ plan: s, port, socket }, k) => {
-    const clip = clips[s.source];
+    const clip = clips[s.clip];
     // Stagger streams over one frame interval of the fastest source.
     const offset = (k / all.length) * (1000 / maxFps);
     const firstDue = startPerf + offset;
@@ -176,13 +187,16 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
       clip,
       socket,
       port,
-      sequence: s.ssrc & 0xffff,
+      // A browser starts at a random sequence number; 0 (candidate 0's first stream) made mediasoup score that layer 0 for a moment.
+      sequence: (Math.imul(s.ssrc, 2654435761) >>> 16) & 0xffff,
       frame: 0,
       due: firstDue,
       firstDue,
       totalFrames: Math.round((plan.warmupSec + plan.seconds) * clip.fps),
       windowFrames: [Math.round(plan.warmupSec * clip.fps), Math.round((plan.warmupSec + plan.seconds) * clip.fps)],
-      ticksPerFrame: 90000 / clip.fps,
+      ticksPerFrame: s.clockRate / clip.fps,
+      nextReportAt: firstDue,
+      octetsSent: 0,
       packetsSent: 0,
       packetsInWindow: 0,
       bytesInWindow: 0,
@@ -194,7 +208,7 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
   const late: number[] = [];
   const sendFrame = (s: StreamState, now: number) => {
     late.push(now - s.due);
-    if (s.keyframeRequested && now - s.lastForcedKeyframeAt >= KEYFRAME_MIN_INTERVAL_MS) {
+    if (s.clip.kind === 'video' && s.keyframeRequested && now - s.lastForcedKeyframeAt >= KEYFRAME_MIN_INTERVAL_MS) {
       if (s.clipFrame !== 0) forcedKeyframes++;
       s.clipFrame = 0;
       s.keyframeRequested = false;
@@ -205,12 +219,9 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
     const timestamp = (s.plan.tsBase + s.frame * s.ticksPerFrame) >>> 0;
     const inWindow = s.frame >= s.windowFrames[0] && s.frame < s.windowFrames[1];
     slices.forEach((slice, i) => {
-      const packet = buildVp8RtpPacket(
-        { payloadType: s.plan.payloadType, sequenceNumber: s.sequence, timestamp, ssrc: s.plan.ssrc, marker: i === slices.length - 1 },
-        s.frame,
-        slice,
-        i === 0,
-      );
+      const fields = { payloadType: s.plan.payloadType, sequenceNumber: s.sequence, timestamp, ssrc: s.plan.ssrc, marker: i === slices.length - 1 };
+      const packet = s.clip.kind === 'video' ? buildVp8RtpPacket(fields, s.frame, slice, i === 0) : buildRtpPacket({ ...fields, marker: false }, slice);
+      s.octetsSent += packet.length - 12;
       s.history[s.sequence % HISTORY] = packet;
       s.sentAt[s.sequence % HISTORY] = now;
       s.sequence = (s.sequence + 1) & 0xffff;
@@ -221,6 +232,14 @@ async function start({ startAtMs }: { startAtMs: number }): Promise<GeneratorRep
         s.bytesInWindow += packet.length;
       }
     });
+    // After the frame, as a browser's first SR follows its first packets (mediasoup ignores
+    // an SR for an SSRC it has not seen RTP of yet).
+    if (now >= s.nextReportAt) {
+      // The RTP time of "now" on this stream's clock, from the schedule (as a capture clock).
+      const rtpNow = (s.plan.tsBase + Math.round(((now - s.firstDue) / 1000) * s.plan.clockRate)) >>> 0;
+      s.socket.send(buildSenderReport(s.plan.ssrc, performance.timeOrigin + now, rtpNow, s.packetsSent, s.octetsSent), s.port, '127.0.0.1');
+      s.nextReportAt = now + SENDER_REPORT_INTERVAL_MS;
+    }
     s.frame++;
     // From the schedule, not from `now`: a late frame does not shift the ones after it.
     s.due = s.firstDue + (s.frame * 1000) / s.clip.fps;

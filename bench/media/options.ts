@@ -12,14 +12,15 @@ export interface Options {
 }
 
 export const USAGE = `pnpm bench:media --candidates N --seconds S [--warmup W] [--room-size R] [--no-finalise] [--keep] [--only baseline|full]
-  N candidates (camera + screen each), S measured seconds after W seconds of warm-up (default 5);
-  R candidates per exam room (default 25); --no-finalise skips the finalise jobs and checks the raw
-  recordings; --keep keeps the recordings directory; --only runs one phase (the JSON then has nulls).`;
+  N candidates (camera in 2 simulcast layers + microphone + screen each), S measured seconds after W
+  seconds of warm-up (default 5); R candidates per exam room (default 25). The full path is also
+  measured at 50, 100, 200, 300 candidates below N ("curve"). --no-finalise skips the finalise jobs
+  (convertRealtimeFactor null); --keep keeps the recordings directory; --only runs one phase.`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  // Whole seconds keep the media-time window on frame boundaries for both clips (30 and 15 fps).
+  // Whole seconds keep the media-time window on frame boundaries for every clip (15, 5 and 50 fps).
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"\n${USAGE}`);
   return n;
 }

@@ -10,7 +10,7 @@
  */
 import { setPriority } from 'node:os';
 import { deferCleanup } from './cleanup.ts';
-import type { Source } from './encode.ts';
+import type { ClipId } from './encode.ts';
 import { Helper } from './ipc.ts';
 import { type CpuResult, type Memory, PeakMemory, type PidSet, cpuBetween, sfuMemory, snapshot } from './measure.ts';
 import { udpSocketDrops } from './proc.ts';
@@ -23,7 +23,7 @@ export interface PhaseOptions {
   candidates: number;
   seconds: number;
   warmupSec: number;
-  clips: Record<Source, string>;
+  clips: Record<ClipId, string>;
   log: (line: string) => void;
 }
 
@@ -45,8 +45,8 @@ export interface PhaseResult {
   timestampMismatches: number;
   unknownPackets: number;
   unknownSsrcs: number[];
-  /** Kernel UDP receive-buffer drops: the workers' sockets by kind, the ffmpegs', the sink's. */
-  udpDrops: Record<SocketKind | 'ffmpeg' | 'sink', number>;
+  /** Kernel UDP receive-buffer drops: the workers' sockets by kind, the ffmpegs', the recording taps' (this process), the sink's. */
+  udpDrops: Record<SocketKind | 'ffmpeg' | 'tap' | 'sink', number>;
   /** Streams that lost packets in the window, worst first ("id: lost"). */
   lossyStreams: string[];
   generator: GeneratorReport;
@@ -108,9 +108,10 @@ export async function runPhase(start: () => Promise<SfuUnderTest>, opts: PhaseOp
     const gen = await sending;
     await sleep(1000); // packets still inside the SFU or in socket buffers
     const sinkReport = await sink.call('report', {}, 30_000);
-    const udpDrops = { ingest: 0, pipe: 0, egress: 0, recording: 0, other: 0, ffmpeg: 0, sink: 0 };
+    const udpDrops = { ingest: 0, pipe: 0, egress: 0, recording: 0, other: 0, ffmpeg: 0, tap: 0, sink: 0 };
     for (const s of udpSocketDrops(pids.workers)) udpDrops[sfu.labels.kindOf(s.port)] += s.drops;
     for (const s of udpSocketDrops(pids.ffmpeg)) udpDrops.ffmpeg += s.drops;
+    for (const s of udpSocketDrops(pids.node)) udpDrops.tap += s.drops;
     for (const s of udpSocketDrops(pids.sink)) udpDrops.sink += s.drops;
 
     const sentById = new Map(gen.streams.map((s) => [s.id, s]));

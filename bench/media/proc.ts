@@ -134,3 +134,13 @@ export function udpSocketDrops(pids: number[]): UdpSocketDrops[] {
   }
   return out;
 }
+
+/**
+ * CPU seconds of this process plus its waited-for children (utime + stime + cutime +
+ * cstime): what the finalise jobs cost, whether they convert in-process or in ffmpeg.
+ */
+export function selfCpuWithChildrenSec(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+}

@@ -3,17 +3,28 @@
  * other over the Node IPC channel. The helpers are separate processes so that their CPU
  * (packetizing, pacing, counting) is not charged to the SFU under test.
  */
-import type { Source } from './encode.ts';
+import type { ClipId, Source } from './encode.ts';
 
-/** One RTP stream the generator sends and the sink expects back. */
+/** One RTP stream (one SSRC) the generator sends and the sink may expect back. */
 export interface StreamPlan {
-  /** e.g. "c12/camera": candidate 12's camera. */
+  /** e.g. "c12/camera.0": candidate 12's camera, simulcast layer 0; "c12/microphone". */
   id: string;
   source: Source;
+  clip: ClipId;
   ssrc: number;
   payloadType: number;
-  /** RTP timestamp of the first frame. mediasoup keeps timestamps of simple streams, so the sink can place a packet in media time. */
+  clockRate: number;
+  /** RTP timestamp of the first frame (both camera layers share it, as one capture clock). */
   tsBase: number;
+}
+
+/** One producer: a camera has two streams (simulcast layers, lowest first), the others one. */
+export interface ProducerPlan {
+  /** e.g. "c12/camera". */
+  id: string;
+  source: Source;
+  kind: 'audio' | 'video';
+  streams: StreamPlan[];
 }
 
 export interface CandidatePlan {
@@ -33,7 +44,7 @@ export interface WindowPlan {
 }
 
 export interface GeneratorPlan extends WindowPlan {
-  clips: Record<Source, string>;
+  clips: Record<ClipId, string>;
   candidates: CandidatePlan[];
 }
 
@@ -61,7 +72,7 @@ export interface GeneratorReport {
 
 export interface SinkExpect extends WindowPlan {
   /** Consumer SSRC (as mediasoup rewrote it) → the stream it carries. */
-  streams: { ssrc: number; id: string; tsBase: number }[];
+  streams: { ssrc: number; id: string; tsBase: number; clockRate: number }[];
 }
 
 export interface SinkStreamReport {

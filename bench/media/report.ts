@@ -63,7 +63,9 @@ export function printBreakdown(phases: (PhaseResult | undefined)[], opts: Option
         `(inside files ${rec.internalGapSeconds.toFixed(2)}, short at the edges ${rec.shortfallSeconds.toFixed(2)} = head ` +
         `${rec.headSeconds.toFixed(2)} + tail ${rec.tailSeconds.toFixed(2)}, ` +
         `missing ${rec.missingSeconds.toFixed(2)}); durations ${rec.minDurationSec.toFixed(2)}–${rec.maxDurationSec.toFixed(2)} s; ` +
-        `largest edge shortfall ${rec.maxShortfallSec.toFixed(3)} s`,
+        `largest edge shortfall ${rec.maxShortfallSec.toFixed(3)} s; ${rec.dumpedPackets} packets dumped, ${rec.missingPackets} missing ` +
+        `inside the dumps, ${rec.shortRecordings} recordings with < 90 % of their stream's packets; ` +
+        `${(rec.dumpBytes / 2 ** 20).toFixed(1)} MB of dumps = ${((rec.dumpBytes / Math.max(1, rec.mediaSeconds / 3)) * 3600 / 2 ** 20).toFixed(0)} MB per candidate-hour (3 tracks)`,
     );
     for (const w of rec.worst) log(`  ${w}`);
   }

@@ -49,3 +49,19 @@ export function nackRequests(packet: Buffer): { ssrc: number; sequenceNumbers: n
   }
   return out;
 }
+
+/** RFC 3550 §6.4.1 sender report without report blocks: NTP time ↔ RTP time of a stream. */
+export function buildSenderReport(ssrc: number, epochMs: number, rtpTimestamp: number, packets: number, octets: number): Buffer {
+  const out = Buffer.alloc(28);
+  out[0] = 0x80;
+  out[1] = 200;
+  out.writeUInt16BE(6, 2);
+  out.writeUInt32BE(ssrc >>> 0, 4);
+  const seconds = Math.floor(epochMs / 1000);
+  out.writeUInt32BE((seconds + 2208988800) >>> 0, 8);
+  out.writeUInt32BE(Math.floor(((epochMs % 1000) / 1000) * 2 ** 32) >>> 0, 12);
+  out.writeUInt32BE(rtpTimestamp >>> 0, 16);
+  out.writeUInt32BE(packets >>> 0, 20);
+  out.writeUInt32BE(octets >>> 0, 24);
+  return out;
+}

@@ -1,12 +1,14 @@
 // `pnpm bench:media --candidates N --seconds S` — media load without browsers.
 //
-// N synthetic candidates send pre-encoded VP8 camera + screen over plain RTP (generator
-// child process) into (1) BASELINE: bare mediasoup forwarding to a sink, and (2) FULL:
-// the product path (ExamRoom placement + pipes, recording with ffmpeg, database, job
-// queue). Each phase measures CPU of the SFU's processes (mediasoup workers, ffmpegs,
-// this Node process) over S seconds after a warm-up, packet loss at the sink, and, for
-// FULL, gaps in the recordings and memory. Progress and the breakdown go to stderr; the
-// last stdout line is one JSON object. See README.md beside this file.
+// N synthetic candidates send the default media profile (VP8 camera in 2 simulcast layers,
+// Opus microphone, VP8 screen) over plain RTP (generator child process) into (1) BASELINE:
+// bare mediasoup forwarding to a sink, and (2) FULL: the product path (ExamRoom placement +
+// pipes, recording through the RTP taps into dumps, database, job queue), measured at the
+// curve's steps (50, 100, 200, 300 below N) and at N. Each phase measures CPU of the SFU's
+// processes (mediasoup workers, this Node process with its tap threads) over S seconds after
+// a warm-up, packet loss at the sink and memory; at N also the gaps in the dumps and the
+// finalise jobs' CPU per converted media second. Progress and the breakdown go to stderr;
+// the last stdout line is one JSON object. See README.md beside this file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,8 +16,8 @@ import { pino } from 'pino';
 import { mediaConfigFromEnv } from '@proctor/sfu';
 import { startBaseline } from './baseline.ts';
 import { cleanupAll, cleanupOnSignals, deferCleanup } from './cleanup.ts';
-import { SOURCES, ensureEncoded } from './encode.ts';
-import { startFull } from './full.ts';
+import { ensureAllEncoded } from './encode.ts';
+import { type ConvertResult, startFull } from './full.ts';
 import { parseOptions } from './options.ts';
 import { type PhaseResult, runPhase } from './phase.ts';
 import { printBreakdown } from './report.ts';
@@ -37,14 +39,14 @@ deferCleanup(async () => {
 const cfg = mediaConfigFromEnv();
 // mediasoup/product logs at warn and above, to stderr (stdout carries only the result line).
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+/** Where the cost curve is measured (below --candidates; --candidates itself is the last point). */
+const CURVE_STEPS = [50, 100, 200, 300];
+const rssGrowth = (p: PhaseResult) => p.memPeak.rssBytes - p.memBefore.rssBytes;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 let exitCode = 0;
 try {
-  const clips = {
-    camera: await ensureEncoded(SOURCES.camera, log),
-    screen: await ensureEncoded(SOURCES.screen, log),
-  };
+  const clips = await ensureAllEncoded(log);
   const phaseOpts = { candidates: opts.candidates, seconds: opts.seconds, warmupSec: opts.warmupSec, clips, log };
   log(`[bench:media] ${opts.candidates} candidates, ${opts.seconds} s (+${opts.warmupSec} s warm-up), ${cfg.numWorkers} workers`);
 
@@ -54,27 +56,40 @@ try {
     log(`[bench:media] BASELINE: bare mediasoup (load average ${load()})`);
     baseline = await runPhase(() => startBaseline(cfg, opts.candidates), phaseOpts);
   }
+  const curve: { candidates: number; phase: PhaseResult }[] = [];
+  let convert: ConvertResult | undefined;
   if (opts.only !== 'baseline') {
+    const fullOpts = { roomSize: opts.roomSize, keep: opts.keep, logger, log };
+    for (const step of CURVE_STEPS.filter((n) => n < opts.candidates)) {
+      log(`[bench:media] FULL at ${step} candidates (curve; load average ${load()})`);
+      const phase = await runPhase(
+        () => startFull(cfg, { ...fullOpts, candidates: step, finalise: false, checkRecordings: false }),
+        { ...phaseOpts, candidates: step },
+      );
+      curve.push({ candidates: step, phase });
+    }
     log(`[bench:media] FULL: product path with recording (load average ${load()})`);
-    full = await runPhase(
-      () =>
-        startFull(cfg, {
-          candidates: opts.candidates,
-          roomSize: opts.roomSize,
-          finalise: opts.finalise,
-          keep: opts.keep,
-          clips,
-          logger,
-          log,
-        }),
-      phaseOpts,
-    );
+    let sfu: Awaited<ReturnType<typeof startFull>> | undefined;
+    full = await runPhase(async () => {
+      sfu = await startFull(cfg, { ...fullOpts, candidates: opts.candidates, finalise: opts.finalise, checkRecordings: true });
+      return sfu;
+    }, phaseOpts);
+    convert = sfu?.convert;
+    curve.push({ candidates: opts.candidates, phase: full });
   }
   printBreakdown([baseline, full], opts, log);
-  if (full?.recordings) {
+  for (const { candidates, phase } of curve) {
     log(
-      `[bench:media] recordings ${opts.finalise ? 'after the finalise jobs' : 'as written (finalise skipped)'}; ` +
-        'finalising ran after the window and is not in the CPU numbers',
+      `[bench:media] curve ${String(candidates).padStart(4)} candidates: ${(phase.sfuCpuPct / candidates).toFixed(3)} % CPU and ` +
+        `${(rssGrowth(phase) / candidates / 2 ** 20).toFixed(1)} MB RSS per candidate, loss ${phase.lossPct.toFixed(4)} % ` +
+        `(workers ${phase.cpu.perWorker.map((w) => w.toFixed(1)).join(' + ')} %, node ${phase.cpu.groups.node.toFixed(1)} %)`,
+    );
+  }
+  if (convert) {
+    log(
+      `[bench:media] finalise jobs (after the window, not in the CPU numbers): ${JSON.stringify(convert.statuses)}, ` +
+        `${convert.mediaSeconds.toFixed(0)} media s in ${convert.cpuSeconds.toFixed(1)} CPU s (${convert.wallSeconds.toFixed(1)} s wall)` +
+        (convert.errors.length ? `; errors: ${convert.errors.join(' | ')}` : ''),
     );
   }
 
@@ -82,7 +97,7 @@ try {
   const round = (x: number | undefined, digits = 3) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
   const cpu = full ? full.sfuCpuPct / n : undefined;
   const baseCpu = baseline ? baseline.sfuCpuPct / n : undefined;
-  const rss = full ? (full.memPeak.rssBytes - full.memBefore.rssBytes) / n / 2 ** 20 : undefined;
+  const rss = full ? rssGrowth(full) / n / 2 ** 20 : undefined;
   console.log(
     JSON.stringify({
       candidates: n,
@@ -93,6 +108,12 @@ try {
       lossPct: round(full?.lossPct ?? baseline?.lossPct, 4),
       recordingGapSeconds: round(full?.recordings?.gapSeconds, 2),
       rssMbPerCandidate: round(rss, 1),
+      curve: curve.map(({ candidates, phase }) => ({
+        candidates,
+        cpuPerCandidatePct: round(phase.sfuCpuPct / candidates),
+        rssMbPerCandidate: round(rssGrowth(phase) / candidates / 2 ** 20, 2),
+      })),
+      convertRealtimeFactor: round(convert?.realtimeFactor ?? undefined, 1),
     }),
   );
 } catch (error) {

@@ -4,7 +4,7 @@
  * separate process whose CPU is not charged to the SFU.
  *
  * A packet counts as "in the window" by its RTP timestamp, which the SFU passes through
- * unchanged for single-stream producers: the same frames the generator counted, however
+ * unchanged for single-stream producers (and a simulcast consumer on its first layer): the same frames the generator counted, however
  * late they arrive.
  */
 import dgram from 'node:dgram';
@@ -18,6 +18,7 @@ const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 interface Counter {
   id: string;
   tsBase: number;
+  window: [number, number];
   received: number;
   inWindow: number;
   firstTs: number | null;
@@ -25,7 +26,6 @@ interface Counter {
 
 const sockets: dgram.Socket[] = [];
 const bySsrc = new Map<number, Counter>();
-let windowTicks: [number, number] = [0, 0];
 let unknownPackets = 0;
 const unknownSsrcs = new Set<number>();
 
@@ -41,7 +41,7 @@ function onPacket(msg: Buffer): void {
   counter.received++;
   counter.firstTs ??= ts;
   const offset = (ts - counter.tsBase) >>> 0; // 32-bit wrap-safe distance from the first frame
-  if (offset >= windowTicks[0] && offset < windowTicks[1]) counter.inWindow++;
+  if (offset >= counter.window[0] && offset < counter.window[1]) counter.inWindow++;
 }
 
 function bind(): Promise<dgram.Socket> {
@@ -67,8 +67,10 @@ serve<SinkApi>({
     return { ports: sockets.map((s) => s.address().port) };
   },
   async expect(plan: SinkExpect) {
-    windowTicks = [plan.warmupSec * 90000, (plan.warmupSec + plan.seconds) * 90000];
-    for (const s of plan.streams) bySsrc.set(s.ssrc, { id: s.id, tsBase: s.tsBase, received: 0, inWindow: 0, firstTs: null });
+    for (const s of plan.streams) {
+      const window: [number, number] = [plan.warmupSec * s.clockRate, (plan.warmupSec + plan.seconds) * s.clockRate];
+      bySsrc.set(s.ssrc, { id: s.id, tsBase: s.tsBase, window, received: 0, inWindow: 0, firstTs: null });
+    }
     return {};
   },
   async report(): Promise<SinkReport> {

@@ -4,40 +4,62 @@
  * sink (egress). Keeping this in one place is what makes baseline and full comparable.
  */
 import type * as ms from 'mediasoup/types';
-import type { Source } from './encode.ts';
-import type { StreamPlan } from './protocol.ts';
+import type { ClipId, Source } from './encode.ts';
+import type { ProducerPlan, StreamPlan } from './protocol.ts';
 
-/** Fixed payload type, as a browser's offer fixes one; the router maps it to its own (101). */
-export const INGEST_PAYLOAD_TYPE = 96;
-const SOURCES: Source[] = ['camera', 'screen'];
+/** Fixed payload types, as a browser's offer fixes them; the router maps them to its own. */
+export const VP8_PAYLOAD_TYPE = 96;
+export const OPUS_PAYLOAD_TYPE = 111;
 
-export function streamPlans(candidate: number): StreamPlan[] {
-  return SOURCES.map((source, k) => {
-    const n = candidate * 2 + k;
+/**
+ * A candidate's producers: camera (2 simulcast layers, one SSRC each), microphone (Opus
+ * mono) and screen — what the default media profile makes a browser send.
+ */
+export function producerPlans(candidate: number): ProducerPlan[] {
+  const stream = (k: number, source: Source, clip: ClipId, suffix: string, tsBaseOf = k): StreamPlan => {
+    const n = candidate * 4 + k;
+    const audio = source === 'microphone';
     return {
-      id: `c${candidate}/${source}`,
+      id: `c${candidate}/${source}${suffix}`,
       source,
+      clip,
       ssrc: 0x10000000 + n,
-      payloadType: INGEST_PAYLOAD_TYPE,
+      payloadType: audio ? OPUS_PAYLOAD_TYPE : VP8_PAYLOAD_TYPE,
+      clockRate: audio ? 48000 : 90000,
       // Arbitrary but distinct starting timestamps (a browser's are random too).
-      tsBase: Math.imul(n + 1, 2654435761) >>> 0,
+      tsBase: Math.imul(candidate * 4 + tsBaseOf + 1, 2654435761) >>> 0,
     };
-  });
+  };
+  return [
+    { id: `c${candidate}/camera`, source: 'camera', kind: 'video', streams: [stream(0, 'camera', 'camera0', '.0'), stream(1, 'camera', 'camera1', '.1', 0)] },
+    { id: `c${candidate}/microphone`, source: 'microphone', kind: 'audio', streams: [stream(2, 'microphone', 'microphone', '')] },
+    { id: `c${candidate}/screen`, source: 'screen', kind: 'video', streams: [stream(3, 'screen', 'screen', '')] },
+  ];
 }
 
-/** What a browser offers for VP8: NACK, PLI and FIR feedback, one SSRC, no simulcast. */
-export function producerRtpParameters(plan: StreamPlan): ms.RtpParameters {
-  return {
-    codecs: [
-      {
-        mimeType: 'video/VP8',
-        payloadType: plan.payloadType,
-        clockRate: 90000,
-        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
-      },
-    ],
-    encodings: [{ ssrc: plan.ssrc }],
-  };
+/** The stream of a producer a proctor's grid tile receives (and the sink counts): the lowest layer. */
+export function watchedStream(plan: ProducerPlan): StreamPlan {
+  return plan.streams[0]!;
+}
+
+/** The stream the recorder keeps: the highest layer (no bandwidth estimation on its transport). */
+export function recordedStream(plan: ProducerPlan): StreamPlan {
+  return plan.streams[plan.streams.length - 1]!;
+}
+
+/** What a browser offers: VP8 with NACK, PLI and FIR feedback (SSRC simulcast for the camera), or Opus. */
+export function producerRtpParameters(plan: ProducerPlan): ms.RtpParameters {
+  const pt = plan.streams[0]!.payloadType;
+  const codec: ms.RtpCodecParameters =
+    plan.kind === 'audio'
+      ? { mimeType: 'audio/opus', payloadType: pt, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1, usedtx: 1 }, rtcpFeedback: [] }
+      : {
+          mimeType: 'video/VP8',
+          payloadType: pt,
+          clockRate: 90000,
+          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+        };
+  return { codecs: [codec], encodings: plan.streams.map((s) => ({ ssrc: s.ssrc })) };
 }
 
 export interface PortRange {
@@ -48,7 +70,8 @@ export interface PortRange {
 /** A candidate's ingest: comedia learns the generator's address from its first packet. */
 export function createIngestTransport(router: ms.Router, portRange: PortRange, appData: Record<string, unknown>): Promise<ms.PlainTransport> {
   return router.createPlainTransport({
-    listenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange },
+    // The same socket buffers as the product's WebRTC transports (sfu ExamRoom).
+    listenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange, recvBufferSize: 2 * 1024 * 1024, sendBufferSize: 2 * 1024 * 1024 },
     rtcpMux: true,
     comedia: true,
     appData,
@@ -70,9 +93,12 @@ export async function createEgressTransport(router: ms.Router, portRange: PortRa
   return transport;
 }
 
-/** Starts paused and is resumed after creation, as the product's proctor consumers are. */
+/**
+ * Starts paused and is resumed after creation, as the product's proctor consumers are;
+ * a simulcast camera on its grid layer (spatial layer 0), as MediaPeer.consume does.
+ */
 export async function consumeToSink(transport: ms.PlainTransport, router: ms.Router, producerId: string): Promise<ms.Consumer> {
-  const consumer = await transport.consume({ producerId, rtpCapabilities: router.rtpCapabilities, paused: true });
+  const consumer = await transport.consume({ producerId, rtpCapabilities: router.rtpCapabilities, paused: true, preferredLayers: { spatialLayer: 0 } });
   await consumer.resume();
   return consumer;
 }
@@ -83,7 +109,7 @@ export function consumerSsrc(consumer: ms.Consumer): number {
   return ssrc;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight (set-up would otherwise spawn 2N ffmpegs at once). */
+/** Runs `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;

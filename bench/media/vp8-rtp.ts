@@ -63,3 +63,15 @@ export function buildVp8RtpPacket(fields: RtpFields, pictureId: number, slice: B
   slice.copy(packet, RTP_HEADER_BYTES + VP8_DESCRIPTOR_BYTES);
   return packet;
 }
+
+/** A plain RTP packet (no CSRC, no extension) around `payload`: the microphone's Opus packets. */
+export function buildRtpPacket(fields: RtpFields, payload: Buffer): Buffer {
+  const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
+  packet[0] = 0x80;
+  packet[1] = (fields.marker ? 0x80 : 0) | (fields.payloadType & 0x7f);
+  packet.writeUInt16BE(fields.sequenceNumber & 0xffff, 2);
+  packet.writeUInt32BE(fields.timestamp >>> 0, 4);
+  packet.writeUInt32BE(fields.ssrc >>> 0, 8);
+  payload.copy(packet, RTP_HEADER_BYTES);
+  return packet;
+}

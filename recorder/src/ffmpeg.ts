@@ -72,16 +72,6 @@ export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegPaths
   return { ffmpeg, ffprobe };
 }
 
-let setprivPath: string | null | undefined;
-/**
- * util-linux `setpriv` (present on Debian), used to give ffmpeg a parent-death signal.
- * Null where it is missing; recording works without it, only orphans are not reaped.
- */
-export function findSetpriv(): string | null {
-  if (setprivPath === undefined) setprivPath = findOnPath('setpriv', process.env.PATH) ?? null;
-  return setprivPath;
-}
-
 /** Runs a binary to completion, collecting stdout/stderr (small outputs only). */
 export function run(
   bin: string,

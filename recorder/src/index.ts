@@ -1,15 +1,11 @@
-// @proctor/recorder: records candidate producers with ffmpeg (-c copy) and finalises the files.
+// @proctor/recorder: records candidate producers as RTP dumps (no process per track) and converts them in jobs.
 export { FfmpegNotFoundError, type FfmpegPaths, type ProbeResult, probe, probeDuration, resolveFfmpeg } from './ffmpeg.ts';
-export { DEFAULT_PORT_RANGE, type PortPair, PortPool, type PortPoolOptions, sharedPortPool } from './port-pool.ts';
-export { buildSdp, type Container, containerFor, mediaCodecOf, type SdpOptions } from './sdp.ts';
+export { mediaCodecOf, RtpTap, type TapTrack, type TapTrackInput, tapModeFromEnv } from './tap/rtp-tap.ts';
+export { type TapHostMode } from './tap/tap-host.ts';
+export { FLUSH_INTERVAL_MS, TapReceiver, type TapStats, type TrackResult, type TrackSpec } from './tap/tap-receiver.ts';
+export * from './dump/rtp-dump-format.ts';
 export {
-  type RecorderExit,
-  type SourceCloseReason,
-  type StopResult,
-  StreamRecorder,
-  type StreamRecorderOptions,
-} from './stream-recorder.ts';
-export {
+  type ProducerSource,
   type RecordingFailure,
   RecordingService,
   type RecordingServiceOptions,

@@ -1,34 +1,39 @@
 /**
- * Recording of candidate producers on a media node: one StreamRecorder and one
- * `recordings` row per producer, and a finalise job once the file is closed.
+ * Recording of candidate producers on a media node: one `recordings` row and one RTP dump
+ * per producer (tap/rtp-tap.ts: no process per track), and a finalise job once the dump is
+ * closed, which converts it to WebM beside it (same name, `.webm`).
  *
- * Row life: 'recording' (start) → 'stopped' (file closed, bytes known) → 'finalised'
- * (jobs process) | 'failed' (recorder crashed, wrote nothing, or finalising failed).
+ * Recording observes the room: `observe(rooms)` subscribes to the rooms' producerAdded /
+ * producerClosed, so the media handshake never starts or stops a recording itself, and
+ * there is one stop path: producer closed → track closed (dump flushed, fsynced) → row
+ * 'stopped' → finalise job enqueued. `start`/`stop` stay public for the bench and tests.
+ *
+ * Row life: 'recording' (start) → 'stopped' (dump closed, bytes known) → 'finalised'
+ * (jobs process) | 'failed' (tap could not start, nothing recorded, or finalising failed).
  *
  * A recording problem must not break the exam: apart from the database insert in
  * start() (without a row there is nothing to record into), nothing here throws into
- * the caller. A recorder that cannot start or that dies marks its row failed, logs it
- * and emits 'failed' for whoever wants to tell the proctor.
+ * the caller. A track that cannot start marks its row failed, logs it and emits 'failed'.
  */
 import { EventEmitter } from 'node:events';
-import { unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import {
   type RecordingSource,
   createRecording,
   markFailed,
+  settleRecoveredRecording,
   stopOpenRecordingsOnNode,
   stopRecording,
 } from '@proctor/db';
 import type * as ms from 'mediasoup/types';
 import type { Logger } from 'pino';
 import type { Db } from './db.ts';
-import { resolveFfmpeg } from './ffmpeg.ts';
+import { DUMP_EXTENSION, parseDumpHeader, readDumpRecords } from './dump/rtp-dump-format.ts';
 import { resolveRecordingPath } from './jobs/finalise-recording.ts';
 import { QUEUES, finaliseJobId } from './jobs/types.ts';
-import type { PortPool } from './port-pool.ts';
 import type { JobQueue } from './queue.ts';
-import { containerFor, mediaCodecOf } from './sdp.ts';
-import { StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';
+import type { TapHostMode } from './tap/tap-host.ts';
+import { mediaCodecOf, RtpTap, type TapTrack } from './tap/rtp-tap.ts';
 
 export interface RecordingServiceOptions {
   db: Db;
@@ -36,20 +41,26 @@ export interface RecordingServiceOptions {
   recordingsDir: string;
   queue: JobQueue;
   logger: Logger;
-  /** Default: resolveFfmpeg().ffmpeg, resolved in the constructor (fails fast when missing). */
-  ffmpegPath?: string;
-  portPool?: PortPool;
-  recorder?: Partial<Pick<StreamRecorderOptions, 'keyframeRequestIntervalMs' | 'quitGraceMs' | 'killTimeoutMs' | 'readyTimeoutMs'>>;
+  /** Where each worker's tap receives: its own thread (default) or this one (RECORDER_TAP). */
+  tapMode?: TapHostMode;
 }
 
 export interface StartRecordingInput {
   router: ms.Router;
+  /** The mediasoup worker the router lives on (tracks of one worker share one tap); default 0. */
+  workerIndex?: number;
   producer: ms.Producer;
   sessionId: string;
   examId: string;
   attemptId: string;
   attemptNumber: number;
   source: RecordingSource;
+}
+
+/** The part of RoomRegistry (or one ExamRoom) the recorder observes. */
+export interface ProducerSource {
+  on(event: 'producerAdded', fn: (e: StartRecordingInput & { workerIndex: number }) => void): unknown;
+  on(event: 'producerClosed', fn: (e: { producerId: string }) => void): unknown;
 }
 
 export interface RecordingFailure {
@@ -68,14 +79,16 @@ interface Entry {
   producerId: string;
   source: RecordingSource;
   recordingId?: string;
-  recorder?: StreamRecorder;
-  /** Resolves to the row id (even when the recorder failed to start). */
+  track?: TapTrack;
+  /** Resolves to the row id (even when the track failed to start). */
   started: Promise<string>;
   stopping?: Promise<void>;
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
 const ENQUEUE_TIMEOUT_MS = 10_000;
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
 
 /** 2025-05-01T09:30:00.123Z → 20250501T093000123Z: sortable, no ':' (Windows, URLs). */
 export function fileTimestamp(d: Date): string {
@@ -108,19 +121,25 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
   private readonly recordingsDir: string;
   private readonly queue: JobQueue;
   private readonly logger: Logger;
-  private readonly ffmpegPath: string;
-  private readonly opts: RecordingServiceOptions;
+  private readonly tap: RtpTap;
   private readonly entries = new Map<string, Entry>();
   private shuttingDown = false;
 
   constructor(opts: RecordingServiceOptions) {
     super();
-    this.opts = opts;
     this.db = opts.db;
     this.recordingsDir = opts.recordingsDir;
     this.queue = opts.queue;
     this.logger = opts.logger.child({ component: 'recording' });
-    this.ffmpegPath = opts.ffmpegPath ?? resolveFfmpeg().ffmpeg;
+    this.tap = new RtpTap(opts.tapMode ? { mode: opts.tapMode } : {});
+  }
+
+  /** Records every producer the rooms announce and stops it when they announce its close. */
+  observe(rooms: ProducerSource): void {
+    rooms.on('producerAdded', (e) => {
+      void this.start(e).catch((err: unknown) => this.logger.error({ err, sessionId: e.sessionId }, 'recording did not start'));
+    });
+    rooms.on('producerClosed', (e) => void this.stop(e.producerId));
   }
 
   /** Producers being recorded right now. */
@@ -132,14 +151,24 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
     return this.entries.has(producerId);
   }
 
-  /** The live recorder of a producer (diagnostics, tests). */
-  recorderOf(producerId: string): StreamRecorder | undefined {
-    return this.entries.get(producerId)?.recorder;
+  /** The live track of a producer: its dump and when it started (metrics, tests). */
+  recorderOf(producerId: string): { outputPath: string; startedAt: Date; ssrc: number } | undefined {
+    const track = this.entries.get(producerId)?.track;
+    return track && { outputPath: track.file, startedAt: track.startedAt, ssrc: track.ssrc };
+  }
+
+  /** Receive counters of each worker's tap (bench, diagnostics). */
+  tapStats() {
+    return this.tap.stats();
+  }
+
+  get tapMode(): TapHostMode {
+    return this.tap.mode;
   }
 
   /**
    * Starts recording a producer and returns its recording id. Starting a producer that
-   * is already being recorded returns the existing id. If the recorder cannot start,
+   * is already being recorded returns the existing id. If the track cannot start,
    * the row is marked failed and its id is still returned ('failed' is emitted).
    */
   start(input: StartRecordingInput): Promise<string> {
@@ -158,15 +187,15 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
     const startedAt = new Date();
     let recordingId: string;
     let outputPath: string;
-    const mimeType = mediaCodecOf(producer.rtpParameters).mimeType;
     try {
+      const mimeType = mediaCodecOf(producer.rtpParameters).mimeType;
       const relative = recordingRelativePath({
         examId: input.examId,
         sessionId: input.sessionId,
         attemptNumber: input.attemptNumber,
         source: input.source,
         startedAt,
-        extension: containerFor(mimeType).extension,
+        extension: DUMP_EXTENSION,
       });
       outputPath = resolveRecordingPath(this.recordingsDir, relative);
       recordingId = await createRecording(this.db, {
@@ -183,33 +212,26 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
     }
     entry.recordingId = recordingId;
     const log = this.logger.child({ recordingId, producerId: producer.id, source: input.source });
-
-    try {
-      entry.recorder = await StreamRecorder.start({
-        router,
-        producer,
-        outputPath,
-        ffmpegPath: this.ffmpegPath,
-        logger: log,
-        ...(this.opts.portPool ? { portPool: this.opts.portPool } : {}),
-        ...this.opts.recorder,
-      });
-    } catch (error) {
+    if (producer.closed || entry.stopping) {
+      // Gone while the row was being written: nothing to consume; stop() settles the row.
+      await this.fail(entry, 'the stream closed before recording started', log);
       this.entries.delete(producer.id);
-      await this.fail(entry, `recorder failed to start: ${errorMessage(error)}`, log);
       return recordingId;
     }
-
-    entry.recorder.on('error', (error) => {
-      // Died on its own: the row fails; a later stop() finds no entry and does nothing.
-      if (this.entries.get(producer.id) === entry && !entry.stopping) this.entries.delete(producer.id);
-      void this.fail(entry, errorMessage(error), log);
-    });
-    // Producer closed (candidate left, transport gone) or router closed: close the file.
-    entry.recorder.on('sourceclose', (reason) => {
-      log.info({ reason }, 'source closed; stopping recording');
-      void this.stop(producer.id);
-    });
+    try {
+      entry.track = await this.tap.record({
+        router,
+        workerIndex: input.workerIndex ?? 0,
+        producer,
+        recordingId,
+        file: outputPath,
+        startedAt,
+      });
+      log.debug({ ssrc: entry.track.ssrc, file: outputPath }, 'recording started');
+    } catch (error) {
+      this.entries.delete(producer.id);
+      await this.fail(entry, `recording tap failed to start: ${errorMessage(error)}`, log);
+    }
     return recordingId;
   }
 
@@ -224,7 +246,7 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
   }
 
   /**
-   * Stops recording a producer: closes the file, marks the row stopped with its size and
+   * Stops recording a producer: closes its dump, marks the row stopped with its size and
    * enqueues finalising. Unknown or already stopped producers are ignored; concurrent
    * calls share one stop. Never rejects.
    */
@@ -238,19 +260,23 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
   }
 
   private async doStop(entry: Entry): Promise<void> {
+    // The end of the content is now: the producer has just closed (or shutdown).
+    const endedAt = new Date();
     const recordingId = await entry.started.catch(() => undefined);
-    const recorder = entry.recorder;
-    if (!recordingId || !recorder) return; // never started; start() already reported why
+    const track = entry.track;
+    if (!recordingId || !track) return; // never started; start() already reported why
     const log = this.logger.child({ recordingId, producerId: entry.producerId, source: entry.source });
     try {
-      const result = await recorder.stop();
-      if (result.bytes === 0) {
-        // Stopped before ffmpeg got decodable media (e.g. no keyframe ever arrived).
-        await unlink(recorder.outputPath).catch(() => {});
+      const result = await track.stop();
+      if (result.error) log.error({ error: result.error, file: track.file }, 'the dump had write errors; keeping what was written');
+      if (result.droppedRecords > 0) log.warn({ dropped: result.droppedRecords }, 'records dropped while the disk lagged');
+      if (result.rtpRecords === 0) {
+        await unlink(track.file).catch(() => {});
         await this.fail(entry, 'no media was recorded', log);
         return;
       }
-      await stopRecording(this.db, recordingId, { endedAt: result.endedAt, bytes: result.bytes });
+      await stopRecording(this.db, recordingId, { endedAt, bytes: result.bytes });
+      log.debug({ bytes: result.bytes, packets: result.rtpRecords, nacks: result.nacksSent, plis: result.plisSent, lost: result.lostPackets }, 'recording stopped');
       this.emit('stopped', { recordingId, producerId: entry.producerId, bytes: result.bytes });
     } catch (error) {
       await this.fail(entry, `stopping failed: ${errorMessage(error)}`, log);
@@ -281,21 +307,44 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
     }
   }
 
-  /** Stops every recording (shutdown); later start() calls are refused. */
+  /** Stops every recording (shutdown) and the taps; later start() calls are refused. */
   async stopAll(): Promise<void> {
     this.shuttingDown = true;
     await Promise.all([...this.entries.keys()].map((id) => this.stop(id)));
+    await this.tap.close();
   }
 
   /**
    * Crash recovery, called once when a media node starts: rows this node left in
-   * 'recording' become 'stopped' and are queued for finalising (which fails them if no
-   * usable file exists). Returns how many were recovered.
+   * 'recording' become 'stopped', their dumps are kept (everything flushed up to the
+   * crash, i.e. all but the last ≤ 1 s), the row's end and size are taken from the dump
+   * (its last record), and they are queued for conversion. A row without a usable dump
+   * fails. Returns how many were recovered.
    */
   async recoverInterrupted(nodeId: string): Promise<number> {
     const rows = await stopOpenRecordingsOnNode(this.db, nodeId, new Date());
-    for (const row of rows) await this.enqueueFinalise(row.id, this.logger.child({ recordingId: row.id }));
+    for (const row of rows) {
+      const log = this.logger.child({ recordingId: row.id });
+      const end = await dumpEnd(resolveRecordingPath(this.recordingsDir, row.path)).catch((e: unknown) => errorMessage(e));
+      if (typeof end === 'string') {
+        await markFailed(this.db, row.id, `interrupted recording has no usable dump: ${end}`);
+        continue;
+      }
+      await settleRecoveredRecording(this.db, row.id, end);
+      await this.enqueueFinalise(row.id, log);
+    }
     if (rows.length > 0) this.logger.warn({ count: rows.length, nodeId }, 'recovered interrupted recordings');
     return rows.length;
   }
+}
+
+/** Size and the wall-clock time of the last whole record of a dump cut short by a crash. */
+async function dumpEnd(file: string): Promise<{ endedAt: Date; bytes: number }> {
+  const buf = await readFile(file);
+  const { header, bodyOffset } = parseDumpHeader(buf);
+  let last = -1;
+  for (const r of readDumpRecords(buf, bodyOffset)) if (r.kind === 1) last = r.arrivalMs;
+  if (last < 0) throw new Error('no RTP packet in it');
+  const { size } = await stat(file);
+  return { endedAt: new Date(header.startedAtMs + last), bytes: size };
 }

@@ -5,7 +5,9 @@
  * spreads over every core instead of one router carrying a whole room; producers reach
  * the routers where proctors consume through ProducerPipes.
  */
+import { EventEmitter } from 'node:events';
 import type * as ms from 'mediasoup/types';
+import type { MediaSource } from '@proctor/values';
 import { mediaCodecs, type MediaConfig } from './config.ts';
 import { MediaError } from './errors.ts';
 import { ProducerPipes, type PlacedRouter } from './producer-pipes.ts';
@@ -13,12 +15,44 @@ import { LOAD, type WorkerPool } from './worker-pool.ts';
 
 export type { PlacedRouter } from './producer-pipes.ts';
 
+/** Per UDP socket of a candidate's or proctor's transport (capped by net.core.rmem_max/wmem_max). */
+const SOCKET_BUFFER_BYTES = 2 * 1024 * 1024;
+
+/** Who a producer belongs to, as the signaling layer tagged it (the recorder files it by this). */
+export interface ProducerTags {
+  sessionId: string;
+  attemptId: string;
+  attemptNumber: number;
+  source: MediaSource;
+}
+
+/** A producer joined the room: where it lives and whose it is. */
+export interface ProducerAdded extends PlacedRouter, ProducerTags {
+  examId: string;
+  producer: ms.Producer;
+}
+
+export interface ProducerClosed extends ProducerTags {
+  examId: string;
+  producerId: string;
+}
+
+/**
+ * What a room tells its observers (the recorder): every tagged producer that is added,
+ * and its close — for whatever reason (candidate left, transport or router closed, worker
+ * died), since it comes from mediasoup's own close observer.
+ */
+export interface RoomEvents {
+  producerAdded: [ProducerAdded];
+  producerClosed: [ProducerClosed];
+}
+
 /** A router chosen for one transport, with the load it holds until the transport closes. */
 export interface Placement extends PlacedRouter {
   release(): void;
 }
 
-export class ExamRoom {
+export class ExamRoom extends EventEmitter<RoomEvents> {
   /** workerIndex → this room's router there (a promise, so concurrent joins share one). */
   readonly #routers = new Map<number, Promise<ms.Router>>();
   readonly #pipes = new ProducerPipes();
@@ -31,6 +65,7 @@ export class ExamRoom {
     /** The router made with the room: it answers rtpCapabilities before anyone is placed. */
     readonly home: PlacedRouter,
   ) {
+    super();
     this.#routers.set(home.workerIndex, Promise.resolve(home.router));
   }
 
@@ -80,9 +115,17 @@ export class ExamRoom {
     return this.pool.charge(workerIndex, LOAD.consumer);
   }
 
-  /** Record that `producer` was produced on `placed`, so it can be piped and recorded. */
-  adoptProducer(producer: ms.Producer, placed: PlacedRouter): void {
-    this.#pipes.adopt(producer, { workerIndex: placed.workerIndex, router: placed.router });
+  /**
+   * Record that `producer` was produced on `placed`, so it can be piped; with `tags` the
+   * room also announces it (producerAdded now, producerClosed when it closes), which is
+   * how it gets recorded.
+   */
+  adoptProducer(producer: ms.Producer, placed: PlacedRouter, tags?: ProducerTags): void {
+    const home = { workerIndex: placed.workerIndex, router: placed.router };
+    this.#pipes.adopt(producer, home);
+    if (!tags) return;
+    producer.observer.once('close', () => this.emit('producerClosed', { examId: this.examId, producerId: producer.id, ...tags }));
+    this.emit('producerAdded', { examId: this.examId, producer, ...home, ...tags });
   }
 
   /** The router `producerId` lives on (recorders consume there, without a pipe). */
@@ -101,6 +144,10 @@ export class ExamRoom {
       ip: this.cfg.listenIp,
       announcedAddress: this.cfg.announcedAddress,
       portRange: { min: this.cfg.rtcMinPort, max: this.cfg.rtcMaxPort },
+      // A busy worker that is descheduled for a moment must not lose a screen key frame to
+      // a full socket: the ~208 KiB default overflowed in bench:media (ingest drops).
+      recvBufferSize: SOCKET_BUFFER_BYTES,
+      sendBufferSize: SOCKET_BUFFER_BYTES,
     };
     return placed.router.createWebRtcTransport({
       listenInfos: [

@@ -5,7 +5,7 @@
  * caller (signaling) before it calls in.
  */
 import type * as ms from 'mediasoup/types';
-import type { ExamRoom, Placement } from './exam-room.ts';
+import type { ExamRoom, Placement, ProducerTags } from './exam-room.ts';
 import { MediaError } from './errors.ts';
 import type { MediaSource } from '@proctor/values';
 
@@ -67,19 +67,22 @@ export class MediaPeer {
     source: Source,
     kind: ms.MediaKind,
     rtpParameters: ms.RtpParameters,
-    appData: Record<string, unknown>,
+    /** Session and attempt the stream belongs to: with them the room announces it for recording. */
+    tags: Partial<Omit<ProducerTags, 'source'>>,
   ): Promise<ms.Producer> {
     const transport = this.#transport(transportId, 'send');
     if (kind !== kindOf[source]) throw new MediaError('bad_request', `${source} must be ${kindOf[source]}`);
     if (this.producers.has(source)) throw new MediaError('conflict', `${source} is already being published`);
     let producer: ms.Producer;
     try {
-      producer = await transport.produce({ kind, rtpParameters, appData: { ...appData, source } });
+      producer = await transport.produce({ kind, rtpParameters, appData: { ...tags, source } });
     } catch (err) {
       throw new MediaError('bad_request', `cannot publish ${source}: ${(err as Error).message}`);
     }
     this.producers.set(source, producer);
-    this.room.adoptProducer(producer, this.#placement.get(transportId)!);
+    const { sessionId, attemptId, attemptNumber } = tags;
+    const tagged = sessionId && attemptId && attemptNumber ? { sessionId, attemptId, attemptNumber, source } : undefined;
+    this.room.adoptProducer(producer, this.#placement.get(transportId)!, tagged);
     producer.observer.once('close', () => {
       if (this.producers.get(source) === producer) this.producers.delete(source);
     });

@@ -5,11 +5,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { MediaConfig } from './config.ts';
-import { ExamRoom } from './exam-room.ts';
+import { ExamRoom, type ProducerAdded, type ProducerClosed } from './exam-room.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 export interface RegistryEvents {
   roomLost: [examId: string, reason: string];
+  /** Every room's producers, re-emitted (ExamRoom's RoomEvents): the recorder observes these. */
+  producerAdded: [ProducerAdded];
+  producerClosed: [ProducerClosed];
 }
 
 export class RoomRegistry extends EventEmitter<RegistryEvents> {
@@ -30,7 +33,11 @@ export class RoomRegistry extends EventEmitter<RegistryEvents> {
       if (!room.closed) return room;
       this.#rooms.delete(examId);
     }
-    const created = ExamRoom.create(examId, this.pool, this.cfg);
+    const created = ExamRoom.create(examId, this.pool, this.cfg).then((room) => {
+      room.on('producerAdded', (e) => this.emit('producerAdded', e));
+      room.on('producerClosed', (e) => this.emit('producerClosed', e));
+      return room;
+    });
     this.#rooms.set(examId, created);
     created.catch(() => this.#rooms.delete(examId));
     return created;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { ExamRoom, LOAD, MediaPeer, WorkerPool, mediaConfigFromEnv, type MediaConfig } from '../src/index.ts';
+import { ExamRoom, LOAD, MediaPeer, RoomRegistry, WorkerPool, mediaConfigFromEnv, type MediaConfig, type ProducerAdded, type ProducerClosed } from '../src/index.ts';
 
 const cfg: MediaConfig = { ...mediaConfigFromEnv(), numWorkers: 2, listenIp: '127.0.0.1', logLevel: 'error' };
 const opus = (ssrc: number) => ({
@@ -54,6 +54,30 @@ describe('sfu placement', () => {
     room.close();
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(pool.load(), [0, 0], 'closing the room releases its routers');
+  });
+
+  it('announces tagged producers and their close through the registry (what the recorder observes)', async () => {
+    const registry = new RoomRegistry(pool, cfg);
+    const added: ProducerAdded[] = [];
+    const closed: ProducerClosed[] = [];
+    registry.on('producerAdded', (e) => added.push(e));
+    registry.on('producerClosed', (e) => closed.push(e));
+    const room = await registry.getOrCreate('exam-events');
+    const placed = await room.placeCandidate();
+    const ingest = await placed.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+    const tags = { sessionId: 's-1', attemptId: 'a-1', attemptNumber: 2, source: 'microphone' as const };
+    const producer = await ingest.produce({ kind: 'audio', rtpParameters: opus(3333) as never });
+    room.adoptProducer(producer, placed, tags);
+    const untagged = await ingest.produce({ kind: 'audio', rtpParameters: opus(4444) as never });
+    room.adoptProducer(untagged, placed);
+    assert.equal(added.length, 1, 'only tagged producers are announced');
+    assert.equal(added[0]!.producer, producer);
+    assert.equal(added[0]!.router, placed.router);
+    assert.deepEqual({ ...added[0]!, producer: undefined, router: undefined }, { ...tags, examId: 'exam-events', workerIndex: placed.workerIndex, producer: undefined, router: undefined });
+    ingest.close(); // the transport closes → its producers close → the room says so
+    assert.deepEqual(closed, [{ ...tags, examId: 'exam-events', producerId: producer.id }]);
+    registry.closeAll();
+    placed.release();
   });
 
   it('lets a proctor consume a producer that lives on the other worker, through a pipe, with RTP flowing', async () => {

@@ -107,7 +107,8 @@ export interface MediaNode {
 
 export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode> {
   const { log, db } = opts;
-  // Fail at start-up, not at the first candidate, when recording can't work.
+  // Fail at start-up, not at the first candidate, when the face checks (and the jobs run
+  // in-process) can't work; recording itself needs no ffmpeg.
   const ffmpeg = resolveFfmpeg();
   const storage = opts.storage ?? storageFromEnv();
 
@@ -122,9 +123,10 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
     db,
     recordingsDir: opts.recordingsDir,
     queue: opts.queue,
-    ffmpegPath: ffmpeg.ffmpeg,
     logger: log.child({ mod: 'recorder' }),
   });
+  // Recording observes the rooms: every tagged producer is recorded until it closes.
+  recordings.observe(rooms);
 
   const publicUrl = opts.publicUrl ?? `http://localhost:${opts.port}`;
   const mail = await startMail({

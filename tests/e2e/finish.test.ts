@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { waitFor } from '../support/media.ts';
+import { recordingSettled, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitPublishing } from '../support/pages.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -62,10 +62,10 @@ describe('proctor warning and finishing the exam', () => {
     const attempts = await stack.db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).execute();
     assert.deepEqual(attempts.map((a) => [a.number, a.endReason]), [[1, 'finished']]);
     const recordings = await waitFor(
-      'recordings finalised',
+      'recordings settled',
       async () => {
-        const rows = await stack.db.selectFrom('recordings').select(['source', 'status']).where('sessionId', '=', sessionId).execute();
-        return rows.length === 3 && rows.every((r) => r.status === 'finalised') ? rows : undefined;
+        const rows = await stack.db.selectFrom('recordings').select(['source', 'status', 'error']).where('sessionId', '=', sessionId).execute();
+        return rows.length === 3 && rows.every(recordingSettled) ? rows : undefined;
       },
       30_000,
     );

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { startStack, type Stack } from '../support/stack.ts';
-import { waitFor } from '../support/media.ts';
+import { recordingSettled, waitFor } from '../support/media.ts';
 import { openCandidate, waitPublishing } from '../support/pages.ts';
 
 describe('candidate reconnection', () => {
@@ -55,9 +55,9 @@ describe('candidate reconnection', () => {
     assert.deepEqual(attempts.map((a) => a.number), [1, 2, 3]);
     assert.equal(attempts[0]!.endReason, 'disconnected');
 
-    const recordings = await waitFor('9 finalised recordings', async () => {
+    const recordings = await waitFor('9 settled recordings', async () => {
       const r = await stack.db.selectFrom('recordings').selectAll().where('sessionId', '=', sessionId).execute();
-      return r.length === 9 && r.every((x) => x.status === 'finalised') ? r : undefined;
+      return r.length === 9 && r.every(recordingSettled) ? r : undefined;
     }, 60_000);
     for (const a of attempts) {
       const mine = recordings.filter((r) => r.attemptId === a.id);

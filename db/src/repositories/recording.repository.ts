@@ -164,3 +164,24 @@ export function getRecordingEventFacts(db: Kysely<DB>, id: string) {
     .where('r.id', '=', id)
     .executeTakeFirst();
 }
+
+/**
+ * After crash recovery: the real end and size of an interrupted recording, read from its
+ * dump (its last whole record), replace the restart time stopOpenRecordingsOnNode wrote.
+ */
+export async function settleRecoveredRecording(
+  db: Kysely<DB>,
+  id: string,
+  found: { endedAt: Date; bytes: number },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('recordings')
+    .set((eb) => ({
+      endedAt: sql<Date>`greatest(${eb.ref('startedAt')}, ${found.endedAt}::timestamptz)`,
+      bytes: found.bytes,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'stopped')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

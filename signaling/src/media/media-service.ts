@@ -1,7 +1,8 @@
 /**
  * The media handshake of an exam room, in one readable flow (after mediasoup-demo's Room):
  *
- *   candidate:join → transport:create(send) → transport:connect → produce ×3 (each recorded)
+ *   candidate:join → transport:create(send) → transport:connect → produce ×3 (the recorder,
+ *   observing the rooms, records each one; nothing here starts or stops a recording)
  *   proctor:join   → transport:create(recv) → transport:connect → consume → consumer:resume
  *
  * A candidate's short network drop (#12) keeps the attempt: the page restarts ICE on the
@@ -336,38 +337,26 @@ export class MediaService {
   async produce(caller: Caller, req: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
     const live = this.#candidate(caller);
     const peer = this.#peer(caller);
+    // The room announces the producer with these tags, and the recorder (observing the
+    // rooms) records it from its own router; its close stops the recording the same way.
     const producer = await peer.produce(req.transportId, req.source, req.kind, req.rtpParameters as ms.RtpParameters, {
       sessionId: live.sessionId,
+      attemptId: live.attemptId!,
+      attemptNumber: live.attemptNumber,
     });
     const examId = caller.examId!;
     producer.observer.once('close', () => {
-      void this.deps.recordings.stop(producer.id);
       this.deps.push.toProctors(examId, 'producer:closed', { sessionId: live.sessionId, ...attemptOf(live), producerId: producer.id });
     });
-    // Proctors see the stream at once (#12 fast join), not after its recorder has started.
+    // Proctors see the stream at once (#12 fast join); the recorder follows the room's
+    // producer announcements by itself (recorder/README.md).
     this.deps.push.toProctors(examId, 'producer:new', {
       sessionId: live.sessionId,
       ...attemptOf(live),
       producer: producerInfo(req.source, producer),
     });
-    // Recording starts with the stream: a failure to record is logged and visible in the
-    // recordings table, but does not stop the exam. The recorder consumes on the router
-    // the candidate was placed on, so recording never needs a pipe. The ack waits for it,
-    // so the page's tracks are set up one recorder at a time (recorders starting all at
-    // once on a busy machine each miss more of their stream's start).
-    const router = peer.room.routerOf(producer.id).router;
-    this.#keyFrames.watch(router);
-    await this.deps.recordings
-      .start({
-        router,
-        producer,
-        sessionId: live.sessionId,
-        examId,
-        attemptId: live.attemptId,
-        attemptNumber: live.attemptNumber,
-        source: req.source,
-      })
-      .catch((err: unknown) => this.deps.log.error({ err, sessionId: live.sessionId }, 'recording did not start'));
+    // After a drop, every consumer of this video (proctors and the recorder) asks for a key frame.
+    this.#keyFrames.watch(peer.room.routerOf(producer.id).router);
     return { producerId: producer.id };
   }
 
@@ -582,19 +571,16 @@ export class MediaService {
     live.dropTimer = undefined;
     live.peer = undefined;
     live.state = 'disconnected';
-    const producers = [...peer.producers.values()];
-    // The attempt ends now, at the drop; stopping the recorders (ffmpeg shutdown) may take
-    // seconds and must not move its end time or delay the candidate's next join.
+    // The attempt ends now, at the drop.
     const at = new Date();
-    peer.close(); // closes producers → their 'close' observers stop the recordings
+    peer.close(); // closes producers → the room announces it → the recorder stops their tracks
     if (live.attemptId) {
       await endAttempt(this.deps.db, live.attemptId, { at, reason });
       void this.deps.events.publish('attempt.ended', { sessionId: live.sessionId, examId: exam.examId, attempt: live.attemptNumber, reason, at: at.toISOString() });
     }
     this.#connections.record(live.sessionId, live.attemptId ?? null, reason === 'left' || reason === 'finished' ? 'left' : 'disconnected');
-    await Promise.all(producers.map((p) => this.deps.recordings.stop(p.id)));
-    // Stopping the recorders takes seconds; if the candidate joined again meanwhile, the new
-    // attempt's state is the current one and this ended attempt's push would overwrite it.
+    // If the candidate joined again meanwhile, the new attempt's state is the current one
+    // and this ended attempt's push would overwrite it.
     if (exam.candidates.get(live.sessionId) === live) this.deps.push.toProctors(exam.examId, 'peer:state', peerView(live));
     this.deps.log.info({ sessionId: live.sessionId, attempt: live.attemptNumber, reason }, 'candidate left');
   }

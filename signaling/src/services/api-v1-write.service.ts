@@ -72,6 +72,7 @@ function examView(e: AdminExam): Out<'createExam'> {
     endsAt: e.endsAt,
     timeZone: e.timeZone,
     proctoringMode: e.proctoringMode,
+    mediaProfile: e.mediaProfile,
     archived: e.archivedAt !== null,
     sessionCount: e.sessionCount,
     violationWeights: e.violationWeights,
