@@ -3,9 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'vitest';
-import { FfmpegNotFoundError, resolveFfmpeg } from '../src/ffmpeg.ts';
-import { RecordingService } from '../src/recording-service.ts';
-import { pino } from 'pino';
+import { FfmpegNotFoundError, resolveFfmpeg } from '../../src/ffmpeg.ts';
 
 const HINT = /ffmpeg not found: install Debian's ffmpeg \(infra\/scripts\/install-system-deps\.sh\) or set FFMPEG_PATH/;
 
@@ -30,26 +28,5 @@ test('no ffmpeg on PATH gives the same error', async () => {
     assert.throws(() => resolveFfmpeg({ PATH: empty }), HINT);
   } finally {
     await rm(empty, { recursive: true });
-  }
-});
-
-test('RecordingService refuses to start without ffmpeg', () => {
-  const saved = process.env.FFMPEG_PATH;
-  process.env.FFMPEG_PATH = '/nonexistent';
-  try {
-    assert.throws(
-      () =>
-        new RecordingService({
-          // Never touched: the constructor fails before using them.
-          db: undefined as never,
-          queue: undefined as never,
-          recordingsDir: os.tmpdir(),
-          logger: pino({ level: 'silent' }),
-        }),
-      HINT,
-    );
-  } finally {
-    if (saved === undefined) delete process.env.FFMPEG_PATH;
-    else process.env.FFMPEG_PATH = saved;
   }
 });
