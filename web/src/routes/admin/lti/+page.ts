@@ -1,17 +1,7 @@
 import { ltiApi, type AdminLtiOverview } from '@proctor/signaling/contract';
 import { adminCall } from '$lib/admin/api';
-import { handleLoadError, type LoadFailure } from '$lib/admin/load';
+import { loadOrFail } from '$lib/admin/load';
 import type { PageLoad } from './$types';
 
-export interface LtiPageData {
-	overview: AdminLtiOverview | null;
-	failure: LoadFailure | null;
-}
-
-export const load: PageLoad = async ({ url, fetch }): Promise<LtiPageData> => {
-	try {
-		return { overview: await adminCall<AdminLtiOverview>(ltiApi.overview, { fetch }), failure: null };
-	} catch (err) {
-		return { overview: null, failure: handleLoadError(err, url) };
-	}
-};
+export const load: PageLoad = ({ url, fetch }) =>
+	loadOrFail<{ overview: AdminLtiOverview | null }>(url, { overview: null }, async () => ({ overview: await adminCall<AdminLtiOverview>(ltiApi.overview, { fetch }) }));
