@@ -5,7 +5,7 @@
  * relay. Redis is stopped for ~5 s while the candidate's page reports findings, then started
  * again, empty (no persistence, as a Redis without a volume comes back). Nobody reloads:
  * - the node stays up; /healthz says Redis is away and then back;
- * - the candidate stays on attempt 1, its recordings keep receiving;
+ * - the candidate stays on its attempt, its recordings keep receiving;
  * - every finding is stored exactly once and reaches the proctor's tile live;
  * - after the restart the relays listen again (the node's subscriptions are back on the new
  *   Redis) and the queue works: the recordings are finalised by the job workers at the end.
