@@ -35,7 +35,7 @@ export interface FaultExam {
   assertTilePlaying(since: number, timeoutMs?: number): Promise<number>;
   /** Still the same attempt, the same producers and recordings, the node alive and never crashed. */
   assertSameAttempt(): Promise<void>;
-  /** Every live dump received RTP through [from, to] with no hole longer than `maxGapMs`. */
+  /** Every live dump kept receiving RTP through [from, to]; the microphone's with no hole longer than `maxGapMs`. */
   assertDumpsContinuous(from: number, to: number, maxGapMs?: number): Promise<void>;
   /** Finish the exam on the page; every recording ends finalised, covering the exam. */
   finishAndAssertRecordings(): Promise<void>;
@@ -140,10 +140,12 @@ async function openFaultExam(stack: FaultStack, browser: Browser, { via }: { via
       // The same length just before, for comparison (a loaded machine's encoder has its own holes).
       const before = await Promise.all(rows.map(async (r) => ({ source: r.source, ...(await dumpWindow(path.join(stack.recordingsDir, r.path), from - (to - from), from)) })));
       for (const w of before) console.log(`[fault] before the fault, ${w.source}: ${w.packets} RTP packets, longest hole ${w.longestGapMs} ms`);
-      // The fault must add no hole: on a starved machine the encoder has its own (the window
-      // before shows them), so the bound is the larger of `maxGapMs` and those plus a second.
+      // The microphone sends 50 packets a second whatever the machine's load (no DTX), so a
+      // hole in its dump is the recording path's doing: none may exceed `maxGapMs`. Video
+      // frame rates collapse on a starved CI machine (its encoder has holes of seconds before
+      // any fault too, the window before shows them), so video must only keep arriving.
       for (const [i, w] of windows.entries()) {
-        const bound = Math.max(maxGapMs, before[i]!.longestGapMs + 1_000);
+        const bound = w.source === 'microphone' ? maxGapMs : Math.max(maxGapMs, before[i]!.longestGapMs + 1_000, 6_000);
         assert.ok(w.packets > 0 && w.longestGapMs <= bound, `${w.source} recorded through the fault (longest hole ${w.longestGapMs} ms, bound ${bound} ms)`);
       }
     },
