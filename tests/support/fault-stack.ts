@@ -67,7 +67,7 @@ export async function startFaultStack({ candidates = 1 }: { candidates?: number 
       RECORDINGS_DIR: recordingsDir,
       NODE_ID: `fault-${randomBytes(3).toString('hex')}`,
       WEB_BUILD_DIR: process.env.WEB_BUILD_DIR ?? path.resolve(import.meta.dirname, '../../web/build'),
-    });
+    }, 150_000);
     cleanups.push(() => node.stop());
 
     const token = (claims: ClaimsInput, ttl = 3600) => mintToken(claims, tokenSecret, ttl);
