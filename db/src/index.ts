@@ -4,6 +4,7 @@
 export { createDb, type CreateDbOptions } from './connection.ts';
 export { migrateToLatest } from './migrate.ts';
 export { inTransaction } from './transaction.ts';
+export { isDatabaseUnavailable, retryWhileUnavailable } from './unavailable.ts';
 export type * from './schema.ts';
 export * from './enums.ts';
 export * from './violation-types.ts';

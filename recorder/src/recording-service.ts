@@ -21,6 +21,7 @@ import {
   type RecordingSource,
   createRecording,
   markFailed,
+  retryWhileUnavailable,
   settleRecoveredRecording,
   stopOpenRecordingsOnNode,
   stopRecording,
@@ -86,6 +87,12 @@ interface Entry {
 }
 
 const ENQUEUE_TIMEOUT_MS = 10_000;
+/**
+ * A row written at the end of a track (stopped / failed) while the database is away
+ * (restarting, failing over) is retried this long; after that the row stays 'recording' and the next start of this node settles it
+ * from its dump (recoverInterrupted).
+ */
+const ROW_RETRY_MS = 60_000;
 
 const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
 
@@ -238,7 +245,7 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
   private async fail(entry: Entry, error: string, log: Logger): Promise<void> {
     log.error({ error }, 'recording failed');
     if (entry.recordingId) {
-      await markFailed(this.db, entry.recordingId, error).catch((err: unknown) =>
+      await retryWhileUnavailable(() => markFailed(this.db, entry.recordingId!, error), ROW_RETRY_MS).catch((err: unknown) =>
         log.error({ err }, 'could not mark recording failed'),
       );
       this.emit('failed', { recordingId: entry.recordingId, producerId: entry.producerId, source: entry.source, error });
@@ -275,7 +282,8 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
         await this.fail(entry, 'no media was recorded', log);
         return;
       }
-      await stopRecording(this.db, recordingId, { endedAt, bytes: result.bytes });
+      // The dump is complete on disk; the row must say so even if the database is restarting now.
+      await retryWhileUnavailable(() => stopRecording(this.db, recordingId, { endedAt, bytes: result.bytes }), ROW_RETRY_MS);
       log.debug({ bytes: result.bytes, packets: result.rtpRecords, nacks: result.nacksSent, plis: result.plisSent, lost: result.lostPackets }, 'recording stopped');
       this.emit('stopped', { recordingId, producerId: entry.producerId, bytes: result.bytes });
     } catch (error) {

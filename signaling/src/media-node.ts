@@ -16,7 +16,7 @@ import { attachMediaHandlers, createSocketServer, pushSinkFor } from './socket/c
 import { MediaService } from './media/media-service.ts';
 import { resultsEmitter } from './socket/results-channel.ts';
 import { storageFromEnv, type StorageConfig } from './config.ts';
-import { attachRedisAdapter } from './socket/redis-adapter.ts';
+import { attachRedisAdapter, type RedisAdapterHandle } from './socket/redis-adapter.ts';
 import { ResultsService } from './services/results.service.ts';
 import { AuthService } from './services/auth.service.ts';
 import { ServerFaceChecker } from './services/face-check.service.ts';
@@ -154,11 +154,14 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   const events = await createEventBus({ log: log.child({ mod: 'events' }), redisUrl: opts.redisUrl, channel: opts.socketAdapterKey && `${opts.socketAdapterKey}:domain-events` });
   const sessionRows = new ResultsService({ db, emitSessionChanged, photos: candidatePhotos(opts.recordingsDir, storage.photosDir), events });
   const webhooks = new WebhookService({ db, queue: opts.queue, ...(opts.webhookPolicy ? { policy: opts.webhookPolicy } : {}) });
+  // Attached once socket.io exists (after the app); /healthz reads it per request.
+  let relay: RedisAdapterHandle | undefined;
   const app = await buildApp({
     log,
     db,
     webhooks,
     pool,
+    ...(opts.redisUrl ? { redisReady: () => relay?.ready() ?? false } : {}),
     webBuildDir: opts.webBuildDir,
     auth,
     // Caught mail holds reset links: readable only in a demo (and there by admins only).
@@ -184,7 +187,7 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
       }),
   });
   io = createSocketServer(app.server, opts.tokenSecret, auth);
-  const relay = opts.redisUrl ? await attachRedisAdapter(io, opts.redisUrl, log.child({ mod: 'socket-relay' }), opts.socketAdapterKey) : undefined;
+  relay = opts.redisUrl ? await attachRedisAdapter(io, opts.redisUrl, log.child({ mod: 'socket-relay' }), opts.socketAdapterKey) : undefined;
   const media = new MediaService({
     db,
     rooms,

@@ -4,10 +4,10 @@
  * go out in order with the same keys; the queue is per session and bounded; broken storage
  * degrades to memory. localStorage is a browser API, so a tiny in-memory Storage stands in.
  */
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import assert from 'node:assert/strict';
 import { ReportQueue, reportQueueKey, type StorageLike } from '../src/lib/detectors/report-queue.ts';
-import { ViolationReporter } from '../src/lib/detectors/reporter.ts';
+import { REPORT_RETRY_MS, reportRetryDelay, ViolationReporter } from '../src/lib/detectors/reporter.ts';
 
 class MemoryStorage implements StorageLike {
   readonly map = new Map<string, string>();
@@ -155,5 +155,45 @@ describe('ViolationReporter over a durable queue', () => {
     await r.flush();
     assert.equal(new ReportQueue(storage, 's1').size, 0);
     r.close();
+  });
+
+  it('keeps what the server cannot store yet and retries with a growing wait, the same key each time', async () => {
+    const storage = new MemoryStorage();
+    const keys: string[] = [];
+    let down = true;
+    const request = async (_name: string, payload: unknown) => {
+      keys.push((payload as { idempotencyKey: string }).idempotencyKey);
+      if (down) throw Object.assign(new Error('the database is unavailable; try again shortly'), { code: 'unavailable' });
+      return { violationId: 'v1', alreadyStored: false } as never;
+    };
+    vi.useFakeTimers();
+    try {
+      const r = new ViolationReporter(request, () => 10_000, new ReportQueue(storage, 's1'));
+      r.pulse('copy', 1000);
+      r.setReady(true);
+      await vi.advanceTimersByTimeAsync(0);
+      assert.equal(keys.length, 1);
+      // 1 s, then 2 s, then 4 s (each up to a quarter longer).
+      await vi.advanceTimersByTimeAsync(REPORT_RETRY_MS[0] * 1.25);
+      assert.equal(keys.length, 2);
+      await vi.advanceTimersByTimeAsync(REPORT_RETRY_MS[0] * 1.25);
+      assert.equal(keys.length, 2, 'the second wait is longer');
+      await vi.advanceTimersByTimeAsync(REPORT_RETRY_MS[1] * 1.25);
+      assert.equal(keys.length, 3);
+      down = false;
+      await vi.advanceTimersByTimeAsync(REPORT_RETRY_MS[2] * 1.25);
+      assert.equal(keys.length, 4);
+      assert.equal(new Set(keys).size, 1, 'every try carries the same key');
+      assert.equal(r.pending, 0);
+      assert.equal(new ReportQueue(storage, 's1').size, 0, 'stored: gone from the queue');
+      r.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the wait grows to 8 s and stays there, jittered by up to a quarter', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 9].map((n) => reportRetryDelay(n, () => 0)), [1000, 2000, 4000, 8000, 8000, 8000]);
+    assert.equal(reportRetryDelay(1, () => 0.999), 1250);
   });
 });

@@ -80,6 +80,12 @@ export interface AppDeps {
   db: Kysely<DB>;
   /** Only what /healthz reads, so API tests can run without mediasoup workers. */
   pool: Pick<WorkerPool, 'pids' | 'size'>;
+  /**
+   * Whether this node's connections to Redis are up (REDIS_URL set), for /healthz; omitted =
+   * no Redis. Reported but not counted into `ok`: without Redis a node still serves its exams
+   * (pushes stay on this node, new jobs wait until Redis is back), so a balancer must not drop it.
+   */
+  redisReady?: () => boolean;
   webBuildDir: string | null;
   auth: AuthService;
   /** The in-process demo inbox (no SMTP_URL), shown at /dev/mail; null otherwise. */
@@ -253,7 +259,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const workers = pool.pids().filter((pid) => pid > 0).length;
     const dbOk = await sql`select 1`.execute(db).then(() => true, () => false);
     const ok = dbOk && workers === pool.size;
-    return reply.code(ok ? 200 : 503).send({ ok, db: dbOk, workers, expectedWorkers: pool.size });
+    const redis = deps.redisReady ? { redis: deps.redisReady() } : {};
+    return reply.code(ok ? 200 : 503).send({ ok, db: dbOk, ...redis, workers, expectedWorkers: pool.size });
   });
 
   // Before the UI: a link for a room held by another node must not be served here.

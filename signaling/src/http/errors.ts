@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { ApiError, ApiErrorCode } from '../contract/api/error.ts';
+import { isDatabaseUnavailable } from '@proctor/db';
 import { DomainError, type DomainErrorCode } from '../domain/errors.ts';
 import { findNul, urlHasNul } from '../validation/nul-bytes.ts';
 
@@ -91,6 +92,11 @@ export function installApiErrors(app: FastifyInstance): void {
     const status = (err as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return reply.code(status).send(apiError(codeByStatus[status] ?? 'bad_request', (err as Error).message));
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Restarting or failing over: 503 tells clients and proxies to try again, not that the request was bad.
+      req.log.warn({ err }, 'request failed: the database is unavailable');
+      return reply.code(503).header('retry-after', '2').send(apiError('internal', 'the database is unavailable; try again shortly'));
     }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send(apiError('internal', 'internal error'));

@@ -2,12 +2,14 @@
  * Registers one contract request on a socket: validates the payload, enforces a per-socket
  * rate limit, runs the handler, and always answers with an `Ack`. Nothing a client sends
  * can throw out of here: bad shapes become `bad_request`, domain errors (domain/errors.ts)
- * and the media layer's `MediaError` keep their code,
- * and anything else is logged and answered as `internal`.
+ * and the media layer's `MediaError` keep their code, the database being away (restarting,
+ * failing over) is `unavailable` (the page keeps what it sent and retries), and anything
+ * else is logged and answered as `internal`.
  */
 import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { MediaError } from '@proctor/sfu';
+import { isDatabaseUnavailable } from '@proctor/db';
 import { requests, type Ack, type ErrorCode, type RequestName, type ResponseOf } from '../contract/events.ts';
 import type { z } from 'zod';
 import { findNul } from '../validation/nul-bytes.ts';
@@ -70,6 +72,8 @@ export class RateLimiter {
   }
 }
 
+export const DATABASE_UNAVAILABLE = 'the database is unavailable; try again shortly';
+
 function fail(code: ErrorCode, message: string): Ack<never> {
   return { ok: false, error: { code, message } };
 }
@@ -77,6 +81,10 @@ function fail(code: ErrorCode, message: string): Ack<never> {
 export function toAckError(err: unknown, log: Logger): Ack<never> {
   if (err instanceof DomainError) return fail(ackCodeOf[err.code], err.message);
   if (err instanceof MediaError) return fail(err.code, err.message);
+  if (isDatabaseUnavailable(err)) {
+    log.warn({ err }, 'request failed: the database is unavailable');
+    return fail('unavailable', DATABASE_UNAVAILABLE);
+  }
   log.error({ err }, 'request failed');
   return fail('internal', 'internal error');
 }

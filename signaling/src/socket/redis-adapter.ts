@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 
 export interface RedisAdapterHandle {
+  /** Both connections are up (ioredis reconnects by itself and resubscribes after a Redis restart). */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function attachRedisAdapter(io: Server, redisUrl: string, log: Logg
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub, { key }));
   return {
+    ready: () => pub.status === 'ready' && sub.status === 'ready',
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

@@ -32,6 +32,19 @@ interface Tracked extends LocalViolation {
 /** How long a momentary finding (copy, paste, …) stays in the overlay. */
 const RECENT_MS = 6_000;
 
+/**
+ * Waits between tries while the server cannot store (database restarting, rate limit, no
+ * answer): 1 s, 2 s, 4 s, then every 8 s, back to the start after a success. Short enough
+ * that a restart of a few seconds costs a few seconds, long enough that a long outage is not
+ * hammered by every candidate at once (each wait is jittered by up to a quarter).
+ */
+export const REPORT_RETRY_MS = [1_000, 2_000, 4_000, 8_000] as const;
+
+export function reportRetryDelay(failures: number, random: () => number = Math.random): number {
+  const base = REPORT_RETRY_MS[Math.min(Math.max(failures, 1), REPORT_RETRY_MS.length) - 1]!;
+  return Math.round(base * (1 + random() / 4));
+}
+
 export type ReporterListener = (current: LocalViolation[]) => void;
 
 export class ViolationReporter implements IntervalEvents {
@@ -41,6 +54,8 @@ export class ViolationReporter implements IntervalEvents {
   #flushing: Promise<void> | null = null;
   #rerun = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  /** Tries in a row that failed for a passing reason (the backoff step). */
+  #failures = 0;
   #listeners = new Set<ReporterListener>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
@@ -58,10 +73,14 @@ export class ViolationReporter implements IntervalEvents {
     this.#timer = setInterval(() => this.#notify(), 1000);
   }
 
-  /** The socket is connected and joined (true) or not (false); sending resumes when true. */
+  /** The socket is connected and joined (true) or not (false); sending resumes when true, at once. */
   setReady(ready: boolean): void {
     this.#ready = ready;
-    if (ready) void this.flush();
+    if (!ready) return;
+    this.#failures = 0;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
+    void this.flush();
   }
 
   start(type: ViolationTypeName, startedAt: number, confidence?: number): void {
@@ -156,12 +175,14 @@ export class ViolationReporter implements IntervalEvents {
             endedAt: endedAt === null ? null : new Date(endedAt).toISOString(),
             ...(next.confidence !== undefined ? { confidence: Math.min(1, Math.max(0, next.confidence)) } : {}),
           });
+          this.#failures = 0;
           next.serverId = violationId;
           next.endSent = endedAt !== null;
           // Acked (stored now or before): only now may the durable copy go.
           this.queue.remove(next.idempotencyKey);
         } else {
           await this.request('violation:end', { violationId: next.serverId, endedAt: new Date(next.endedAt!).toISOString() });
+          this.#failures = 0;
           next.endSent = true;
         }
       } catch (error) {
@@ -173,12 +194,15 @@ export class ViolationReporter implements IntervalEvents {
           if (next.serverId === null) this.queue.remove(next.idempotencyKey);
           continue;
         }
-        // Network trouble or rate limit: try again shortly (or when the page reconnects).
+        // Network trouble, the database away (`unavailable`) or the rate limit: keep it and
+        // try again after the backoff (or at once when the page reconnects).
+        this.#failures += 1;
+        const delay = reportRetryDelay(this.#failures);
         if (this.#retry) clearTimeout(this.#retry);
         this.#retry = setTimeout(() => {
           this.#retry = null;
           void this.flush();
-        }, 2000);
+        }, delay);
         return;
       }
     }

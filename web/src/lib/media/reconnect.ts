@@ -5,7 +5,8 @@
  * A short network drop does not end it (#12): a transport whose ICE goes `disconnected` or
  * `failed` restarts ICE (transport:restartIce, every second while the socket is up) on the
  * same transport and producers; a socket that drops and comes back re-attaches to the
- * peer the server still holds (`hooks.resume`, the candidate's `candidate:resume`). Only
+ * peer the server still holds (`hooks.resume`, the candidate's `candidate:resume`; asked
+ * again every second while the node cannot answer it, e.g. its database restarting). Only
  * when that does not succeed within DROP_GRACE_MS — or the server pushes `media:rejoin`,
  * or the page has no resume (the proctor's viewer: its peer ends with its socket) — does
  * the session end ("trouble"). Then everything of that session is
@@ -40,6 +41,10 @@ export const DROP_GRACE_MS = 30_000;
 export const ICE_RESTART_EVERY_MS = 1_000;
 /** An ICE restart request unanswered this long means the socket is dead too (it is kicked). */
 export const ICE_RESTART_TIMEOUT_MS = 2_000;
+
+/** A resume refused for a passing reason is asked again this often, within the grace. */
+export const RESUME_RETRY_MS = 1_000;
+const RESUME_RETRY_CODES: readonly SignalErrorCode[] = ['unavailable', 'internal', 'timeout'];
 
 export function backoffDelay(retry: number): number {
 	return BACKOFF_MS[Math.min(Math.max(retry, 1), BACKOFF_MS.length) - 1] ?? 10_000;
@@ -261,22 +266,36 @@ export class ReconnectLoop {
 		}
 		this.setStatus({ state: 'reconnecting', error: errorInfo(drop) });
 		session.setAttached(false);
+		const deadline = Date.now() + this.graceMs;
 		const giveUp = setTimeout(() => session.trouble(new SignalError('network', `socket not back within ${this.graceMs} ms`)), this.graceMs);
-		const offConnect = this.signal.onConnect(() => {
-			offConnect();
-			clearTimeout(giveUp);
-			if (session.aborted) return;
+		let again: ReturnType<typeof setTimeout> | undefined;
+		const attach = () => {
+			// Dropped again meanwhile: that drop's own handler attaches on the next socket.
+			if (session.aborted || !this.signal.connected) return;
 			this.hooks.resume!(session).then(
 				() => {
 					if (session.aborted) return;
 					session.setAttached(true);
 					this.setStatus({ state: 'connected', retry: 0, error: null, nextRetryAt: null });
 				},
-				(error: unknown) => session.trouble(toError(error)),
+				(error: unknown) => {
+					// The node could not look the session up just now (its database restarting, no
+					// answer): it holds the peer for the same grace, so ask again within it rather
+					// than give the attempt up.
+					const passing = error instanceof SignalError && RESUME_RETRY_CODES.includes(error.code);
+					if (passing && Date.now() + RESUME_RETRY_MS < deadline) again = setTimeout(attach, RESUME_RETRY_MS);
+					else session.trouble(toError(error));
+				},
 			);
+		};
+		const offConnect = this.signal.onConnect(() => {
+			offConnect();
+			clearTimeout(giveUp);
+			attach();
 		});
 		session.onCleanup(() => {
 			clearTimeout(giveUp);
+			clearTimeout(again);
 			offConnect();
 		});
 	}
