@@ -5,11 +5,11 @@
  * signaling's MediaService drives them:
  *
  *   per exam room: candidates join (attempt row, session started) and publish camera
- *   (2 simulcast layers) + microphone + screen, each candidate placed on the least-loaded
- *   worker (placeCandidate()); the room announces each tagged producer and the recorder,
- *   observing the rooms, records it through its worker's RTP tap → a proctor joins: one
- *   placeProctor() placement, each producer piped there from its own worker (unless it
- *   lives there) and consumed at the grid layer.
+ *   (2 simulcast layers) + microphone + screen, each placed by placeCandidate() (the room's
+ *   home worker, unless the room outgrew a worker's share); the room announces each tagged
+ *   producer and the recorder, observing the rooms, records it through its worker's RTP
+ *   tap → a proctor joins: one placeProctor() placement (home), each producer piped there
+ *   from its own worker if it lives elsewhere, and consumed at the grid layer.
  *
  * Only the transports differ: plain RTP instead of WebRTC (no ICE/DTLS/SRTP), so the
  * candidates' ingest and the proctor's egress use PlainTransports on the routers that

@@ -89,25 +89,37 @@ export interface Memory {
   groups: Record<(typeof SFU_GROUPS)[number], number>;
 }
 
-/** Memory of the SFU groups (not the harness). */
-export function sfuMemory(pids: PidSet): Memory {
+/** Memory of the SFU groups (not the harness); PSS only when asked (`withPss`). */
+export function sfuMemory(pids: PidSet, withPss = true): Memory {
   const groups = { workers: 0, ffmpeg: 0, node: 0 };
   let pssBytes = 0;
   for (const group of SFU_GROUPS) {
     for (const pid of pids[group]) {
       groups[group] += readProc(pid)?.rssBytes ?? 0;
-      pssBytes += readPssBytes(pid) ?? 0;
+      if (withPss) pssBytes += readPssBytes(pid) ?? 0;
     }
   }
   return { rssBytes: groups.workers + groups.ffmpeg + groups.node, pssBytes, groups };
 }
 
-/** Keeps the sample with the largest RSS sum seen while the window runs. */
+/** RSS growth after which the peak's PSS is read again. */
+const PSS_REREAD_BYTES = 4 * 2 ** 20;
+
+/**
+ * Keeps the sample with the largest RSS sum seen while the window runs. PSS is read again
+ * only when the RSS peak grew by PSS_REREAD_BYTES: reading smaps_rollup walks every mapping
+ * in the kernel, and this process (whose CPU counts as the SFU's "node") spent ~4 % of its
+ * samples on it when it read it every 2 s (perf, issue 11).
+ */
 export class PeakMemory {
   peak: Memory | undefined;
+  #pssAtRss = -Infinity;
 
   sample(pids: PidSet): void {
-    const m = sfuMemory(pids);
-    if (!this.peak || m.rssBytes > this.peak.rssBytes) this.peak = m;
+    const m = sfuMemory(pids, false);
+    if (this.peak && m.rssBytes <= this.peak.rssBytes) return;
+    const reread = m.rssBytes - this.#pssAtRss >= PSS_REREAD_BYTES;
+    if (reread) this.#pssAtRss = m.rssBytes;
+    this.peak = { ...m, pssBytes: reread ? sfuMemory(pids).pssBytes : this.peak!.pssBytes };
   }
 }

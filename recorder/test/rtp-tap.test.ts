@@ -69,6 +69,7 @@ describe('RtpTap (real mediasoup)', () => {
         assert.notEqual(cam!.ssrc, au!.ssrc);
         const stats = await tap.stats();
         assert.equal(stats.length, 1, 'one tap for the worker');
+        assert.equal(stats[0]!.receive, 'handle', 'datagrams are taken from the socket handle, not through EventEmitter');
 
         await sleep(2500);
         // While recording: the file already holds what arrived up to ≤ 1 s ago (flush interval).

@@ -18,6 +18,12 @@ export interface MediaConfig {
   /** Upper bound of what one candidate may send us (camera layers + screen + mic), bit/s. */
   maxIncomingBitrate: number;
   initialAvailableOutgoingBitrate: number;
+  /**
+   * A worker's fair share of candidates: a room keeps all its candidates on its home worker
+   * until it holds this many there, and only a room larger than that spreads over more
+   * workers (exam-room.ts). Default: this 2-core node's goal of 300 candidates, halved.
+   */
+  candidatesPerWorker: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -38,6 +44,7 @@ export function mediaConfigFromEnv(): MediaConfig {
     logLevel: (process.env.MEDIA_LOG_LEVEL as ms.WorkerLogLevel) || 'warn',
     maxIncomingBitrate: int('MEDIA_MAX_INCOMING_BITRATE', 3_000_000),
     initialAvailableOutgoingBitrate: int('MEDIA_INITIAL_OUTGOING_BITRATE', 1_000_000),
+    candidatesPerWorker: int('MEDIA_CANDIDATES_PER_WORKER', 150),
   };
   if (cfg.rtcMinPort >= cfg.rtcMaxPort) throw new Error('MEDIA_RTC_MIN_PORT must be below MEDIA_RTC_MAX_PORT');
   return cfg;

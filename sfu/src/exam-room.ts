@@ -1,9 +1,12 @@
 /**
- * The media side of one exam: at most one router per worker, made when a candidate or
- * proctor is first placed there. Each candidate's send transport and each proctor's
- * receive transport goes to the least-loaded worker (WorkerPool weights), so ingest
- * spreads over every core instead of one router carrying a whole room; producers reach
- * the routers where proctors consume through ProducerPipes.
+ * The media side of one exam. Placement rule (issue 11): a room has a **home worker**,
+ * the least-loaded one when the room is made (rooms balance by load, so every core carries
+ * ingest). Its candidates and its proctors go there, so a proctor consumes every producer
+ * on the router it lives on: no pipe, no second copy of each packet between workers.
+ * Only a room larger than a worker's fair share (`MediaConfig.candidatesPerWorker`
+ * candidates on its home) spreads: each further candidate goes to the least-loaded worker
+ * where the room holds fewer than that share, and its producers reach the proctors' (home)
+ * router through ProducerPipes. At most one router per worker per room, made lazily.
  */
 import { EventEmitter } from 'node:events';
 import type * as ms from 'mediasoup/types';
@@ -56,6 +59,8 @@ export class ExamRoom extends EventEmitter<RoomEvents> {
   /** workerIndex → this room's router there (a promise, so concurrent joins share one). */
   readonly #routers = new Map<number, Promise<ms.Router>>();
   readonly #pipes = new ProducerPipes();
+  /** workerIndex → this room's candidates placed there and not yet released. */
+  readonly #candidates = new Map<number, number>();
   #closed = false;
 
   private constructor(
@@ -100,14 +105,42 @@ export class ExamRoom extends EventEmitter<RoomEvents> {
     return [...this.#routers.keys()].sort((a, b) => a - b);
   }
 
-  /** Where a new candidate's send transport goes; the caller releases it when that closes. */
-  placeCandidate(): Promise<Placement> {
-    return this.#place(LOAD.candidate);
+  /**
+   * Where a new candidate's send transport goes (the room's home, unless the room has
+   * outgrown its share there); the caller releases it when that closes.
+   */
+  async placeCandidate(): Promise<Placement> {
+    this.#assertOpen();
+    const share = this.cfg.candidatesPerWorker;
+    const below = (index: number) => (this.#candidates.get(index) ?? 0) < share;
+    const home = this.home.workerIndex;
+    const index = below(home) && this.pool.get(home) ? home : this.pool.pick(below).index;
+    // Counted before the router exists, so candidates joining together see each other.
+    this.#candidates.set(index, (this.#candidates.get(index) ?? 0) + 1);
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
+      this.#candidates.set(index, this.#candidates.get(index)! - 1);
+    };
+    try {
+      const placed = await this.#place(index, LOAD.candidate);
+      return {
+        ...placed,
+        release: () => {
+          uncount();
+          placed.release();
+        },
+      };
+    } catch (err) {
+      uncount();
+      throw err;
+    }
   }
 
-  /** Where a proctor's receive transport goes; its consumers are charged separately. */
+  /** Where a proctor's receive transport goes: the home, where the room's producers live. */
   placeProctor(): Promise<Placement> {
-    return this.#place(LOAD.proctor);
+    return this.#place(this.home.workerIndex, LOAD.proctor);
   }
 
   /** A consumer's load on the worker it forwards from; returns its release. */
@@ -170,16 +203,19 @@ export class ExamRoom extends EventEmitter<RoomEvents> {
     for (const p of this.#routers.values()) void p.then((r) => r.close()).catch(() => undefined);
   }
 
-  async #place(weight: number): Promise<Placement> {
+  async #place(index: number, weight: number): Promise<Placement> {
     this.#assertOpen();
-    // Load is taken before the router exists, so candidates joining together spread.
-    const lease = this.pool.acquire(weight);
+    const worker = this.pool.get(index);
+    // The home died: the registry closes this room and its clients rejoin a new one.
+    if (!worker) throw new MediaError('unavailable', 'media room is restarting; rejoin');
+    // Load is taken before the router exists, so rooms made meanwhile see it.
+    const release = this.pool.charge(index, weight);
     try {
-      const router = await this.#routerOn(lease.index, lease.worker);
+      const router = await this.#routerOn(index, worker);
       this.#assertOpen();
-      return { workerIndex: lease.index, router, release: lease.release };
+      return { workerIndex: index, router, release };
     } catch (err) {
-      lease.release();
+      release();
       throw err;
     }
   }

@@ -62,18 +62,21 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     return this.#workers.length;
   }
 
-  /** The least-loaded live worker (ties → lowest index). */
-  pick(exclude?: number): PooledWorker {
+  /**
+   * The least-loaded live worker (ties → lowest index), among those `allowed` accepts when
+   * any of them is alive, otherwise among all.
+   */
+  pick(allowed?: (index: number) => boolean): PooledWorker {
     let best: PooledWorker | undefined;
     let bestLoad = Infinity;
     this.#workers.forEach((worker, index) => {
-      if (!worker || worker.died || index === exclude) return;
+      if (!worker || worker.died || (allowed && !allowed(index))) return;
       if (this.#load[index]! < bestLoad) {
         best = { index, worker };
         bestLoad = this.#load[index]!;
       }
     });
-    if (!best && exclude !== undefined) return this.pick();
+    if (!best && allowed) return this.pick();
     if (!best) throw new Error('no live mediasoup worker');
     return best;
   }

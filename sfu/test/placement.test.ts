@@ -1,7 +1,8 @@
 /**
- * Placement on real mediasoup workers (#11): the candidates of one room spread over
- * both workers, a proctor consumes a producer living on the other worker through a pipe
- * and really receives its RTP, and closing peers gives their load back.
+ * Placement on real mediasoup workers (#11): a room's candidates and proctors live on its
+ * home worker, rooms balance over the workers, a room larger than a worker's share spreads,
+ * a proctor consumes a producer living on the other worker through a pipe and really
+ * receives its RTP, and closing peers gives their load back.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import { once } from 'node:events';
 import { ExamRoom, LOAD, MediaPeer, RoomRegistry, WorkerPool, mediaConfigFromEnv, type MediaConfig, type ProducerAdded, type ProducerClosed } from '../src/index.ts';
 
 const cfg: MediaConfig = { ...mediaConfigFromEnv(), numWorkers: 2, listenIp: '127.0.0.1', logLevel: 'error' };
+/** Rooms of more than two candidates outgrow a worker's share here. */
+const small: MediaConfig = { ...cfg, candidatesPerWorker: 2 };
 const opus = (ssrc: number) => ({
   codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
   encodings: [{ ssrc }],
@@ -35,21 +38,53 @@ describe('sfu placement', () => {
     await pool.close();
   });
 
-  it('spreads the candidates of one room over both workers and releases their load on close', async () => {
-    const room = await ExamRoom.create('exam-spread', pool, cfg);
+  it('keeps a room on its home worker, and balances rooms over the workers', async () => {
+    const a = await ExamRoom.create('exam-home-a', pool, cfg);
+    const b = await ExamRoom.create('exam-home-b', pool, cfg);
+    assert.notEqual(a.home.workerIndex, b.home.workerIndex, 'the second room goes to the less loaded worker');
+    const peers: MediaPeer[] = [];
+    for (const room of [a, b]) {
+      const candidates = [0, 1, 2, 3].map((i) => new MediaPeer(room, `cand-${i}`, cfg.maxIncomingBitrate));
+      const sends = await Promise.all(candidates.map((c) => c.createTransport('send')));
+      assert.deepEqual(new Set(sends.map((t) => t.appData.workerIndex)), new Set([room.home.workerIndex]), 'every candidate at home');
+      const proctor = new MediaPeer(room, 'proc', cfg.maxIncomingBitrate);
+      const recv = await proctor.createTransport('recv');
+      assert.equal(recv.appData.workerIndex, room.home.workerIndex, 'the proctor at home too: nothing to pipe');
+      assert.deepEqual(room.workers(), [room.home.workerIndex]);
+      peers.push(...candidates, proctor);
+    }
+    for (const p of peers) p.close();
+    a.close();
+    b.close();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(pool.load(), [0, 0], 'closing peers and rooms releases their load');
+  });
+
+  it('spreads a room larger than a worker share and releases its load on close', async () => {
+    const room = await ExamRoom.create('exam-spread', pool, small);
+    const home = room.home.workerIndex;
     const idle = pool.load();
-    const candidates = [0, 1, 2, 3].map((i) => new MediaPeer(room, `cand-${i}`, cfg.maxIncomingBitrate));
-    // Joined together, as browsers do: load is taken before the routers exist.
-    const sends = await Promise.all(candidates.map((c) => c.createTransport('send')));
+    const candidates = [0, 1, 2, 3, 4].map((i) => new MediaPeer(room, `cand-${i}`, cfg.maxIncomingBitrate));
+    // Joined together, as browsers do: the room's count is taken before the routers exist.
+    const sends = await Promise.all(candidates.slice(0, 4).map((c) => c.createTransport('send')));
     const perWorker = [0, 0];
     for (const t of sends) perWorker[t.appData.workerIndex as number]!++;
-    assert.deepEqual(perWorker, [2, 2], 'two candidates on each worker');
+    assert.deepEqual(perWorker, [2, 2], 'two (the share) at home, the rest on the other worker');
     assert.deepEqual(room.workers(), [0, 1]);
     const total = (l: number[]) => l.reduce((a, b) => a + b, 0);
     // Four candidates plus the router made on the second worker.
     assert.equal(total(pool.load()) - total(idle), 4 * LOAD.candidate + LOAD.router);
+    // Every worker holds its share: the fifth goes to the least loaded one.
+    const loads = pool.load();
+    const fifth = await candidates[4]!.createTransport('send');
+    assert.equal(fifth.appData.workerIndex, loads[0]! <= loads[1]! ? 0 : 1);
+    // A candidate leaving home frees a place there.
+    candidates[sends.findIndex((t) => t.appData.workerIndex === home)]!.close();
+    const back = await new MediaPeer(room, 'cand-5', cfg.maxIncomingBitrate).createTransport('send');
+    assert.equal(back.appData.workerIndex, home);
 
     for (const c of candidates) c.close();
+    back.close();
     assert.equal(total(pool.load()), total(idle) + LOAD.router, 'candidates released; routers stay while the room lives');
     room.close();
     await new Promise((r) => setImmediate(r));
@@ -81,7 +116,7 @@ describe('sfu placement', () => {
   });
 
   it('lets a proctor consume a producer that lives on the other worker, through a pipe, with RTP flowing', async () => {
-    const room = await ExamRoom.create('exam-pipe-rtp', pool, cfg);
+    const room = await ExamRoom.create('exam-pipe-rtp', pool, { ...cfg, candidatesPerWorker: 1 });
     // Ingest over plain RTP (no DTLS), on the router the room picks for a candidate.
     const producers = [];
     for (const ssrc of [1111, 2222]) {

@@ -29,14 +29,17 @@ describe('sfu', () => {
   });
 
   it('pipes a producer to the worker a proctor is placed on', async () => {
-    const room = await ExamRoom.create('exam-pipe', pool, cfg);
+    // One candidate per worker's share: the second candidate lives off the room's home.
+    const room = await ExamRoom.create('exam-pipe', pool, { ...cfg, candidatesPerWorker: 1 });
+    const first = new MediaPeer(room, 'cand-home', cfg.maxIncomingBitrate);
+    await first.createTransport('send');
     const candidate = new MediaPeer(room, 'cand', cfg.maxIncomingBitrate);
     const send = await candidate.createTransport('send');
     const producer = await candidate.produce(send.id, 'camera', 'video', vp8 as never, {});
 
     const proctor = new MediaPeer(room, 'proc', cfg.maxIncomingBitrate);
     const recv = await proctor.createTransport('recv');
-    assert.notEqual(recv.appData.workerIndex, send.appData.workerIndex, 'proctor went to the less loaded worker');
+    assert.notEqual(recv.appData.workerIndex, send.appData.workerIndex, 'the proctor is at home, the producer is not');
     const consumer = await proctor.consume(recv.id, producer, room.rtpCapabilities, {});
     assert.equal(consumer.producerId, producer.id);
     assert.equal(consumer.paused, true);

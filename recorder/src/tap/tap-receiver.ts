@@ -55,10 +55,14 @@ export interface TapStats {
   packets: number;
   unknownPackets: number;
   pooledChunks: number;
+  /** How datagrams reach the tap: straight from the socket's handle, or through 'message' events. */
+  receive: 'handle' | 'event';
 }
 
 interface Track {
   spec: TrackSpec;
+  /** spec.header.startedAtMs, one property load away on the per-packet path. */
+  startedAtMs: number;
   dump: TrackDump;
   video: boolean;
   keyframeSeen: boolean;
@@ -77,12 +81,14 @@ export class TapReceiver {
   readonly #pool = new ChunkPool();
   readonly #flushTimer: NodeJS.Timeout;
   readonly #feedbackTimer: NodeJS.Timeout;
+  readonly #receive: TapStats['receive'];
   #packets = 0;
   #unknown = 0;
 
   private constructor(socket: dgram.Socket) {
     this.#socket = socket;
-    socket.on('message', (msg) => this.#onPacket(msg));
+    this.#receive = receiveDirect(socket, (msg) => this.#onPacket(msg)) ? 'handle' : 'event';
+    if (this.#receive === 'event') socket.on('message', (msg) => this.#onPacket(msg));
     socket.on('error', () => undefined); // ICMP-induced send errors must not kill the tap
     this.#flushTimer = setInterval(() => {
       for (const t of this.#tracks.values()) t.dump.flush();
@@ -116,6 +122,7 @@ export class TapReceiver {
     const dump = new TrackDump(spec.file, spec.header, this.#pool);
     const track: Track = {
       spec,
+      startedAtMs: spec.header.startedAtMs,
       dump,
       video: spec.header.kind === 'video',
       keyframeSeen: false,
@@ -146,7 +153,7 @@ export class TapReceiver {
   }
 
   stats(): TapStats {
-    return { tracks: this.#tracks.size, packets: this.#packets, unknownPackets: this.#unknown, pooledChunks: this.#pool.size };
+    return { tracks: this.#tracks.size, packets: this.#packets, unknownPackets: this.#unknown, pooledChunks: this.#pool.size, receive: this.#receive };
   }
 
   async close(): Promise<void> {
@@ -169,13 +176,13 @@ export class TapReceiver {
     if (isRtcp(msg)) {
       forEachSenderReport(msg, (ssrc, start, end) => {
         const track = this.#tracks.get(ssrc);
-        if (track) track.dump.append(RecordKind.rtcp, arrivalNow - track.spec.header.startedAtMs, msg.subarray(start, end));
+        if (track) track.dump.append(RecordKind.rtcp, arrivalNow - track.startedAtMs, msg.subarray(start, end));
       });
       return;
     }
     const track = this.#tracks.get(rtpSsrc(msg));
     if (!track) return void this.#unknown++;
-    track.dump.append(RecordKind.rtp, arrivalNow - track.spec.header.startedAtMs, msg);
+    track.dump.append(RecordKind.rtp, arrivalNow - track.startedAtMs, msg);
     if (track.video && !track.keyframeSeen && isVp8KeyframeStart(msg)) track.keyframeSeen = true;
     this.#sequence(track, rtpSeq(msg));
   }
@@ -248,4 +255,24 @@ export class TapReceiver {
   #send(packet: Buffer, port: number): void {
     this.#socket.send(packet, port, '127.0.0.1');
   }
+}
+
+/**
+ * Node's dgram hands every datagram to its handle's `onmessage`, which adds `size` to the
+ * rinfo object (a hidden-class transition per packet) and then goes through
+ * EventEmitter.emit: ~1 µs of each ~10 µs a packet costs the tap here (perf, issue 11),
+ * neither of which the tap needs. When the handle sits where Node 20 keeps it, the tap
+ * takes that callback itself (errors still reach the socket's 'error' listeners);
+ * otherwise it returns false and the caller listens to 'message' as usual.
+ */
+function receiveDirect(socket: dgram.Socket, onPacket: (msg: Buffer) => void): boolean {
+  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  const handle = state && (socket as unknown as Record<symbol, { handle?: { onmessage?: unknown } }>)[state]?.handle;
+  if (!handle || typeof handle.onmessage !== 'function') return false;
+  const original = handle.onmessage as (nread: number, ...rest: unknown[]) => void;
+  handle.onmessage = (nread: number, h: unknown, buf: Buffer, rinfo: unknown) => {
+    if (nread < 0) return original(nread, h, buf, rinfo);
+    onPacket(buf);
+  };
+  return true;
 }

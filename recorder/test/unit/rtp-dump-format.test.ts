@@ -34,6 +34,14 @@ describe('RTP dump format', () => {
     ]);
   });
 
+  it('refuses a record that does not fit its buffer instead of writing past it', () => {
+    const small = Buffer.alloc(RECORD_HEADER_BYTES + 3, 0xee);
+    assert.throws(() => writeDumpRecord(small, 1, RecordKind.rtp, 5, Uint8Array.from([1, 2, 3])), RangeError);
+    assert.ok(small.every((b) => b === 0xee), 'nothing written');
+    assert.equal(writeDumpRecord(small, 0, RecordKind.rtp, 0x01020304, Uint8Array.from([7, 8, 9])), small.length);
+    assert.deepEqual([...small], [1, 0, 0, 3, 1, 2, 3, 4, 7, 8, 9]);
+  });
+
   it('keeps every whole record of a dump torn in the middle of its last one (a crash mid-write)', () => {
     const file = dumpOf([
       { kind: RecordKind.rtp, at: 10, bytes: [1, 2, 3] },
