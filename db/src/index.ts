@@ -34,6 +34,7 @@ export * from './repositories/domain-event-outbox.repository.ts';
 export * from './repositories/api-v1.repository.ts';
 export * from './repositories/integration.repository.ts';
 export * from './repositories/lti.repository.ts';
+export * from './repositories/lti-proctoring.repository.ts';
 export * from './repositories/login-failure.repository.ts';
 export * from './repositories/password-reset.repository.ts';
 export * from './repositories/photo-report.repository.ts';

@@ -702,6 +702,36 @@ export type LtiPlatform = Selectable<LtiPlatformsTable>;
 export type LtiKey = Selectable<LtiKeysTable>;
 export type LtiGradeTarget = Selectable<LtiGradeTargetsTable>;
 
+// LTI Proctoring Services (migration 0031, #13)
+export type LtiProctoringStatus = 'started' | 'assessment' | 'ended';
+
+export interface LtiProctoringAttemptsTable {
+  id: Generated<string>;
+  platformId: string;
+  sub: string;
+  resourceLinkId: string;
+  attemptNumber: number;
+  sessionId: string;
+  deploymentId: string;
+  /** The platform's opaque session_data (a string, or a number), returned unchanged in LtiStartAssessment; null: none sent. */
+  sessionData: ColumnType<string | number | null, string | null, string | null>;
+  startAssessmentUrl: string;
+  /** The StartProctoring message's resource_link claim, echoed back. */
+  resourceLink: Jsonb<Record<string, unknown>>;
+  endAssessmentReturn: WithDefault<boolean>;
+  status: WithDefault<LtiProctoringStatus>;
+  assessmentStartedAt: Timestamp | null;
+  endedAt: Timestamp | null;
+  endedBy: 'platform' | 'session' | null;
+  createdAt: DefaultTimestamp;
+}
+
+export interface DB {
+  ltiProctoringAttempts: LtiProctoringAttemptsTable;
+}
+
+export type LtiProctoringAttempt = Selectable<LtiProctoringAttemptsTable>;
+
 // Device-recorded segments (migration 0029, #12)
 export type DeviceSegmentSource = 'camera' | 'screen';
 

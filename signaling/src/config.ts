@@ -30,6 +30,13 @@ export interface NodeConfig {
    * (peer, producers, recordings) waiting for the same page to resume (#12). Default 30 s.
    */
   mediaDropGraceMs: number;
+  /**
+   * WEBHOOK_DELIVERY_RETENTION_DAYS: settled webhook deliveries (the admins' delivery log,
+   * with each event's body) are deleted this many days after they were made, by the daily
+   * retention run of the jobs (in-process here, or the jobs process, which reads the same
+   * variable). Default 30.
+   */
+  webhookDeliveryRetentionDays: number;
   /** Several media nodes, TURN, metrics, logs: see the blocks below. */
   cluster: ClusterConfig;
   ice: IceConfig;
@@ -195,6 +202,8 @@ export function nodeConfigFromEnv(env = process.env): NodeConfig {
     mailFrom: env.MAIL_FROM || undefined,
     trustedProxies: trustedProxiesFromEnv(env.TRUSTED_PROXIES),
     mediaDropGraceMs: positiveInt(env, 'MEDIA_DROP_GRACE_MS', 30_000),
+    // The jobs process reads the same variable (recorder/src/jobs/retention.ts), same default.
+    webhookDeliveryRetentionDays: positiveInt(env, 'WEBHOOK_DELIVERY_RETENTION_DAYS', 30),
     cluster: clusterFromEnv(env, publicUrl),
     ice: iceFromEnv(env),
     metrics: metricsFromEnv(env),

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   });
   // Started after the node so e-mail jobs (photo reports) send through its mailer (SMTP_URL or /dev/mail).
   const jobs = inlineJobs
-    ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, reportsDir: cfg.storage.reportsDir, logger: log.child({ mod: 'jobs' }), mailer: node.mailer, overdueSweep: true, retentionSchedule: true, evidenceSigner: node.evidenceSigner })
+    ? await startJobWorkers({ db, queue, recordingsDir: cfg.recordingsDir, reportsDir: cfg.storage.reportsDir, logger: log.child({ mod: 'jobs' }), mailer: node.mailer, overdueSweep: true, retentionSchedule: true, webhookDeliveryRetentionDays: cfg.webhookDeliveryRetentionDays, evidenceSigner: node.evidenceSigner })
     : undefined;
 
   if (!cfg.smtpUrl) {

@@ -137,7 +137,7 @@ describe('assessment URL, workspace routes and exam guard SDK', () => {
     const got = await h.api('GET', assessmentApi.get.path, undefined, { token });
     assert.equal(got.statusCode, 200, got.body);
     const workspace = json<CandidateAssessment>(got);
-    assert.deepEqual(workspace.assessment, { url: `${siteUrl}/plain`, mode: 'frame', framing: 'allowed', windowUsed: false });
+    assert.deepEqual(workspace.assessment, { url: `${siteUrl}/plain`, mode: 'frame', framing: 'allowed', windowUsed: false, ltiStart: false });
     assert.equal(workspace.returnUrl, null);
 
     const nonce = 'n0nce-for-the-guard-1234';

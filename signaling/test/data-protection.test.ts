@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,12 @@ import type { FastifyInstance } from 'fastify';
 import {
   appendAction,
   candidateStatistics,
+  createLtiPlatform,
+  createWebhookEndpoint,
+  insertLtiProctoringAttempt,
   insertVerification,
+  linkLtiUser,
+  upsertLtiGradeTarget,
   listActionsForSession,
   setExamWindow,
   setUserPasswordHash,
@@ -236,6 +241,33 @@ describe('data protection', () => {
       // The candidate's own entry (as the journey writes it) and an admin entry about the record.
       await appendAction(t.db, { actorName: before.fullName, actorIin: before.iin, sessionId, action: 'candidate.consent_given', details: { locale: 'ru' } });
       await appendAction(t.db, { actorName: 'Admin', action: 'admin.candidate.updated', details: { candidateId, iin: before.iin, changes: { fullName: { from: 'x', to: before.fullName } } } });
+      // The candidate came from an LMS (#13): a platform user linked to the record, the
+      // session's score target and proctoring attempt, and the launch's entry naming the sub.
+      const platformId = await createLtiPlatform(t.db, {
+        name: 'Erasure LMS',
+        issuer: 'https://lms.erasure.test',
+        clientId: 'client-erasure',
+        authLoginUrl: 'https://lms.erasure.test/auth',
+        authTokenUrl: 'https://lms.erasure.test/token',
+        jwksUrl: 'https://lms.erasure.test/jwks',
+        deploymentIds: ['d-1'],
+      });
+      const sub = 'lms-user-8d1f7c';
+      await linkLtiUser(t.db, platformId, 'candidate', sub, candidateId);
+      await upsertLtiGradeTarget(t.db, { sessionId, platformId, sub, resourceLinkId: 'rl-erase', lineitemsUrl: 'https://lms.erasure.test/lineitems', lineitemUrl: null, scopes: [], locale: 'en' });
+      await insertLtiProctoringAttempt(t.db, {
+        platformId,
+        sub,
+        resourceLinkId: 'rl-erase',
+        attemptNumber: 1,
+        sessionId,
+        deploymentId: 'd-1',
+        sessionData: 'sd-erase-1',
+        startAssessmentUrl: 'https://lms.erasure.test/start',
+        resourceLink: { id: 'rl-erase' },
+        endAssessmentReturn: false,
+      });
+      await appendAction(t.db, { actorName: before.fullName, actorIin: null, sessionId, action: 'candidate.lti_launched', details: { platformId, sub, candidateId } });
       const session = await t.db.selectFrom('examSessions').select(['honesty', 'decision', 'startedAt', 'endedAt']).where('id', '=', sessionId).executeTakeFirstOrThrow();
       const stats = await t.db.selectFrom('sessionStatistics').selectAll().where('sessionId', '=', sessionId).executeTakeFirstOrThrow();
       const snapshots = await t.db.selectFrom('violations').select('snapshotPath').where('sessionId', '=', sessionId).where('snapshotPath', 'is not', null).execute();
@@ -265,6 +297,11 @@ describe('data protection', () => {
       const text = JSON.stringify(log);
       assert.ok(!text.includes(before.fullName), 'the name is gone from the action log');
       assert.ok(!text.includes(before.iin!), 'the IIN is gone from the action log');
+      assert.ok(!text.includes(sub), 'the platform user id is gone from the action log');
+      assert.equal((await t.db.selectFrom('ltiUsers').select('sub').where('candidateId', '=', candidateId).execute()).length, 0, 'no LTI user link');
+      assert.equal((await t.db.selectFrom('ltiUsers').select('sub').where('sub', '=', sub).execute()).length, 0);
+      assert.equal((await t.db.selectFrom('ltiGradeTargets').select('sub').where('sessionId', '=', sessionId).execute()).length, 0, 'no score target');
+      assert.equal((await t.db.selectFrom('ltiProctoringAttempts').select('sub').where('sessionId', '=', sessionId).execute()).length, 0, 'no proctoring attempt');
       const erasedEntry = log.find((e) => e.action === 'candidate.erased')!;
       assert.equal(erasedEntry.details.reason, 'Request of 12.05.2026, ref. 45');
       assert.equal(erasedEntry.actorUserId, kept.adminUserId, 'the admin who erased is named');
@@ -285,6 +322,48 @@ describe('data protection', () => {
   });
 
   describe('retention', () => {
+    it('deletes settled webhook deliveries older than the delivery retention, keeps open and recent ones', async () => {
+      const now = new Date();
+      const day = 86_400_000;
+      const endpointId = await createWebhookEndpoint(t.db, {
+        name: 'Retention receiver',
+        integrationId: null,
+        url: 'https://receiver.test/hooks',
+        events: ['session.finished'],
+        examId: null,
+        enabled: true,
+        secret: 'x'.repeat(40),
+        createdBy: null,
+      });
+      const delivery = (label: string, status: 'delivered' | 'failed' | 'retrying', ageDays: number) => ({
+        endpointId,
+        eventId: randomUUID(),
+        eventType: 'session.finished',
+        sessionId: null,
+        body: JSON.stringify({ label }),
+        status,
+        createdAt: new Date(now.getTime() - ageDays * day),
+      });
+      await t.db
+        .insertInto('webhookDeliveries')
+        .values([
+          delivery('old-delivered', 'delivered', 31),
+          delivery('old-failed', 'failed', 45),
+          delivery('old-open', 'retrying', 40),
+          delivery('recent-delivered', 'delivered', 29),
+          delivery('short-policy', 'delivered', 8),
+        ])
+        .execute();
+      const left = async () => (await t.db.selectFrom('webhookDeliveries').select('body').where('endpointId', '=', endpointId).execute()).map((r) => JSON.parse(r.body).label).sort();
+      const deps = { db: t.db, signer, recordingsDir: dir, logger: log };
+      const first = await runRetention(deps, now); // default: 30 days
+      assert.equal(first.webhookDeliveries, 2);
+      assert.deepEqual(await left(), ['old-open', 'recent-delivered', 'short-policy']);
+      const shorter = await runRetention({ ...deps, webhookDeliveryRetentionDays: 7 }, now);
+      assert.equal(shorter.webhookDeliveries, 2);
+      assert.deepEqual(await left(), ['old-open'], 'a delivery still on its way stays, however old');
+    });
+
     it('deletes what is past the exam’s retention, logs each deletion, keeps the statistics', { timeout: 120_000 }, async () => {
       const sessionId = kept.sessionId;
       const examId = kept.examId;
@@ -336,7 +415,7 @@ describe('data protection', () => {
       assert.equal((await t.db.selectFrom('examSessions').select('honesty').where('id', '=', sessionId).executeTakeFirstOrThrow()).honesty, honesty);
 
       const again = await runRetention(deps, later);
-      assert.deepEqual(Object.values(again).map((c) => c.sessions), [0, 0, 0, 0], 'a second run has nothing left to do');
+      assert.deepEqual([again.snapshots, again.violations, again.recordings, again.photos].map((c) => c.sessions), [0, 0, 0, 0], 'a second run has nothing left to do');
       assert.equal((await listActionsForSession(t.db, sessionId)).filter((a) => a.action === 'data.deleted').length, 4, 'and logs nothing twice');
 
       const report = sessionReport.parse((await send(app, 'GET', `/api/sessions/${sessionId}/report`, undefined, { cookie: cookie.proctor })).json());

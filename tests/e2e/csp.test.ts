@@ -89,6 +89,8 @@ describe('content security policy', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     assert.match(csp, /frame-src 'self' https: http:/);
     assert.match(csp, /frame-ancestors 'self'/);
+    // An LTI proctored attempt posts its signed start message to the platform into the frame (#13).
+    assert.match(csp, /form-action 'self' https: http:/);
   });
 
   it('refuses to be framed by another origin, but not by itself', async () => {

@@ -4,6 +4,11 @@
  * starts a real OIDC login → the platform's auth endpoint → an auto-posted id_token → our
  * launch: a learner lands on the candidate journey of the exam, an instructor on the exam's
  * results, signed in; a launch from an unregistered deployment gets the refused page.
+ * Proctoring Services round trip: an LtiStartProctoring launch → the whole candidate journey
+ * → once live, our LtiStartAssessment is form-posted into the workspace's frame and reaches
+ * the platform with a valid signature and its session_data, the platform's quiz opens in the
+ * frame; its hand-in is an LtiEndAssessment launch inside the frame, which ends the attempt
+ * and offers the candidate to finish.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -11,6 +16,9 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { freePort } from '../support/ports.ts';
+import { walkJourney } from '../support/journey.ts';
+import { waitPublishing } from '../support/pages.ts';
+import { waitFor } from '../support/media.ts';
 import { ADMIN, seedAdminPassword, signIn } from '../support/staff.ts';
 import { LTI, startLtiPlatform, type LtiTestPlatform } from '../support/lti-platform.ts';
 
@@ -119,6 +127,48 @@ describe('LTI 1.3 launches', () => {
     assert.equal(payload['https://purl.imsglobal.org/spec/lti/claim/message_type'], 'LtiDeepLinkingResponse');
     const [item] = payload['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { custom: Record<string, string> }[];
     assert.equal(item!.custom.proctor_exam, stack.seed.examId);
+    await page.context().close();
+  });
+
+  it('proctoring services: StartProctoring → journey → a signed StartAssessment opens the platform’s quiz in the frame; EndAssessment ends it', { timeout: 240_000 }, async () => {
+    const sub = 'e2e-proctored';
+    const rl = 'rl-e2e-ap';
+    const person = { sub, name: 'Жақсыбекова Әйгерім', email: 'aigerim@uni.test', roles: [LTI.learner], resourceLinkId: rl, custom: { proctor_exam: stack.seed.examId } };
+    const hint = platform.prepare({ ...person, extra: platform.startProctoring({ sub, attempt: 1, resourceLinkId: rl, sessionData: 'e2e-session-data-1' }) });
+    // The quiz's hand-in: the platform's LtiEndAssessment launch (through the tool's login, inside the frame).
+    platform.setQuizEnd(platform.loginUrl(origin, platform.prepare({ ...person, extra: platform.endAssessment({ attempt: 1, resourceLinkId: rl }) })));
+    const page = await newPage();
+    await page.goto(platform.loginUrl(origin, hint));
+    await page.getByTestId('consent').waitFor({ timeout: 20_000 });
+    assert.equal(platform.startAssessments.length, 0, 'nothing goes to the platform before the journey');
+    await walkJourney(page);
+    assert.equal(platform.startAssessments.length, 0, 'nor before the learner is live');
+    await page.getByTestId('start').click();
+    await waitPublishing(page, 1);
+    await page.getByTestId('workspace').waitFor();
+
+    const quiz = page.frameLocator('[data-testid="assessment-frame"]');
+    await quiz.locator('#platform-quiz').waitFor({ timeout: 30_000 });
+    assert.equal(platform.startAssessments.length, 1);
+    const received = platform.startAssessments[0]!;
+    assert.equal(received.valid, true, received.error);
+    assert.equal(received.payload!['https://purl.imsglobal.org/spec/lti/claim/message_type'], 'LtiStartAssessment');
+    assert.equal(received.payload![LTI.sessionData], 'e2e-session-data-1');
+    assert.equal(received.payload![LTI.attemptNumber], 1);
+    assert.equal((received.payload![LTI.resourceLink] as { id: string }).id, rl);
+    const attempt = () => stack.db.selectFrom('ltiProctoringAttempts').select(['status', 'endedBy']).where('sub', '=', sub).executeTakeFirstOrThrow();
+    assert.equal((await attempt()).status, 'assessment');
+
+    // The platform ends the assessment: the attempt closes, and the exam page offers to hand in.
+    await quiz.locator('#hand-in').click();
+    await page.getByTestId('complete-dialog').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await attempt(), { status: 'ended', endedBy: 'platform' });
+    await page.getByTestId('complete-confirm').click();
+    await page.getByTestId('finished').waitFor({ timeout: 20_000 });
+    await waitFor('the session finished', async () => {
+      const s = await stack.db.selectFrom('examSessions as s').innerJoin('ltiProctoringAttempts as a', 'a.sessionId', 's.id').select('s.status').where('a.sub', '=', sub).executeTakeFirst();
+      return s?.status === 'finished' ? s : undefined;
+    });
     await page.context().close();
   });
 

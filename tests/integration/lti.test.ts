@@ -6,6 +6,10 @@
  * unknown deployment, expired token, another browser → refused with their reason and nothing
  * created; then the AGS score reaches the platform with a bearer token it issued for our
  * client-credentials assertion, and a failing platform shows up on the admin page.
+ * Proctoring Services: a StartProctoring launch opens the journey, the StartAssessment comes
+ * only once live, signed, with the platform's session_data (the platform checks it with our
+ * JWKS); forged, mis-numbered, replayed and re-sessioned starts are refused, and
+ * EndAssessment or the session's finish ends the attempt.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -19,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import { createExam, ensureDiscipline, MEDIA_DEMO_ADMIN_EMAIL, seedMediaDemo, setUserPasswordHash, type MediaDemo } from '@proctor/db';
 import { createJobQueue, QUEUES, queueLtiScore, sendLtiScore, sweepOverdueSessions, type JobQueue, type JobConsumer } from '@proctor/recorder';
 import { buildApp } from '../../signaling/src/http/app.ts';
+import { createEventBus, type EventBus } from '../../signaling/src/events/event-bus.ts';
 import { JWKS_COOLDOWN_MS } from '../../signaling/src/services/lti-launch.service.ts';
 import { AuthService, hashPassword } from '../../signaling/src/services/auth.service.ts';
 import { verifyToken } from '../../signaling/src/auth/token.ts';
@@ -39,6 +44,7 @@ describe('LTI 1.3 tool', () => {
   let app: FastifyInstance;
   let queue: JobQueue;
   let worker: JobConsumer;
+  let events: EventBus;
   let platform: LtiTestPlatform;
   let adminCookie: string;
   let secret: string;
@@ -100,7 +106,8 @@ describe('LTI 1.3 tool', () => {
     worker = queue.process(QUEUES.ltiScore, async (data, ctx) => void (await sendLtiScore({ db: t.db, logger: log }, data, ctx)));
     secret = randomBytes(32).toString('base64url');
     const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined } as never, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir, tokenSecret: secret, jobQueue: queue });
+    events = await createEventBus({ log });
+    app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir, tokenSecret: secret, jobQueue: queue, events });
     await app.listen({ host: '127.0.0.1', port: 0 });
     platform.setToolJwksUrl(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/.well-known/jwks.json`);
     adminCookie = await login(app, MEDIA_DEMO_ADMIN_EMAIL, PASSWORD);
@@ -108,6 +115,7 @@ describe('LTI 1.3 tool', () => {
   afterAll(async () => {
     await worker?.close();
     await app?.close();
+    await events?.close();
     await queue?.close();
     await platform?.close();
     await t?.drop();
@@ -378,6 +386,136 @@ describe('LTI 1.3 tool', () => {
     assert.deepEqual(proctors.map((p) => p.email), ['placer@uni.test']);
     const bad = await respond(new URL((await launch(teacher(dl()))).headers.location as string, TOOL).searchParams.get('k')!, { create: { name: 'X', discipline: 'Y', startsAt: endsAt, endsAt: startsAt } });
     assert.equal(bad.statusCode, 400);
+  });
+
+  describe('proctoring services (LtiStartProctoring → journey → LtiStartAssessment; LtiEndAssessment)', () => {
+    const proctored = (n: number, attempt: number | string, extra: { resourceLinkId?: string; sessionData?: string | number } = {}): LaunchUser => ({
+      ...learner(n),
+      resourceLinkId: extra.resourceLinkId ?? `rl-ap-${n}`,
+      extra: platform.startProctoring({ sub: `student-${n}`, attempt, resourceLinkId: extra.resourceLinkId ?? `rl-ap-${n}`, ...(extra.sessionData !== undefined ? { sessionData: extra.sessionData } : {}) }),
+    });
+    const tokenOf = (res: LightMyRequestResponse) => {
+      assert.equal(res.statusCode, 303, res.body);
+      const to = new URL(res.headers.location as string, TOOL);
+      assert.equal(to.pathname, '/exam');
+      return to.searchParams.get('token')!;
+    };
+    const candidateCall = (method: 'GET' | 'POST', url: string, token: string) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${token}`, origin: TOOL, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, ...(method === 'POST' ? { payload: '{}' } : {}) });
+    /** The learner is live under proctoring: the session in progress with an open media attempt (what the journey's start does). */
+    async function goLive(token: string): Promise<string> {
+      const { sessionId } = verifyToken(token, secret) as { sessionId: string };
+      await t.db.updateTable('examSessions').set({ status: 'in_progress', startedAt: new Date() }).where('id', '=', sessionId).execute();
+      await t.db.insertInto('attempts').values({ sessionId, nodeId: 'test-node', startedAt: new Date(), number: 1 }).execute();
+      return sessionId;
+    }
+    const attemptRow = (sessionId: string) => t.db.selectFrom('ltiProctoringAttempts').selectAll().where('sessionId', '=', sessionId).orderBy('attemptNumber', 'desc').executeTakeFirstOrThrow();
+
+    it('a StartProctoring launch opens the journey; once live, a signed StartAssessment carries the session_data back to the platform', async () => {
+      const token = tokenOf(await launch(proctored(20, 1, { sessionData: 'platform-session-20' })));
+      const before = (await candidateCall('GET', '/api/candidate/assessment', token)).json();
+      assert.equal(before.assessment.url, platform.startAssessmentUrl, "the assessment is the platform's quiz");
+      assert.equal(before.assessment.ltiStart, true);
+      // Not before the learner is live under proctoring: the journey's checks come first.
+      const early = await candidateCall('POST', '/api/candidate/assessment/lti-start', token);
+      assert.equal(early.statusCode, 200, early.body);
+      assert.deepEqual(early.json(), { unavailable: 'not_live' });
+
+      const sessionId = await goLive(token);
+      const started = await candidateCall('POST', '/api/candidate/assessment/lti-start', token);
+      assert.equal(started.statusCode, 200, started.body);
+      const { url, jwt } = started.json() as { url: string; jwt: string };
+      assert.equal(url, platform.startAssessmentUrl);
+      const jwks = createLocalJWKSet((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json());
+      const { payload } = await jwtVerify(jwt, jwks, { issuer: platform.clientId, audience: platform.issuer, algorithms: ['RS256'] });
+      assert.equal(payload[LTI.messageType], 'LtiStartAssessment');
+      assert.equal(payload[LTI.sessionData], 'platform-session-20');
+      assert.equal(payload[LTI.attemptNumber], 1);
+      assert.equal(payload[LTI.deploymentId], platform.deploymentId);
+      assert.equal((payload[LTI.resourceLink] as { id: string }).id, 'rl-ap-20');
+      assert.ok(payload.exp! - payload.iat! <= 300);
+
+      // Posted as the page does: the platform verifies it with our JWKS and opens its quiz.
+      const posted = await fetch(url, { method: 'POST', body: new URLSearchParams({ JWT: jwt }) });
+      assert.equal(posted.status, 200, await posted.clone().text());
+      assert.match(await posted.text(), /platform-quiz/);
+      assert.equal(platform.startAssessments.at(-1)!.valid, true);
+      assert.equal((await attemptRow(sessionId)).status, 'assessment');
+    });
+
+    it('refuses a forged StartProctoring, a bad or older attempt number, a replayed nonce, and new session_data once the assessment started', async () => {
+      const sessions = await count('examSessions');
+      refusedWith(await launch(proctored(21, 1), { forged: true }), 'bad_signature');
+      refusedWith(await launch(proctored(21, 0)), 'attempt_invalid');
+      refusedWith(await launch(proctored(21, 'two')), 'attempt_invalid');
+      refusedWith(await launch({ ...learner(21), extra: { ...platform.startProctoring({ sub: 'student-21', attempt: 1 }), [LTI.attemptNumber]: undefined } }), 'attempt_invalid');
+      refusedWith(await launch({ ...learner(21), extra: { ...platform.startProctoring({ sub: 'student-21', attempt: 1 }), [LTI.startAssessmentUrl]: undefined } }), 'claims_invalid');
+      refusedWith(await launch(proctored(21, 1), { deploymentId: 'deployment-unknown' }), 'unknown_deployment');
+      assert.equal(await count('examSessions'), sessions, 'nothing created');
+
+      // Replay: the same StartProctoring id_token under a fresh state (its nonce is spent).
+      const first = await startLogin();
+      const idToken = await platform.signIdToken(TOOL, proctored(22, '2'), { nonce: first.nonce });
+      const token = tokenOf(await post(idToken, first.state, first.cookie));
+      const fresh = await startLogin();
+      refusedWith(await post(idToken, fresh.state, fresh.cookie), 'nonce_invalid');
+
+      // Attempt 2 (sent as a string, as some platforms do) started; attempt 1 afterwards is an old launch.
+      const sessionId = await goLive(token);
+      assert.equal((await attemptRow(sessionId)).attemptNumber, 2);
+      refusedWith(await launch(proctored(22, 1)), 'attempt_invalid');
+      // The same attempt again before its assessment started (a reloaded tab) takes the new session_data…
+      tokenOf(await launch(proctored(22, 2, { sessionData: 'relaunch-22' })));
+      assert.equal((await attemptRow(sessionId)).sessionData, 'relaunch-22');
+      // …but once our StartAssessment went out, other session_data is another sitting: refused.
+      const started = (await candidateCall('POST', '/api/candidate/assessment/lti-start', token)).json() as { jwt: string };
+      assert.ok(started.jwt);
+      refusedWith(await launch(proctored(22, 2, { sessionData: 'someone-else' })), 'session_data_mismatch');
+      tokenOf(await launch(proctored(22, 2, { sessionData: 'relaunch-22' })));
+      assert.equal((await attemptRow(sessionId)).status, 'assessment', 'the same sitting relaunched keeps its state');
+    });
+
+    it('the platform refuses a StartAssessment whose session_data or signature is not the one it issued', async () => {
+      const token = tokenOf(await launch(proctored(23, 1, { sessionData: 'issued-23' })));
+      await goLive(token);
+      const { url, jwt } = (await candidateCall('POST', '/api/candidate/assessment/lti-start', token)).json() as { url: string; jwt: string };
+      // The platform issued new session data for this attempt meanwhile: ours no longer matches.
+      platform.startProctoring({ sub: 'student-23', attempt: 1, resourceLinkId: 'rl-ap-23', sessionData: 'reissued-23' });
+      assert.equal((await fetch(url, { method: 'POST', body: new URLSearchParams({ JWT: jwt }) })).status, 400);
+      assert.deepEqual(platform.startAssessments.at(-1), { valid: false, error: 'session_data mismatch', jwt });
+      const [h, p] = jwt.split('.');
+      const tampered = `${h}.${p}.${Buffer.from('not our signature').toString('base64url')}`;
+      assert.equal((await fetch(url, { method: 'POST', body: new URLSearchParams({ JWT: tampered }) })).status, 400);
+      assert.match(platform.startAssessments.at(-1)!.error!, /signature/);
+    });
+
+    it('an EndAssessment closes the attempt (checked against its number and session_data); a finished session closes it too', async () => {
+      const token = tokenOf(await launch(proctored(24, 1, { sessionData: 'sd-24' })));
+      const sessionId = await goLive(token);
+      const end = (attempt: number, sessionData?: string) => launch({ ...learner(24), resourceLinkId: 'rl-ap-24', extra: platform.endAssessment({ attempt, resourceLinkId: 'rl-ap-24', ...(sessionData ? { sessionData } : {}) }) });
+      refusedWith(await end(3), 'attempt_invalid');
+      refusedWith(await end(1, 'sd-other'), 'session_data_mismatch');
+      assert.equal((await attemptRow(sessionId)).status, 'started');
+      const ended = await end(1, 'sd-24');
+      assert.equal(ended.statusCode, 303, ended.body);
+      assert.equal(ended.headers.location, '/lti/ended');
+      const row = await attemptRow(sessionId);
+      assert.equal(row.status, 'ended');
+      assert.equal(row.endedBy, 'platform');
+      // An ended attempt opens nothing any more, and cannot be started again.
+      assert.notEqual((await candidateCall('GET', '/api/candidate/assessment', token)).json().assessment?.ltiStart, true);
+      assert.equal((await candidateCall('POST', '/api/candidate/assessment/lti-start', token)).statusCode, 404);
+      refusedWith(await launch(proctored(24, 1, { sessionData: 'sd-24' })), 'attempt_invalid');
+
+      // Our side ends it: the session finishing (as the media node publishes it) closes the open attempt.
+      const token2 = tokenOf(await launch(proctored(25, 1)));
+      const session2 = await goLive(token2);
+      await events.publish('session.finished', { sessionId: session2, examId: demo.examId, at: new Date().toISOString(), by: 'candidate', proctorUserId: null, reason: null, attempt: 1 });
+      const row2 = await attemptRow(session2);
+      assert.equal(row2.status, 'ended');
+      assert.equal(row2.endedBy, 'session');
+      refusedWith(await launch(proctored(25, 1)), 'attempt_invalid');
+    });
   });
 
   it('a session the overdue sweep finishes sends its score too', async () => {

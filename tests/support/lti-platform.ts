@@ -5,6 +5,13 @@
  * the tool's client-credentials JWT against the tool's own JWKS URL, and AGS line-item and
  * score endpoints that accept only its own bearer tokens. Everything it received is kept for
  * the tests to assert on.
+ *
+ * It also gates a quiz on proctoring (1EdTech Proctoring Services): `startProctoring` makes
+ * the claims of an LtiStartProctoring launch (attempt, session_data it remembers, its
+ * start_assessment_url); that endpoint takes the tool's form-posted LtiStartAssessment,
+ * verifies it against the tool's JWKS (iss = our client id, aud = this issuer, message type,
+ * deployment, the attempt's session_data and resource link) and records the outcome; a valid
+ * one opens the "quiz" page, whose hand-in starts an LtiEndAssessment launch at the tool.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +25,23 @@ export const LTI = {
   instructor: 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',
   scopeLineitem: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
   scopeScore: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+  messageType: 'https://purl.imsglobal.org/spec/lti/claim/message_type',
+  resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
+  deploymentId: 'https://purl.imsglobal.org/spec/lti/claim/deployment_id',
+  attemptNumber: 'https://purl.imsglobal.org/spec/lti-ap/claim/attempt_number',
+  startAssessmentUrl: 'https://purl.imsglobal.org/spec/lti-ap/claim/start_assessment_url',
+  sessionData: 'https://purl.imsglobal.org/spec/lti-ap/claim/session_data',
+  endAssessmentReturn: 'https://purl.imsglobal.org/spec/lti-ap/claim/end_assessment_return',
 } as const;
+
+/** What the platform's start_assessment_url made of one LtiStartAssessment it received. */
+export interface ReceivedStartAssessment {
+  valid: boolean;
+  /** Why it was refused (valid = false). */
+  error?: string;
+  jwt: string;
+  payload?: Record<string, unknown>;
+}
 
 export interface LaunchUser {
   sub: string;
@@ -72,6 +95,18 @@ export interface LtiTestPlatform {
   tokensIssued: { scope: string; clientId: string }[];
   /** JWTs posted back to `<url>/deep-link-return` (LtiDeepLinkingResponse). */
   deepLinkResponses: string[];
+  /**
+   * The claims of an LtiStartProctoring launch (as `extra` of a LaunchUser) for this attempt;
+   * the platform remembers its session_data (random unless given) to check the answer.
+   */
+  startProctoring(opts: { sub: string; attempt: number | string; resourceLinkId?: string; sessionData?: string | number }): Record<string, unknown>;
+  /** The claims of an LtiEndAssessment launch of that attempt. */
+  endAssessment(opts: { attempt: number; resourceLinkId?: string; sessionData?: string | number }): Record<string, unknown>;
+  /** LtiStartAssessment messages the tool posted to the start_assessment_url, in order. */
+  startAssessments: ReceivedStartAssessment[];
+  startAssessmentUrl: string;
+  /** Where the quiz page's hand-in sends the browser (the tool's login with an end-assessment hint); set by the test. */
+  setQuizEnd(url: string | null): void;
   close(): Promise<void>;
 }
 
@@ -94,6 +129,10 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
   const lineitems: LtiTestPlatform['lineitems'] = [];
   const tokensIssued: LtiTestPlatform['tokensIssued'] = [];
   const deepLinkResponses: string[] = [];
+  const startAssessments: ReceivedStartAssessment[] = [];
+  // session_data handed out per resource link + attempt, as a platform keeps its proctoring sessions.
+  const issued = new Map<string, { sessionData: string | number; attempt: number; sub: string }>();
+  let quizEnd: string | null = null;
   let toolJwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   let failStatus = 0;
   let base = '';
@@ -130,6 +169,32 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
     lineitems,
     tokensIssued,
     deepLinkResponses,
+    startAssessments,
+    startAssessmentUrl: '',
+    startProctoring({ sub, attempt, resourceLinkId = 'rl-1', sessionData }) {
+      const data = sessionData ?? `sd-${randomBytes(8).toString('hex')}`;
+      issued.set(`${resourceLinkId}/${String(attempt)}`, { sessionData: data, attempt: Number(attempt), sub });
+      return {
+        [LTI.messageType]: 'LtiStartProctoring',
+        [LTI.resourceLink]: { id: resourceLinkId, title: 'Proctored quiz' },
+        [LTI.attemptNumber]: attempt,
+        [LTI.startAssessmentUrl]: platform.startAssessmentUrl,
+        [LTI.sessionData]: data,
+        'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': undefined,
+      };
+    },
+    endAssessment({ attempt, resourceLinkId = 'rl-1', sessionData }) {
+      return {
+        [LTI.messageType]: 'LtiEndAssessment',
+        [LTI.resourceLink]: { id: resourceLinkId, title: 'Proctored quiz' },
+        [LTI.attemptNumber]: attempt,
+        ...(sessionData !== undefined ? { [LTI.sessionData]: sessionData } : {}),
+        'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': undefined,
+      };
+    },
+    setQuizEnd(url) {
+      quizEnd = url;
+    },
     prepare(user) {
       const hint = `hint-${randomUUID()}`;
       prepared.set(hint, user);
@@ -219,6 +284,30 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
         deepLinkResponses.push(jwt);
         return send(res, 200, '<!doctype html><p id="placed">placed</p>', 'text/html; charset=utf-8');
       }
+      if (url.pathname === '/start-assessment' && req.method === 'POST') {
+        const jwt = new URLSearchParams(await readBody(req)).get('JWT') ?? '';
+        const refuse = (error: string) => {
+          startAssessments.push({ valid: false, error, jwt });
+          return send(res, 400, `start assessment refused: ${error}`, 'text/plain');
+        };
+        if (!toolJwks) return refuse('tool JWKS unknown');
+        let payload: Record<string, unknown>;
+        try {
+          ({ payload } = await jwtVerify(jwt, toolJwks, { issuer: clientId, audience: platform.issuer, algorithms: ['RS256'], requiredClaims: ['iat', 'exp', 'nonce'] }));
+        } catch (err) {
+          return refuse(`signature/claims: ${(err as Error).message}`);
+        }
+        if (payload[LTI.messageType] !== 'LtiStartAssessment') return refuse(`message type ${String(payload[LTI.messageType])}`);
+        if (payload['https://purl.imsglobal.org/spec/lti/claim/version'] !== '1.3.0') return refuse('version');
+        if (payload[LTI.deploymentId] !== deploymentId) return refuse(`deployment ${String(payload[LTI.deploymentId])}`);
+        const link = payload[LTI.resourceLink] as { id?: string } | undefined;
+        const session = issued.get(`${link?.id}/${String(payload[LTI.attemptNumber])}`);
+        if (!session) return refuse(`no proctoring session for link ${link?.id} attempt ${String(payload[LTI.attemptNumber])}`);
+        if (payload[LTI.sessionData] !== session.sessionData) return refuse('session_data mismatch');
+        startAssessments.push({ valid: true, jwt, payload });
+        const end = quizEnd ? `<a id="hand-in" href="${escapeHtml(quizEnd)}">Hand in</a>` : '';
+        return send(res, 200, `<!doctype html><html><body><h1 id="platform-quiz">Quiz, attempt ${session.attempt}</h1>${end}</body></html>`, 'text/html; charset=utf-8');
+      }
       if (url.pathname === '/token' && req.method === 'POST') {
         const form = new URLSearchParams(await readBody(req));
         if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' });
@@ -271,6 +360,7 @@ export async function startLtiPlatform(opts: { clientId?: string; deploymentId?:
     tokenUrl: `${base}/token`,
     jwksUrl: `${base}/jwks`,
     lineitemsUrl: `${base}/lineitems?course=7`,
+    startAssessmentUrl: `${base}/start-assessment`,
   });
   return platform;
 }

@@ -94,10 +94,13 @@ export interface ErasedCandidate {
  * photo), and redacts the same data in the action log: the candidate's own entries lose
  * their name and IIN, admin entries about the record keep only its id. The log's
  * append-only trigger allows exactly this (migration 0016) inside this transaction.
+ * LTI (#13): the links from platform users (sub) to the record go, with the sessions' score
+ * targets and proctoring attempts (they hold the sub and the platform's session data); the
+ * launch entries lose the sub, and a candidate without IIN (LTI) is found by name instead.
  */
 export function eraseCandidateRecord(db: Kysely<DB>, candidateId: string, pseudonym: string, at: Date): Promise<ErasedCandidate | undefined> {
   return inTransaction(db, async (trx) => {
-    const before = await trx.selectFrom('candidates').select(['iin', 'referencePhotoPath']).where('id', '=', candidateId).forUpdate().executeTakeFirst();
+    const before = await trx.selectFrom('candidates').select(['iin', 'fullName', 'referencePhotoPath']).where('id', '=', candidateId).forUpdate().executeTakeFirst();
     if (!before) return undefined;
     const sessionIds = (await trx.selectFrom('examSessions').select('id').where('candidateId', '=', candidateId).execute()).map((s) => s.id);
     await trx
@@ -105,7 +108,31 @@ export function eraseCandidateRecord(db: Kysely<DB>, candidateId: string, pseudo
       .set({ fullName: pseudonym, iin: null, email: null, referencePhotoPath: null, erasedAt: at })
       .where('id', '=', candidateId)
       .execute();
+    await trx.deleteFrom('ltiUsers').where('candidateId', '=', candidateId).execute();
+    if (sessionIds.length) {
+      await trx.deleteFrom('ltiGradeTargets').where('sessionId', 'in', sessionIds).execute();
+      await trx.deleteFrom('ltiProctoringAttempts').where('sessionId', 'in', sessionIds).execute();
+    }
     await sql`SELECT set_config('proctor.erasure', 'on', true)`.execute(trx);
+    if (sessionIds.length && !before.iin) {
+      // No IIN (an LTI learner): their own entries carry only their name.
+      await trx
+        .updateTable('actionLog')
+        .set({ actorName: pseudonym })
+        .where('actorUserId', 'is', null)
+        .where('actorIin', 'is', null)
+        .where('actorName', '=', before.fullName)
+        .where('sessionId', 'in', sessionIds)
+        .execute();
+    }
+    if (sessionIds.length) {
+      await trx
+        .updateTable('actionLog')
+        .set({ actorName: pseudonym, actorIin: null, details: JSON.stringify({ candidateId, redacted: true }) })
+        .where('action', '=', 'candidate.lti_launched')
+        .where('sessionId', 'in', sessionIds)
+        .execute();
+    }
     if (sessionIds.length && before.iin) {
       // The candidate's own entries (consent, joined, finished…): no user id, their IIN.
       await trx

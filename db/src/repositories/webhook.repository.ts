@@ -176,3 +176,18 @@ export async function reopenDelivery(db: Kysely<DB>, id: string): Promise<boolea
   const r = await db.updateTable('webhookDeliveries').set({ status: 'pending' }).where('id', '=', id).where('status', 'in', ['delivered', 'failed']).executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
+
+/**
+ * Deletes settled deliveries (delivered or failed) made before `before`, at most `limit`
+ * per call (the retention job loops); returns how many went. Open ones stay: their chain
+ * still waits on them, and they settle within the retry policy's day.
+ */
+export async function deleteSettledDeliveriesBefore(db: Kysely<DB>, before: Date, limit: number): Promise<number> {
+  const r = await db
+    .deleteFrom('webhookDeliveries')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('webhookDeliveries').select('id').where('status', 'in', ['delivered', 'failed']).where('createdAt', '<', before).limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

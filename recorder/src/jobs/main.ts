@@ -14,6 +14,8 @@
  *                   passes its own mailer, /dev/mail in the demo).
  *   METRICS_PORT    Prometheus /metrics (queue depths, job outcomes and durations) on this
  *                   port of METRICS_HOST (default 127.0.0.1); unset = off.
+ *   WEBHOOK_DELIVERY_RETENTION_DAYS  settled webhook deliveries are deleted after this many
+ *                   days by the daily retention run (default 30, as the media node's).
  *   LOG_LEVEL, LOG_FORMAT  as for the media node (pretty on a terminal, JSON otherwise).
  *
  * It does not migrate the database: the media nodes do that on start.
@@ -29,6 +31,7 @@ import { createProcessLogger } from '../process-logger.ts';
 import { createJobQueue } from '../queue.ts';
 import { smtpAttachmentMailer } from '../photo-report/smtp-mailer.ts';
 import { startJobWorkers } from './worker.ts';
+import { webhookDeliveryRetentionDaysFromEnv } from './retention.ts';
 
 const log = createProcessLogger({
   level: process.env.LOG_LEVEL || 'info',
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     concurrency: Number(process.env.JOBS_CONCURRENCY ?? 2),
     overdueSweep: true,
     retentionSchedule: true,
+    webhookDeliveryRetentionDays: webhookDeliveryRetentionDaysFromEnv(),
   });
   log.info({ backend: queue.backend, recordingsDir, metrics: metrics?.url }, 'jobs process ready');
 

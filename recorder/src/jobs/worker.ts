@@ -60,6 +60,8 @@ export interface StartJobWorkersOptions {
    * unless asked, like the overdue sweep: the process entry points turn it on.
    */
   retentionSchedule?: boolean;
+  /** Settled webhook deliveries are deleted this many days after they were made; default 30 (WEBHOOK_DELIVERY_RETENTION_DAYS). */
+  webhookDeliveryRetentionDays?: number;
   /** Webhook retries and timeout; default DEFAULT_WEBHOOK_POLICY (≈ 24 h of retries). Media nodes must use the same. */
   webhookPolicy?: WebhookPolicy;
   /** Parallel webhook deliveries (I/O-bound); default 4. */
@@ -156,7 +158,7 @@ export async function startJobWorkers(opts: StartJobWorkersOptions): Promise<Job
     ? startOverdueSweep(opts.db, logger, signer, undefined, (sessionId) => queueLtiScore(opts.db, opts.queue, sessionId))
     : () => {};
   const stopRetention = opts.retentionSchedule
-    ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger })
+    ? startRetentionSchedule({ db: opts.db, recordingsDir: opts.recordingsDir, signer, logger, webhookDeliveryRetentionDays: opts.webhookDeliveryRetentionDays })
     : () => {};
 
   if (opts.requeueStopped ?? true) {

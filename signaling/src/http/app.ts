@@ -71,6 +71,7 @@ import { LtiLaunchService } from '../services/lti-launch.service.ts';
 import { LtiAccountsService } from '../services/lti-accounts.service.ts';
 import { LtiDeepLinkService } from '../services/lti-deep-link.service.ts';
 import { subscribeLtiGrades } from '../services/lti-grades.service.ts';
+import { LtiProctoringService } from '../services/lti-proctoring.service.ts';
 import { LTI_DEEP_LINK_PAGE, LTI_PATHS } from '../contract/api/lti.ts';
 
 type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
@@ -231,7 +232,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // #10: the assessment workspace, the exam guard SDK and sign-on links.
     const keys = deriveGuardKeys(tokenSecret);
     const framing = new FramingChecker({ platformOrigin: auth.publicOrigin });
-    const assessment = new AssessmentService({ db, keys, platformOrigin: auth.publicOrigin, framing });
+    // #13: LTI proctoring attempts open the platform's quiz through a signed StartAssessment.
+    const ltiAccounts = new LtiAccountsService({ db });
+    const ltiProctoring = new LtiProctoringService({ db, accounts: ltiAccounts });
+    const offProctoring = events.subscribe('session.finished', (e) => ltiProctoring.sessionFinished(e.sessionId));
+    app.addHook('onClose', async () => offProctoring());
+    const assessment = new AssessmentService({ db, keys, platformOrigin: auth.publicOrigin, framing, ltiProctoring });
     await app.register(assessmentRoutes, { assessment, tokenSecret });
     await app.register(examGuardRoutes, { keys, platformOrigin: auth.publicOrigin, assessment });
     await app.register(signOnRoutes, {
@@ -242,8 +248,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(ltiRoutes, {
       db,
       launches: new LtiLaunchService({ db, publicOrigin: auth.publicOrigin, log: ltiLog }),
-      accounts: new LtiAccountsService({ db }),
+      accounts: ltiAccounts,
       deepLinks: new LtiDeepLinkService({ db, publicOrigin: auth.publicOrigin }),
+      proctoring: ltiProctoring,
       auth,
       tokenSecret,
       log: ltiLog,

@@ -4,7 +4,9 @@
  *
  * An assertion vouches that the session is live under proctoring right now: in progress,
  * an attempt open (the candidate's media is connected to a node), inside the exam window.
- * Its audience is the exam's assessment origin, never one the browser names.
+ * Its audience is the exam's assessment origin, never one the browser names. For an LTI
+ * proctored attempt (#13) the assessment is the platform's quiz behind its
+ * start_assessment_url, opened with our signed LtiStartAssessment once the learner is live.
  */
 import type { Kysely } from 'kysely';
 import {
@@ -22,7 +24,10 @@ import {
   type CandidateAssessment,
   type GuardAssertionResponse,
   type GuardVerifyResponse,
+  type LtiStartResponse,
 } from '../contract/api/assessment.ts';
+import type { LtiProctoringService } from './lti-proctoring.service.ts';
+import { LtiError } from './lti-launch.service.ts';
 import { AssertionError, mintAssertion, verifyAssertion } from '../exam-guard/assertion.ts';
 import type { GuardKeys } from '../exam-guard/guard-keys.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -34,6 +39,8 @@ export interface AssessmentServiceDeps {
   /** The platform's origin (the assertions' issuer). */
   platformOrigin: string;
   framing: Pick<FramingChecker, 'check'>;
+  /** LTI proctored attempts (#13); without it no session has one. */
+  ltiProctoring?: Pick<LtiProctoringService, 'openAttemptUrl' | 'startAssessment'>;
   now?: () => Date;
 }
 
@@ -49,13 +56,19 @@ export class AssessmentService {
 
   async get(sessionId: string): Promise<CandidateAssessment> {
     const s = await this.#open(sessionId);
-    let framing: AssessmentCheck['framing'] | null = s.assessmentCheck?.framing ?? null;
-    if (s.assessmentUrl) {
+    const lti = await this.#ltiUrl(sessionId);
+    let framing: AssessmentCheck['framing'] | null = lti ? null : (s.assessmentCheck?.framing ?? null);
+    // The platform's start URL takes a form post only: there are no headers to read ahead.
+    if (s.assessmentUrl && !lti) {
       const age = s.assessmentCheck ? this.#now().getTime() - new Date(s.assessmentCheck.checkedAt).getTime() : Infinity;
       if (!(age < ASSESSMENT_RECHECK_MS)) framing = (await this.#recheck(s.examId, s.assessmentUrl)).framing;
     }
     return {
-      assessment: s.assessmentUrl ? { url: s.assessmentUrl, mode: s.assessmentMode, framing, windowUsed: s.assessmentWindowUsed } : null,
+      assessment: lti
+        ? { url: lti, mode: s.assessmentMode, framing, windowUsed: s.assessmentWindowUsed, ltiStart: true }
+        : s.assessmentUrl
+          ? { url: s.assessmentUrl, mode: s.assessmentMode, framing, windowUsed: s.assessmentWindowUsed, ltiStart: false }
+          : null,
       examStartsAt: s.examStartsAt.toISOString(),
       examEndsAt: s.examEndsAt.toISOString(),
       timeZone: s.timeZone,
@@ -66,15 +79,15 @@ export class AssessmentService {
 
   async assertion(sessionId: string, nonce: string): Promise<GuardAssertionResponse> {
     const s = await this.#open(sessionId);
-    if (!s.assessmentUrl) throw new DomainError('not_found', 'This exam has no assessment to unlock.');
+    const url = (await this.#ltiUrl(sessionId)) ?? s.assessmentUrl;
+    if (!url) throw new DomainError('not_found', 'This exam has no assessment to unlock.');
     const now = this.#now();
-    if (now < s.examStartsAt) return { unavailable: 'not_started' };
-    if (now >= s.examEndsAt) return { unavailable: 'ended' };
-    if (s.status !== 'in_progress' || !s.live) return { unavailable: 'not_live' };
+    const unavailable = this.#unavailable(s, now);
+    if (unavailable) return { unavailable };
     const { assertion, expiresAt } = await mintAssertion(this.deps.keys, {
       sessionId,
       examId: s.examId,
-      audience: new URL(s.assessmentUrl).origin,
+      audience: new URL(url).origin,
       issuer: this.deps.platformOrigin,
       nonce,
       now,
@@ -82,10 +95,40 @@ export class AssessmentService {
     return { assertion, expiresAt: expiresAt.toISOString() };
   }
 
+  /**
+   * The LtiStartAssessment message of the session's proctored attempt: only while the learner
+   * is live under proctoring inside the exam window, as for the guard's assertions (the
+   * journey's checks are behind them), so the platform's quiz never opens unwatched.
+   */
+  async ltiStart(sessionId: string): Promise<LtiStartResponse> {
+    const s = await this.#open(sessionId);
+    if (!this.deps.ltiProctoring || !(await this.#ltiUrl(sessionId))) throw new DomainError('not_found', 'This session has no LTI proctored attempt.');
+    const unavailable = this.#unavailable(s, this.#now());
+    if (unavailable) return { unavailable };
+    try {
+      return await this.deps.ltiProctoring.startAssessment(sessionId);
+    } catch (err) {
+      // The attempt ended or its platform was archived meanwhile.
+      if (err instanceof LtiError) throw new DomainError('conflict', 'This proctored attempt can no longer open its assessment.');
+      throw err;
+    }
+  }
+
+  #unavailable(s: SessionAssessment, now: Date): 'not_started' | 'ended' | 'not_live' | null {
+    if (now < s.examStartsAt) return 'not_started';
+    if (now >= s.examEndsAt) return 'ended';
+    if (s.status !== 'in_progress' || !s.live) return 'not_live';
+    return null;
+  }
+
+  #ltiUrl(sessionId: string): Promise<string | null> {
+    return this.deps.ltiProctoring?.openAttemptUrl(sessionId) ?? Promise.resolve(null);
+  }
+
   /** The candidate opens the assessment in a window: noted on the session and in the action archive. */
   async openedInWindow(sessionId: string, { reason }: AssessmentWindowRequest): Promise<void> {
     const s = await this.#open(sessionId);
-    if (!s.assessmentUrl) throw new DomainError('not_found', 'This exam has no assessment.');
+    if (!s.assessmentUrl && !(await this.#ltiUrl(sessionId))) throw new DomainError('not_found', 'This exam has no assessment.');
     await markAssessmentWindowUsed(this.deps.db, sessionId);
     await appendAction(this.deps.db, {
       actorUserId: null,

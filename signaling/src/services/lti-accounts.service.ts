@@ -133,7 +133,8 @@ export class LtiAccountsService {
     return { id: exam.id, endsAt: exam.endsAt };
   }
 
-  async learner(platform: LtiPlatform, c: LtiLaunchClaims): Promise<LearnerOutcome> {
+  /** `within`: more of the same launch in its transaction (a proctoring start records its attempt); its refusal undoes all. */
+  async learner(platform: LtiPlatform, c: LtiLaunchClaims, within?: (trx: Kysely<DB>, sessionId: string) => Promise<void>): Promise<LearnerOutcome> {
     return inTransaction(this.deps.db, async (trx) => {
       const exam = await this.#exam(trx, platform, c);
       await lockLtiSub(trx, platform.id, c.sub);
@@ -155,6 +156,7 @@ export class LtiAccountsService {
           locale: launchLocale(c),
         });
       }
+      await within?.(trx, sessionId);
       await appendAction(trx, {
         actorUserId: null,
         actorName: personName(c),

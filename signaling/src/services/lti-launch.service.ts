@@ -7,6 +7,9 @@
  * unknown kid, so the platform's key rotation just works), for our client id (aud/azp),
  * within exp/iat, with the state's nonce, a registered deployment, and an LTI 1.3.0
  * resource-link message. What a verified launch leads to is lti-accounts.service.ts's.
+ * Proctoring Services messages (LtiStartProctoring, LtiEndAssessment) pass the same checks,
+ * plus their own claims: a positive integer attempt_number, and for a start the resource
+ * link and an http(s) start_assessment_url (lti-proctoring.service.ts takes it from there).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -38,8 +41,12 @@ export class LtiError extends Error {
 export interface VerifiedLaunch {
   platform: LtiPlatform;
   claims: LtiLaunchClaims;
-  /** An exam launch, or an instructor placing one in the course (LtiDeepLinkingRequest). */
-  message: 'resource_link' | 'deep_linking';
+  /**
+   * An exam launch, an instructor placing one in the course (LtiDeepLinkingRequest), or a
+   * proctoring start / end (LtiStartProctoring / LtiEndAssessment; `attemptNumber` is set).
+   */
+  message: 'resource_link' | 'deep_linking' | 'start_proctoring' | 'end_assessment';
+  attemptNumber?: number;
 }
 
 export interface LtiLaunchServiceDeps {
@@ -52,6 +59,9 @@ export interface LtiLaunchServiceDeps {
 export const JWKS_COOLDOWN_MS = 5000;
 const RESOURCE_LINK_REQUEST = 'LtiResourceLinkRequest';
 const DEEP_LINKING_REQUEST = 'LtiDeepLinkingRequest';
+const START_PROCTORING = 'LtiStartProctoring';
+const END_ASSESSMENT = 'LtiEndAssessment';
+const MESSAGE_TYPES: readonly unknown[] = [RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST, START_PROCTORING, END_ASSESSMENT];
 const LTI_VERSION = '1.3.0';
 
 /** The cookie binding a login's state to the browser that started it (one per state). */
@@ -148,7 +158,7 @@ export class LtiLaunchService {
       throw new LtiError('unknown_deployment', `deployment ${String(deployment)} is not registered for platform ${platform.id}`);
     }
     const type = payload[LTI_CLAIM.messageType];
-    if (type !== RESOURCE_LINK_REQUEST && type !== DEEP_LINKING_REQUEST) throw new LtiError('wrong_message', `message type ${String(type)}`);
+    if (!MESSAGE_TYPES.includes(type)) throw new LtiError('wrong_message', `message type ${String(type)}`);
     if (payload[LTI_CLAIM.version] !== LTI_VERSION) throw new LtiError('wrong_message', `LTI version ${String(payload[LTI_CLAIM.version])}`);
     const parsed = ltiLaunchClaims.safeParse(payload);
     if (!parsed.success) {
@@ -159,6 +169,13 @@ export class LtiLaunchService {
     if (type === RESOURCE_LINK_REQUEST) {
       if (!claims[LTI_CLAIM.resourceLink]) throw new LtiError('claims_invalid', 'resource_link: required');
       return { platform, claims, message: 'resource_link' };
+    }
+    if (type === START_PROCTORING || type === END_ASSESSMENT) {
+      if (!claims[LTI_CLAIM.resourceLink]) throw new LtiError('claims_invalid', 'resource_link: required');
+      const attemptNumber = parseAttemptNumber(claims[LTI_CLAIM.attemptNumber]);
+      if (type === END_ASSESSMENT) return { platform, claims, message: 'end_assessment', attemptNumber };
+      if (!claims[LTI_CLAIM.startAssessmentUrl]) throw new LtiError('claims_invalid', 'start_assessment_url: required');
+      return { platform, claims, message: 'start_proctoring', attemptNumber };
     }
     const settings = claims[LTI_CLAIM.deepLinkingSettings];
     if (!settings) throw new LtiError('claims_invalid', 'deep_linking_settings: required');
@@ -176,6 +193,13 @@ export class LtiLaunchService {
     }
     return set;
   }
+}
+
+/** The spec's attempt_number is an integer ≥ 1; some platforms send it as a numeric string. */
+export function parseAttemptNumber(raw: unknown): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^[0-9]{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1_000_000) throw new LtiError('attempt_invalid', `attempt_number ${JSON.stringify(raw) ?? 'missing'} is not a positive integer`);
+  return n;
 }
 
 function sameOrigin(value: string, origin: string): boolean {

@@ -21,6 +21,8 @@ describe('production settings', () => {
     assert.deepEqual(cfg.ice, { turnUrls: [], turnSecret: undefined, turnCredentialTtlSeconds: 43200, transportPolicy: 'all' });
     assert.deepEqual(cfg.metrics, { port: undefined, host: '127.0.0.1' });
     assert.deepEqual(cfg.log, { level: 'info', format: 'json' });
+    assert.equal(cfg.webhookDeliveryRetentionDays, 30, 'a month of webhook delivery log');
+    assert.equal(nodeConfigFromEnv({ ...base, WEBHOOK_DELIVERY_RETENTION_DAYS: '90' }).webhookDeliveryRetentionDays, 90);
   });
 
   it('read a full production environment', () => {
@@ -57,6 +59,7 @@ describe('production settings', () => {
       [{ ICE_TRANSPORT_POLICY: 'tcp' }, /ICE_TRANSPORT_POLICY must be "all" or "relay"/],
       [{ METRICS_PORT: '99999' }, /METRICS_PORT must be a port number/],
       [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT must be "pretty" or "json"/],
+      [{ WEBHOOK_DELIVERY_RETENTION_DAYS: '0' }, /WEBHOOK_DELIVERY_RETENTION_DAYS must be a positive integer/],
     ];
     for (const [env, message] of cases) assert.throws(() => nodeConfigFromEnv({ ...base, ...env }), message, JSON.stringify(env));
   });

@@ -78,6 +78,11 @@ export const candidateAssessment = z.object({
       framing: assessmentCheck.shape.framing.nullable(),
       /** The candidate opened it in a window earlier in this session. */
       windowUsed: z.boolean(),
+      /**
+       * An LTI proctored attempt (#13): `url` is the platform's start_assessment_url, opened by
+       * form-posting the signed message from `assessmentApi.ltiStart` (not by loading the URL).
+       */
+      ltiStart: z.boolean(),
     })
     .nullable(),
   examStartsAt: z.string(),
@@ -133,6 +138,13 @@ export const guardVerifyResponse = z.union([
 ]);
 export type GuardVerifyResponse = z.infer<typeof guardVerifyResponse>;
 
+/** The LtiStartAssessment message to form-post (`JWT`) to `url`, or why there is none now. */
+export const ltiStartResponse = z.union([
+  z.object({ url: z.string(), jwt: z.string() }),
+  z.object({ unavailable: z.enum(['not_started', 'ended', 'not_live']) }),
+]);
+export type LtiStartResponse = z.infer<typeof ltiStartResponse>;
+
 /** Why a window was opened instead of the frame (kept in the action archive). */
 export const assessmentWindowRequest = z.object({ reason: z.enum(['exam_setting', 'frame_refused', 'candidate_choice']) }).strict();
 export type AssessmentWindowRequest = z.infer<typeof assessmentWindowRequest>;
@@ -144,6 +156,8 @@ export const assessmentApi = {
   get: { method: 'GET', path: C, response: candidateAssessment },
   /** Candidate: a signed, short-lived assertion for the exam guard's challenge, or why there is none now. */
   assertion: { method: 'POST', path: `${C}/assertion`, body: guardAssertionRequest, response: guardAssertionResponse },
+  /** Candidate: the signed LtiStartAssessment message of the session's LTI proctored attempt, once live under proctoring. */
+  ltiStart: { method: 'POST', path: `${C}/lti-start`, body: null, response: ltiStartResponse },
   /** Candidate: the assessment is being opened in a separate window (weaker focus tracking; noted in the report). */
   window: { method: 'POST', path: `${C}/window`, body: assessmentWindowRequest },
   /** Admin: read the exam's assessment URL again (after changing the site's settings). */

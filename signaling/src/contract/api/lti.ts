@@ -11,6 +11,13 @@
  *   version), then a learner continues to the candidate journey and an instructor to the
  *   exam's results, signed in. A refusal redirects to `LTI_REFUSED_PAGE?reason=…`.
  * - `GET /.well-known/jwks.json` — our public keys (current and previous).
+ *
+ * 1EdTech Proctoring Services: an `LtiStartProctoring` message comes through the same login →
+ * launch and opens the candidate journey for that attempt; once the learner is live under
+ * proctoring, the exam page asks `POST /api/candidate/assessment/lti-start` for the signed
+ * `LtiStartAssessment` message and form-posts it (`JWT`) to the platform's
+ * start_assessment_url inside the workspace's frame, where the platform opens its quiz. An
+ * `LtiEndAssessment` launch ends the attempt (`LTI_ENDED_PAGE`).
  */
 import { z } from 'zod';
 import { httpUrl } from './assessment.ts';
@@ -46,7 +53,20 @@ export const LTI_CLAIM = {
   deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
   contentItems: 'https://purl.imsglobal.org/spec/lti-dl/claim/content_items',
   data: 'https://purl.imsglobal.org/spec/lti-dl/claim/data',
+  // Proctoring Services (lti-ap)
+  attemptNumber: 'https://purl.imsglobal.org/spec/lti-ap/claim/attempt_number',
+  startAssessmentUrl: 'https://purl.imsglobal.org/spec/lti-ap/claim/start_assessment_url',
+  sessionData: 'https://purl.imsglobal.org/spec/lti-ap/claim/session_data',
+  endAssessmentReturn: 'https://purl.imsglobal.org/spec/lti-ap/claim/end_assessment_return',
+  verifiedUser: 'https://purl.imsglobal.org/spec/lti-ap/claim/verified_user',
 } as const;
+
+/** The page an LtiEndAssessment launch lands on (inside the workspace's frame, or on its own). */
+export const LTI_ENDED_PAGE = '/lti/ended';
+/** What that page tells the exam page around it (postMessage, our origin only). */
+export const LTI_ENDED_MESSAGE = 'proctor:lti-assessment-ended';
+/** The lifetime of our LtiStartAssessment message: it is posted the moment it is made. */
+export const LTI_START_ASSESSMENT_TTL_SECONDS = 5 * 60;
 
 /** The instructor's exam picker of a deep-linking request (`?k=<capability>`). */
 export const LTI_DEEP_LINK_PAGE = '/lti/deep-link';
@@ -72,6 +92,8 @@ export const ltiRefusal = z.enum([
   'account_conflict', // the instructor's e-mail belongs to an admin account here
   'internal', // something failed on our side (logged with its stack)
   'deep_link_invalid', // the picker's link is unknown, used or expired
+  'attempt_invalid', // proctoring: attempt_number missing, not a positive integer, older than one started, or already ended
+  'session_data_mismatch', // proctoring: session_data differs from the attempt's, after its assessment started
 ]);
 export type LtiRefusal = z.infer<typeof ltiRefusal>;
 
@@ -125,6 +147,10 @@ export const ltiLaunchClaims = z
     [LTI_CLAIM.custom]: z.record(z.string(), z.unknown()).optional(),
     [LTI_CLAIM.lis]: z.object({ person_sourcedid: z.string().max(255).nullish() }).loose().optional(),
     [LTI_CLAIM.launchPresentation]: z.object({ return_url: z.string().max(2048).nullish(), locale: z.string().max(35).nullish() }).loose().optional(),
+    // Proctoring Services: checked by the verifier for LtiStartProctoring / LtiEndAssessment only.
+    [LTI_CLAIM.attemptNumber]: z.unknown().optional(),
+    [LTI_CLAIM.startAssessmentUrl]: httpUrl().optional(),
+    [LTI_CLAIM.sessionData]: z.union([z.string().max(4096), z.number()]).optional(),
     [LTI_CLAIM.ags]: z
       .object({
         scope: z.array(z.string().max(500)).max(20).default([]),

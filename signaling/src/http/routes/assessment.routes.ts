@@ -28,6 +28,12 @@ export const assessmentRoutes: FastifyPluginAsync<AssessmentRoutesOptions> = asy
     return assessment.assertion(id, nonce);
   });
 
+  app.post(assessmentApi.ltiStart.path, { config: limit(20) }, async (req, reply) => {
+    const id = session(req);
+    reply.header('cache-control', 'no-store');
+    return assessment.ltiStart(id);
+  });
+
   app.post(assessmentApi.window.path, { config: limit(20) }, async (req, reply) => {
     const id = session(req);
     await assessment.openedInWindow(id, parseBody(assessmentApi.window.body, req.body));

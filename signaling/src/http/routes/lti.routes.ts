@@ -4,7 +4,9 @@
  * its own site, so the same-origin JSON rule of the API does not apply; the state cookie,
  * the one-use nonce and the platform's signature are what protect the launch. Every refusal
  * is logged with its detail and redirects to the refused page (kk/ru/en) with its reason
- * only: never a stack trace, never the detail.
+ * only: never a stack trace, never the detail. Proctoring Services messages come through
+ * the same launch: a start opens the learner's journey like a learner launch, an end lands on
+ * the ended page (lti-proctoring.service.ts).
  */
 import { URLSearchParams } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +18,7 @@ import {
   deepLinkChoice,
   LTI_CLAIM,
   LTI_DEEP_LINK_PAGE,
+  LTI_ENDED_PAGE,
   LTI_PATHS,
   LTI_REFUSED_PAGE,
   LTI_STATE_TTL_SECONDS,
@@ -31,13 +34,15 @@ import { LINK_GRACE_SECONDS } from '../../contract/api/journey.ts';
 import { mintToken } from '../../auth/token.ts';
 import type { AuthService } from '../../services/auth.service.ts';
 import { LtiError, stateCookieName, type LtiLaunchService } from '../../services/lti-launch.service.ts';
-import { launchRole, type LtiAccountsService } from '../../services/lti-accounts.service.ts';
+import { launchRole, type LearnerOutcome, type LtiAccountsService } from '../../services/lti-accounts.service.ts';
+import type { LtiProctoringService } from '../../services/lti-proctoring.service.ts';
 
 export interface LtiRoutesOptions {
   db: Kysely<DB>;
   launches: LtiLaunchService;
   accounts: LtiAccountsService;
   deepLinks: LtiDeepLinkService;
+  proctoring: LtiProctoringService;
   auth: AuthService;
   tokenSecret: string;
   log: Logger;
@@ -47,7 +52,7 @@ export interface LtiRoutesOptions {
 const MIN_CANDIDATE_TOKEN_SECONDS = 10 * 60;
 const FORM_LIMIT = 64 * 1024;
 
-export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db, launches, accounts, deepLinks, auth, tokenSecret, log }) => {
+export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db, launches, accounts, deepLinks, proctoring, auth, tokenSecret, log }) => {
   // Platforms post HTML forms; parsed here only (the JSON API keeps refusing them).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -64,6 +69,14 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db,
     else log.error({ stage, err, ip: req.ip }, 'LTI launch failed');
     reply.header('cache-control', 'no-store');
     return reply.redirect(`${LTI_REFUSED_PAGE}?reason=${reason}`, 303);
+  };
+
+  /** The candidate journey of a learner's session, with a candidate token as long as the exam. */
+  const toJourney = (reply: FastifyReply, { sessionId, examEndsAt }: LearnerOutcome): FastifyReply => {
+    const ttl = Math.max(MIN_CANDIDATE_TOKEN_SECONDS, Math.floor((examEndsAt.getTime() - Date.now()) / 1000) + LINK_GRACE_SECONDS);
+    const token = mintToken({ role: 'candidate', sessionId }, tokenSecret, ttl);
+    // /exam keeps the token for this tab and removes it from the address bar (web lib/token.ts).
+    return reply.redirect(`/exam?token=${encodeURIComponent(token)}`, 303);
   };
 
   const login = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -88,7 +101,7 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db,
       if (!form.success) throw new LtiError('bad_request', `launch: ${form.error.issues[0]?.path.join('.')} ${form.error.issues[0]?.message}`);
       const { id_token: idToken, state } = form.data;
       const cookieName = stateCookieName(state);
-      const { platform, claims, message } = await launches.verify(idToken, state, req.cookies[cookieName]);
+      const { platform, claims, message, attemptNumber } = await launches.verify(idToken, state, req.cookies[cookieName]);
       reply.clearCookie(cookieName, { path: stateCookie.path });
       const role = launchRole(claims[LTI_CLAIM.roles]);
       if (!role) throw new LtiError('no_role', `roles ${claims[LTI_CLAIM.roles].join(' ')}`);
@@ -100,13 +113,21 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesOptions> = async (app, { db,
         log.info({ platformId: platform.id, userId: user.id }, 'LTI deep linking started');
         return reply.redirect(`${LTI_DEEP_LINK_PAGE}?k=${encodeURIComponent(key)}`, 303);
       }
+      if (message === 'end_assessment') {
+        const { sessionId } = await proctoring.end(platform, claims, attemptNumber!);
+        log.info({ platformId: platform.id, sessionId, attemptNumber }, 'LTI assessment ended by the platform');
+        return reply.redirect(LTI_ENDED_PAGE, 303);
+      }
+      if (message === 'start_proctoring') {
+        if (role !== 'learner') throw new LtiError('no_role', 'only learners take proctored attempts');
+        const outcome = await proctoring.start(platform, claims, attemptNumber!);
+        log.info({ platformId: platform.id, sessionId: outcome.sessionId, attemptNumber }, 'LTI proctoring started');
+        return toJourney(reply, outcome);
+      }
       if (role === 'learner') {
-        const { sessionId, examEndsAt } = await accounts.learner(platform, claims);
-        const ttl = Math.max(MIN_CANDIDATE_TOKEN_SECONDS, Math.floor((examEndsAt.getTime() - Date.now()) / 1000) + LINK_GRACE_SECONDS);
-        const token = mintToken({ role: 'candidate', sessionId }, tokenSecret, ttl);
-        log.info({ platformId: platform.id, sessionId }, 'LTI learner launched');
-        // /exam keeps the token for this tab and removes it from the address bar (web lib/token.ts).
-        return reply.redirect(`/exam?token=${encodeURIComponent(token)}`, 303);
+        const outcome = await accounts.learner(platform, claims);
+        log.info({ platformId: platform.id, sessionId: outcome.sessionId }, 'LTI learner launched');
+        return toJourney(reply, outcome);
       }
       const { user, examId } = await accounts.staff(platform, claims);
       const session = await auth.openTrustedSession(user, { ip: req.ip, userAgent: req.headers['user-agent'] }, 'auth.lti_login', { platformId: platform.id, examId });

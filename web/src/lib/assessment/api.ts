@@ -3,9 +3,11 @@ import {
 	assessmentApi,
 	candidateAssessment,
 	guardAssertionResponse,
+	ltiStartResponse,
 	type AssessmentWindowRequest,
 	type CandidateAssessment,
 	type GuardAssertionResponse,
+	type LtiStartResponse,
 } from '@proctor/signaling/contract';
 import { call } from '$lib/journey/api';
 
@@ -21,4 +23,10 @@ export async function requestAssertion(token: string, nonce: string): Promise<Gu
 
 export async function reportWindowOpened(token: string, reason: AssessmentWindowRequest['reason']): Promise<void> {
 	await call(token, 'POST', assessmentApi.window.path, JSON.stringify({ reason }), true);
+}
+
+/** The signed LtiStartAssessment of the session's LTI proctored attempt (#13), or why not yet. */
+export async function requestLtiStart(token: string): Promise<LtiStartResponse> {
+	const res = await call(token, 'POST', assessmentApi.ltiStart.path, '{}', true);
+	return ltiStartResponse.parse(await res.json());
 }

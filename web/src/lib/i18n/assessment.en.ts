@@ -49,6 +49,7 @@ export const assessmentEn = {
 	'workspace.camera': 'Your camera',
 	'workspace.frameTitle': 'Test',
 	'workspace.frameHelp': 'Test not showing?',
+	'workspace.ltiStartFailed': 'The test could not be opened from your learning system. Hand in and open it again from the course.',
 	'workspace.openInWindow': 'Open it in a separate window',
 	'workspace.refused.title': 'The test cannot be shown inside this page',
 	'workspace.refused.body': 'The test’s site refuses to be shown inside other pages. Open it in a separate window; keep this proctoring page open.',

@@ -44,6 +44,7 @@ export const assessmentKk: AssessmentMessages = {
 	'workspace.camera': 'Сіздің камераңыз',
 	'workspace.frameTitle': 'Тест',
 	'workspace.frameHelp': 'Тест көрінбей тұр ма?',
+	'workspace.ltiStartFailed': 'Тестті оқу жүйесінен ашу мүмкін болмады. Емтиханды тапсырып, оны курстан қайта ашыңыз.',
 	'workspace.openInWindow': 'Бөлек терезеде ашу',
 	'workspace.refused.title': 'Тестті осы беттің ішінде көрсету мүмкін емес',
 	'workspace.refused.body': 'Тест сайты басқа беттердің ішінде көрсетілуге тыйым салады. Оны бөлек терезеде ашыңыз; осы прокторинг бетін жаппаңыз.',

@@ -44,6 +44,7 @@ export const assessmentRu: AssessmentMessages = {
 	'workspace.camera': 'Ваша камера',
 	'workspace.frameTitle': 'Тест',
 	'workspace.frameHelp': 'Тест не отображается?',
+	'workspace.ltiStartFailed': 'Не удалось открыть тест из вашей системы обучения. Завершите экзамен и откройте его снова из курса.',
 	'workspace.openInWindow': 'Открыть в отдельном окне',
 	'workspace.refused.title': 'Тест нельзя показать внутри этой страницы',
 	'workspace.refused.body': 'Сайт теста запрещает показ внутри других страниц. Откройте его в отдельном окне; эту страницу прокторинга не закрывайте.',

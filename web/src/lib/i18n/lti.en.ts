@@ -85,4 +85,8 @@ export const ltiEn = {
 	'lti.dl.placing': 'Returning to the course…',
 	'lti.dl.chooseFirst': 'Choose an exam or fill in the new one.',
 	'lti.reason.unknown': 'The launch could not be completed.',
+	'lti.reason.attempt_invalid': 'This attempt number is not valid here: it is missing, older than an attempt already started, or that attempt has ended. Start a new attempt from the course.',
+	'lti.reason.session_data_mismatch': 'This attempt has already started its test under another session of your learning system. Start a new attempt from the course.',
+	'lti.ended.title': 'The test is over',
+	'lti.ended.body': 'Your learning system has closed this attempt. The proctoring page hands the exam in; you may close this window.',
 } as const;

@@ -35,6 +35,8 @@ export const BASE_CSP = {
 // answer to the LMS: any http(s) platform may frame it and receive that form. It acts only
 // through its one-use capability link, so framing it elsewhere gains nothing.
 export const ROUTE_CSP = [
-	{ prefix: '/exam', add: { 'frame-src': ['https:', 'http:'] } },
+	// An LTI proctored attempt (#13) opens the platform's quiz by posting our signed start
+	// message into the frame: the exam page may post forms to http(s) too (what the server gives it).
+	{ prefix: '/exam', add: { 'frame-src': ['https:', 'http:'], 'form-action': ['https:', 'http:'] } },
 	{ prefix: '/lti/deep-link', add: { 'form-action': ['https:', 'http:'], 'frame-ancestors': ['https:', 'http:'] } },
 ];
