@@ -10,8 +10,10 @@
  *   node held cannot be continued (its transports died with it), so it ends as
  *   `node_restarted`, at the crash, and the page joins as attempt 2;
  * - every finding is stored exactly once (the page's queue resends with the same keys);
- * - every track of attempt 1 is recovered from its dump up to ≤ 1 s before the kill (the
- *   loss is measured: last packet in each dump against the kill time), and every recording
+ * - every track of attempt 1 is recovered from its dump up to ≤ 1 s before the kill: the
+ *   recorder's last flush is ≤ 1 s before it, and each dump's last packet is too unless the
+ *   track sent nothing since (measured and printed: last packet against the kill time,
+ *   seconds lost per track); and every recording
  *   of both attempts ends up `finalised`: a WebM ffprobe reads, with cues, whose duration is
  *   within 1 s of the time the track was live.
  */
@@ -29,7 +31,7 @@ import { launchBrowser } from '../support/browser.ts';
 import { freePort } from '../support/ports.ts';
 import { startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
-import { checkFinalised, dumpLastRtpAt, recordingFinalised, waitFor } from '../support/media.ts';
+import { candidateState, checkFinalised, dumpLastRtpAt, recordingFinalised, waitFor } from '../support/media.ts';
 
 const MAX_LOSS_MS = 1_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,14 +93,29 @@ describe('SIGKILL of the media node mid-exam', () => {
     // What the killed node left on disk, read before anything touches it.
     const open1 = await testDb.db.selectFrom('recordings').selectAll().where('sessionId', '=', sessionId).where('status', '=', 'recording').execute();
     assert.deepEqual(open1.map((r) => r.source).sort(), ['camera', 'microphone', 'screen'], 'three tracks were being recorded');
-    const lossMs = new Map<string, number>();
+    // The tap writes every track that holds data at each flush tick (500 ms), so the newest
+    // write of any dump is the last tick: whatever reached the recorder before it is on disk.
+    // A track whose own last write is older had nothing new at that tick: its gap before the
+    // kill is the sender's (under CPU load a browser sends video in bursts), not a loss.
+    const dumps = new Map<string, Awaited<ReturnType<typeof dumpLastRtpAt>>>();
     for (const r of open1) {
-      const { lastAt, packets } = await dumpLastRtpAt(path.join(env.RECORDINGS_DIR!, r.path));
-      assert.ok(packets > 0, `${r.source}: the dump has packets`);
-      lossMs.set(r.source, killAt - lastAt);
+      const d = await dumpLastRtpAt(path.join(env.RECORDINGS_DIR!, r.path), 8);
+      assert.ok(d.packets > 0, `${r.source}: the dump has packets`);
+      dumps.set(r.source, d);
     }
-    console.log(`[fault-node-kill] seconds lost at the kill per track: ${JSON.stringify(Object.fromEntries([...lossMs].map(([s, ms]) => [s, ms / 1000])))}`);
-    for (const [source, ms] of lossMs) assert.ok(ms <= MAX_LOSS_MS, `${source}: the dump ends ${ms} ms before the kill`);
+    const lastTickAt = Math.max(...[...dumps.values()].map((d) => d.writtenAt));
+    for (const [source, d] of dumps) {
+      console.log(`[fault-node-kill] ${source}: last packet ${killAt - d.lastAt} ms, last write ${Math.round(killAt - d.writtenAt)} ms before the kill; last arrivals ${JSON.stringify(d.tailAt.map((t) => t - killAt))}`);
+    }
+    const lossMs = new Map([...dumps].map(([source, d]) => [source, killAt - d.lastAt]));
+    console.log(`[fault-node-kill] seconds lost at the kill per track (last packet in the dump): ${JSON.stringify(Object.fromEntries([...lossMs].map(([s, ms]) => [s, ms / 1000])))}; last flush ${Math.round(killAt - lastTickAt)} ms before the kill`);
+    assert.ok(killAt - lastTickAt <= MAX_LOSS_MS, `the recorder last wrote ${Math.round(killAt - lastTickAt)} ms before the kill`);
+    for (const [source, d] of dumps) {
+      assert.ok(
+        killAt - d.lastAt <= MAX_LOSS_MS || d.writtenAt < lastTickAt,
+        `${source}: the dump ends ${killAt - d.lastAt} ms before the kill though the track had data at the last flush`,
+      );
+    }
 
     // A finding while the node is down: queued on the page.
     await sleep(500);
@@ -110,10 +127,14 @@ describe('SIGKILL of the media node mid-exam', () => {
     console.log(`[fault-node-kill] node back ${Date.now() - killAt} ms after the kill (start-up ${Date.now() - restartAt} ms)`);
 
     // Both pages come back by themselves.
-    const after = await waitPublishing(candidate, 2, 60_000);
+    // Generous: on a loaded 2-core machine the node alone needs up to a minute to start.
+    const after = await waitPublishing(candidate, 2, 120_000).catch(async (error: unknown) => {
+      console.log(`[fault-node-kill] the page: ${JSON.stringify(await candidateState(candidate).catch(() => null))}`);
+      throw error;
+    });
     const backAt = Date.now();
     const since2 = new Map(after.producers.map((p) => [p.source, p.since]));
-    await waitFramesIncreasing(proctor, [{ sessionId, source: 'camera' }], 60_000);
+    await waitFramesIncreasing(proctor, [{ sessionId, source: 'camera' }], 120_000);
     await waitFor('tile connected again', async () => (await tile.getAttribute('data-state')) === 'connected', 30_000);
     console.log(`[fault-node-kill] candidate publishing again ${backAt - killAt} ms after the kill, proctor's tile playing ${Date.now() - killAt} ms after it`);
 
@@ -133,7 +154,7 @@ describe('SIGKILL of the media node mid-exam', () => {
     assert.deepEqual(attempts.map((a) => [a.number, a.endReason]), [[1, 'node_restarted'], [2, 'finished']]);
     // Attempt 1 ends at the crash (where its recovered recordings end), not at the restart.
     const end1 = attempts[0]!.endedAt!.getTime();
-    assert.ok(end1 <= killAt && killAt - end1 <= MAX_LOSS_MS, `attempt 1 ends ${killAt - end1} ms before the kill`);
+    assert.equal(end1, Math.max(...[...dumps.values()].map((d) => d.lastAt)), 'attempt 1 ends with its last recovered packet');
 
     const rows = await waitFor('6 finalised recordings', async () => {
       const r = await testDb.db.selectFrom('recordings').selectAll().where('sessionId', '=', sessionId).execute();
@@ -147,13 +168,16 @@ describe('SIGKILL of the media node mid-exam', () => {
       for (const r of mine) {
         const durationSec = await checkFinalised(env.RECORDINGS_DIR!, r);
         const from = (i === 0 ? since1 : since2).get(r.source)!;
-        // Live until the kill, or until the server ended attempt 2 (its producers closed then).
-        const liveSec = ((i === 0 ? killAt : a.endedAt!.getTime()) - from) / 1000;
+        // Live until its last packet before the kill, or until the server ended attempt 2 (its
+        // producers closed then).
+        const liveSec = ((i === 0 ? dumps.get(r.source)!.lastAt : a.endedAt!.getTime()) - from) / 1000;
         assert.ok(Math.abs(durationSec - liveSec) <= 1, `attempt ${a.number} ${r.source}: ${durationSec.toFixed(2)} s recorded, live ${liveSec.toFixed(2)} s`);
         if (i === 0) {
-          // The WebM too reaches to ≤ 1 s before the kill (started_at = its first frame's wall clock).
+          // The WebM keeps what the dump held, up to its last whole frame (started_at = the
+          // first frame's wall clock).
           const endMs = r.startedAt.getTime() + r.durationMs!;
-          assert.ok(killAt - endMs <= MAX_LOSS_MS, `${r.source}: the WebM ends ${killAt - endMs} ms before the kill`);
+          const lastAt = dumps.get(r.source)!.lastAt;
+          assert.ok(lastAt - endMs <= 500, `${r.source}: the WebM ends ${lastAt - endMs} ms before the dump's last packet`);
           report[r.source] = { dumpLossSec: lossMs.get(r.source)! / 1000, webmLossSec: (killAt - endMs) / 1000, durationSec, liveSec };
         }
       }

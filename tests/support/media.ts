@@ -1,6 +1,6 @@
 /** Helpers to look at recordings and at what pages report through `window.__media`. */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDumpHeader, RecordKind, readDumpRecords } from '@proctor/recorder';
@@ -135,16 +135,22 @@ export async function checkFinalised(
   return info.durationSec;
 }
 
-/** Wall-clock time (epoch ms) of the last RTP packet a live (or interrupted) dump holds; a torn tail is ignored. */
-export async function dumpLastRtpAt(file: string): Promise<{ lastAt: number; packets: number }> {
-  const buf = await readFile(file);
+/**
+ * What a live (or interrupted) dump holds: the wall-clock time (epoch ms) of its last RTP
+ * packet's arrival, the arrival times of its last `tail` packets, and when it was last written
+ * (mtime: every write takes everything the recorder held, so nothing that arrived before
+ * then is missing). A torn tail is ignored.
+ */
+export async function dumpLastRtpAt(file: string, tail = 0): Promise<{ lastAt: number; writtenAt: number; packets: number; tailAt: number[] }> {
+  const [buf, st] = await Promise.all([readFile(file), stat(file)]);
   const { header, bodyOffset } = parseDumpHeader(buf);
-  let last = -1;
+  const tailAt: number[] = [];
   let packets = 0;
   for (const r of readDumpRecords(buf, bodyOffset)) {
     if (r.kind !== RecordKind.rtp) continue;
     packets++;
-    last = r.arrivalMs;
+    tailAt.push(header.startedAtMs + r.arrivalMs);
+    if (tailAt.length > Math.max(1, tail)) tailAt.shift();
   }
-  return { lastAt: last < 0 ? -1 : header.startedAtMs + last, packets };
+  return { lastAt: tailAt.at(-1) ?? -1, writtenAt: st.mtimeMs, packets, tailAt: tail > 0 ? tailAt : [] };
 }
