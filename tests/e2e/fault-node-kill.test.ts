@@ -34,6 +34,8 @@ import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from
 import { candidateState, checkFinalised, dumpLastRtpAt, recordingFinalised, waitFor } from '../support/media.ts';
 
 const MAX_LOSS_MS = 1_000;
+/** On a loaded 2-core machine the node alone needs up to a minute or more to start. */
+const NODE_START_MS = 180_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('SIGKILL of the media node mid-exam', () => {
@@ -60,7 +62,7 @@ describe('SIGKILL of the media node mid-exam', () => {
       RECORDINGS_DIR: path.join(dir, 'recordings'),
       REPORTS_DIR: path.join(dir, 'reports'),
     };
-    node = await startNodeProcess(env);
+    node = await startNodeProcess(env, NODE_START_MS);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -123,7 +125,7 @@ describe('SIGKILL of the media node mid-exam', () => {
 
     // The new node: same port, database and id.
     const restartAt = Date.now();
-    node = await startNodeProcess(env);
+    node = await startNodeProcess(env, NODE_START_MS);
     console.log(`[fault-node-kill] node back ${Date.now() - killAt} ms after the kill (start-up ${Date.now() - restartAt} ms)`);
 
     // Both pages come back by themselves.

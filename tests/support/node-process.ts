@@ -14,11 +14,12 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startNodeProcess(env: Record<string, string> & { PORT: string }): Promise<NodeProcess> {
+/** `readyTimeoutMs`: how long start-up may take (tsx, migrations, mediasoup); a loaded machine needs more. */
+export async function startNodeProcess(env: Record<string, string> & { PORT: string }, readyTimeoutMs = 60_000): Promise<NodeProcess> {
   const child = startChild(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, HOST: '127.0.0.1', MEDIA_WORKERS: '1', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
   });
-  await child.waitFor(/"msg":"media node ready"/, 60_000);
+  await child.waitFor(/"msg":"media node ready"/, readyTimeoutMs);
   return { url: `http://127.0.0.1:${env.PORT}`, child, stop: (signal) => child.stop(signal) };
 }
