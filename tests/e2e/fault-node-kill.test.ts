@@ -77,7 +77,7 @@ describe('SIGKILL of the media node mid-exam', () => {
     const url = node!.url;
     const proctor = await openProctor(browser, `${url}/proctor/exams/${seed.examId}/live?token=${mintToken({ role: 'proctor', userId: seed.proctorUserId }, tokenSecret, 900)}`);
     const candidate = await openCandidate(browser, `${url}/exam?token=${mintToken({ role: 'candidate', sessionId }, tokenSecret, 900)}`);
-    const before = await waitPublishing(candidate, 1, 60_000);
+    const before = await waitPublishing(candidate, 1, 120_000);
     const since1 = new Map(before.producers.map((p) => [p.source, p.since]));
     await waitFramesIncreasing(proctor, [{ sessionId, source: 'camera' }], 60_000);
     const tile = proctor.locator(`[data-testid="tile"][data-session-id="${sessionId}"]`);
