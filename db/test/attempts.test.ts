@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { endAttempt, endOpenAttemptsOnNode, listAttempts, seedMediaDemo, startAttempt } from '../src/index.ts';
+import { createRecording, endAttempt, endOpenAttemptsOnNode, listAttempts, seedMediaDemo, startAttempt, stopRecording } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 
 describe('attempts', () => {
@@ -63,8 +63,17 @@ describe('attempts', () => {
       await endAttempt(t2.db, closedBefore.id, { at, reason: 'left' });
       const onOther = await startAttempt(t2.db, { sessionId: s2, nodeId: 'node-b', at });
 
-      const ended = await endOpenAttemptsOnNode(t2.db, 'node-a', new Date(), 'node_restarted');
+      // Its camera was recovered up to the crash, 5 s after the start; the node is back later.
+      const crashAt = new Date(at.getTime() + 5_000);
+      const rec = await createRecording(t2.db, { attemptId: onCrashed.id, source: 'camera', kind: 'video', codec: 'video/VP8', path: 'x/camera.rtpdump', startedAt: at });
+      await stopRecording(t2.db, rec, { endedAt: crashAt, bytes: 1 });
+      const restartAt = new Date(at.getTime() + 20_000);
+
+      const ended = await endOpenAttemptsOnNode(t2.db, 'node-a', restartAt, 'node_restarted');
       assert.deepEqual(ended, [{ id: onCrashed.id, sessionId: s1 }]);
+      const crashed = (await listAttempts(t2.db, s1))[0]!;
+      assert.equal(crashed.endedAt?.getTime(), crashAt.getTime(), 'ended where its recordings end, not at the restart');
+      assert.equal(crashed.endReason, 'node_restarted');
       const other = (await listAttempts(t2.db, s2)).find((x) => x.id === onOther.id)!;
       assert.equal(other.endedAt, null);
     } finally {

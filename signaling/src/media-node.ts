@@ -112,9 +112,8 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   const ffmpeg = resolveFfmpeg();
   const storage = opts.storage ?? storageFromEnv();
 
-  // Attempts left open by a previous crash of this node can never be continued.
-  await endOpenAttemptsOnNode(db, opts.nodeId, new Date(), 'node_restarted');
-
+  // When this node came back: the end of attempts a crash left open without a recording.
+  const restartedAt = new Date();
   const pool = await WorkerPool.start(opts.media);
   pool.on('died', (index, error) => log.error({ index, err: error }, 'mediasoup worker died; replacing it'));
   pool.on('replaced', (index, worker) => log.warn({ index, pid: worker.pid }, 'mediasoup worker replaced'));
@@ -138,6 +137,9 @@ export async function startMediaNode(opts: MediaNodeOptions): Promise<MediaNode>
   const evidenceSigner = await (opts.evidenceSigner ?? evidenceSignerFromEnv(undefined, opts.nodeId)).register(db);
   // Recordings this node left open when it last died: close their rows, finalise the files.
   await recordings.recoverInterrupted(opts.nodeId);
+  // Its attempts can never be continued (their transports died with it): they end where their
+  // recovered recordings end, i.e. at the crash; the pages join again as a new attempt.
+  await endOpenAttemptsOnNode(db, opts.nodeId, restartedAt, 'node_restarted');
 
   let io: Server | undefined;
   // Created once the listening address (the default node URL) is known; no request arrives before.

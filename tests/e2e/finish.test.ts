@@ -1,14 +1,15 @@
 /**
  * The candidate page during and at the end of the exam: a warning the proctor sends from
  * the live grid appears on it; "Finish exam" asks for confirmation, the session is closed on
- * the server (attempt ended as "finished", recordings finalised), the page releases camera
- * and screen and says so, and the link no longer opens the exam.
+ * the server (attempt ended as "finished", every track a finalised WebM within 1 s of the
+ * exam's length), the page releases camera and screen and says so, and the link no longer
+ * opens the exam.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { recordingSettled, waitFor } from '../support/media.ts';
+import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitPublishing } from '../support/pages.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -44,6 +45,7 @@ describe('proctor warning and finishing the exam', () => {
     assert.deepEqual(logged.map((l) => l.details), [{ message: presetText }]);
     await proctor.close();
     await new Promise((r) => setTimeout(r, 1000)); // a few seconds of every track on disk
+    const since = new Map((await waitPublishing(page, 1)).producers.map((p) => [p.source, p.since]));
 
     await page.getByTestId('finish').click();
     const dialog = page.getByTestId('finish-dialog');
@@ -62,14 +64,21 @@ describe('proctor warning and finishing the exam', () => {
     const attempts = await stack.db.selectFrom('attempts').selectAll().where('sessionId', '=', sessionId).execute();
     assert.deepEqual(attempts.map((a) => [a.number, a.endReason]), [[1, 'finished']]);
     const recordings = await waitFor(
-      'recordings settled',
+      'recordings finalised',
       async () => {
-        const rows = await stack.db.selectFrom('recordings').select(['source', 'status', 'error']).where('sessionId', '=', sessionId).execute();
-        return rows.length === 3 && rows.every(recordingSettled) ? rows : undefined;
+        const rows = await stack.db.selectFrom('recordings').selectAll().where('sessionId', '=', sessionId).execute();
+        return rows.length === 3 && rows.every(recordingFinalised) ? rows : undefined;
       },
-      30_000,
+      60_000,
     );
     assert.deepEqual(recordings.map((r) => r.source).sort(), ['camera', 'microphone', 'screen']);
+    for (const r of recordings) {
+      // The exam time of the track: from the server taking it to the end of the attempt (the
+      // server closes the producers then, after the page has sent what it still held).
+      const examSec = (attempts[0]!.endedAt!.getTime() - since.get(r.source)!) / 1000;
+      const durationSec = await checkFinalised(stack.recordingsDir, r);
+      assert.ok(Math.abs(durationSec - examSec) <= 1, `${r.source}: ${durationSec.toFixed(2)} s recorded of ${examSec.toFixed(2)} s`);
+    }
 
     // The same link now says the session is closed instead of starting another attempt.
     await page.goto(url);

@@ -2,7 +2,8 @@
  * A candidate whose connection is ended comes back as a new attempt of the same session:
  * first the server cuts the socket on purpose (the attempt ends at once and the page must
  * rejoin by itself; a network drop instead resumes the same attempt, drop-resume.test.ts),
- * then the page is closed and reopened. Every attempt's tracks exist on disk and in the database.
+ * then the page is closed and reopened. Every attempt's tracks exist on disk and in the
+ * database, finalised as WebMs within 1 s of the time the attempt was live.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { startStack, type Stack } from '../support/stack.ts';
-import { recordingSettled, waitFor } from '../support/media.ts';
+import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, waitPublishing } from '../support/pages.ts';
 
 describe('candidate reconnection', () => {
@@ -30,20 +31,28 @@ describe('candidate reconnection', () => {
     const { sessionId } = stack.seed.sessions[0]!;
     const url = stack.candidateUrl(sessionId);
 
+    /** Per attempt: when the server took each track, and when the page stopped sending. */
+    const live: { since: Map<string, number>; until: number }[] = [];
+    const sinceOf = async (attempt: number, timeoutMs?: number) =>
+      new Map((await waitPublishing(page, attempt, timeoutMs)).producers.map((p) => [p.source, p.since]));
+
     let page = await openCandidate(browser, url);
-    await waitPublishing(page, 1);
+    let since = await sinceOf(1);
     await new Promise((r) => setTimeout(r, 5000));
 
     // Network cut as the server sees it: the socket goes away without the page's consent.
+    live.push({ since, until: Date.now() });
     stack.node.io.disconnectSockets(true);
-    await waitPublishing(page, 2, 40_000);
+    since = await sinceOf(2, 40_000);
     await new Promise((r) => setTimeout(r, 5000));
 
     // The candidate closes the tab and opens the link again.
+    live.push({ since, until: Date.now() });
     await page.context().close();
     page = await openCandidate(browser, url);
-    await waitPublishing(page, 3);
+    since = await sinceOf(3);
     await new Promise((r) => setTimeout(r, 5000));
+    live.push({ since, until: Date.now() });
     await page.context().close();
 
     // A closed tab is usually noticed at once; socket.io's ping timeout (20 s) is the bound.
@@ -55,10 +64,10 @@ describe('candidate reconnection', () => {
     assert.deepEqual(attempts.map((a) => a.number), [1, 2, 3]);
     assert.equal(attempts[0]!.endReason, 'disconnected');
 
-    const recordings = await waitFor('9 settled recordings', async () => {
+    const recordings = await waitFor('9 finalised recordings', async () => {
       const r = await stack.db.selectFrom('recordings').selectAll().where('sessionId', '=', sessionId).execute();
-      return r.length === 9 && r.every(recordingSettled) ? r : undefined;
-    }, 60_000);
+      return r.length === 9 && r.every(recordingFinalised) ? r : undefined;
+    }, 90_000);
     for (const a of attempts) {
       const mine = recordings.filter((r) => r.attemptId === a.id);
       assert.deepEqual(mine.map((r) => r.source).sort(), ['camera', 'microphone', 'screen'], `attempt ${a.number}`);
@@ -66,6 +75,10 @@ describe('candidate reconnection', () => {
         const st = await fs.stat(path.join(stack.recordingsDir, r.path));
         assert.ok(st.size > 1000, `attempt ${a.number} ${r.source} has data on disk`);
         assert.match(r.path, new RegExp(`attempt-${a.number}/`));
+        const durationSec = await checkFinalised(stack.recordingsDir, r);
+        const { since: from, until } = live[a.number - 1]!;
+        const liveSec = (until - from.get(r.source)!) / 1000;
+        assert.ok(Math.abs(durationSec - liveSec) <= 1, `attempt ${a.number} ${r.source}: ${durationSec.toFixed(2)} s recorded, live ${liveSec.toFixed(2)} s`);
       }
     }
     const session = await stack.db.selectFrom('examSessions').select(['status', 'startedAt']).where('id', '=', sessionId).executeTakeFirstOrThrow();

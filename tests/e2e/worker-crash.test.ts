@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { startStack, type Stack } from '../support/stack.ts';
-import { recordingSettled, waitFor } from '../support/media.ts';
+import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
 
 describe('mediasoup worker crash', () => {
@@ -50,10 +50,11 @@ describe('mediasoup worker crash', () => {
       throw new Error(JSON.stringify(a.map((x) => [x.number, x.endReason])));
     }, 45_000);
     assert.equal(attempts[0]!.endReason, 'worker_died');
-    const second = await waitFor('attempt 2 recordings settled', async () => {
+    const second = await waitFor('attempt 2 recordings finalised', async () => {
       const r = await stack.db.selectFrom('recordings').selectAll().where('attemptId', '=', attempts[1]!.id).execute();
-      return r.length === 3 && r.every(recordingSettled) ? r : undefined;
+      return r.length === 3 && r.every(recordingFinalised) ? r : undefined;
     }, 60_000);
     assert.ok(second.every((r) => Number(r.bytes) > 1000), 'attempt 2 was recorded again');
+    for (const r of second) await checkFinalised(stack.recordingsDir, r);
   });
 });

@@ -1,9 +1,9 @@
 /** Helpers to look at recordings and at what pages report through `window.__media`. */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DUMP_EXTENSION, parseDumpHeader, RecordKind, readDumpRecords } from '@proctor/recorder';
+import { parseDumpHeader, RecordKind, readDumpRecords } from '@proctor/recorder';
 import type { Page } from 'playwright-core';
 
 const run = promisify(execFile);
@@ -79,42 +79,78 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   }
 }
 
-/**
- * Whether a recording's live side is done with it: the dump is closed ('stopped'),
- * converted ('finalised'), or the finalise job could not read the dump yet (main's remux
- * before the dump → WebM converter lands: "finalise failed: remux failed …"). A recording
- * that failed on the live side ('no media was recorded', tap errors) is not settled.
- */
-export function recordingSettled(r: { status: string; error: string | null }): boolean {
-  if (r.status === 'stopped' || r.status === 'finalised') return true;
-  return r.status === 'failed' && /^finalise failed/.test(r.error ?? '');
+/** A recording the finalise job has converted: a WebM the report can play and seek. */
+export function recordingFinalised(r: { status: string }): boolean {
+  return r.status === 'finalised';
+}
+
+/** Whether a WebM's Segment has a Cues element (EBML ID 1C53BB6B): players can seek in it. */
+export async function hasCues(file: string): Promise<boolean> {
+  const buf = await readFile(file);
+  const vint = (at: number, keepMarker: boolean) => {
+    const first = buf[at]!;
+    let length = 1;
+    while (length <= 8 && !(first & (0x80 >> (length - 1)))) length++;
+    let value = keepMarker ? first : first & (0xff >> length);
+    for (let i = 1; i < length; i++) value = value * 256 + buf[at + i]!;
+    return { value, length };
+  };
+  for (let at = 0; at < buf.length; ) {
+    const id = vint(at, true);
+    const size = vint(at + id.length, false);
+    const data = at + id.length + size.length;
+    if (id.value === 0x18538067) {
+      for (let c = data; c < buf.length; ) {
+        const cid = vint(c, true);
+        if (cid.value === 0x1c53bb6b) return true;
+        const csize = vint(c + cid.length, false);
+        c += cid.length + csize.length + csize.value;
+      }
+      return false;
+    }
+    at = data + size.value;
+  }
+  return false;
 }
 
 /**
- * Duration and kind of a recording from its RTP dump (what the live path wrote), without
- * converting it: the RTP timestamp span of its packets plus one frame. A row whose path
- * the converter turned into .webm is looked up by the dump beside it, else probed as WebM.
+ * The checks every e2e test makes of a finalised recording row: its path is the converted
+ * .webm, ffprobe reads it with one stream of the row's kind and a duration that matches the
+ * row's, and it has cues. Returns ffprobe's duration.
  */
-export async function probeRecording(recordingsDir: string, relative: string): Promise<ProbeResult & { packets: number }> {
-  const dump = path.join(recordingsDir, relative.replace(/\.webm$/, DUMP_EXTENSION));
-  const buf = await readFile(dump).catch(() => undefined);
-  if (!buf) return { ...(await probe(path.join(recordingsDir, relative))), packets: -1 };
+export async function checkFinalised(
+  recordingsDir: string,
+  r: { path: string; kind: string; status: string; durationMs: number | null; source: string },
+): Promise<number> {
+  if (r.status !== 'finalised') throw new Error(`${r.source}: recording is ${r.status}, not finalised`);
+  if (!r.path.endsWith('.webm')) throw new Error(`${r.source}: finalised path is not a WebM: ${r.path}`);
+  const file = path.join(recordingsDir, r.path);
+  const info = await probe(file);
+  const streams = r.kind === 'video' ? info.videoStreams : info.audioStreams;
+  if (streams !== 1 || info.videoStreams + info.audioStreams !== 1) throw new Error(`${r.source}: ${JSON.stringify(info)}, expected one ${r.kind} stream`);
+  if (!(info.durationSec > 0) || r.durationMs === null || Math.abs(info.durationSec * 1000 - r.durationMs) > 500) {
+    throw new Error(`${r.source}: ffprobe reads ${info.durationSec} s, the row says ${r.durationMs} ms`);
+  }
+  if (!(await hasCues(file))) throw new Error(`${r.source}: ${r.path} has no cues`);
+  return info.durationSec;
+}
+
+/**
+ * What a live (or interrupted) dump holds: the wall-clock time (epoch ms) of its last RTP
+ * packet's arrival, the arrival times of its last `tail` packets, and when it was last written
+ * (mtime: every write takes everything the recorder held, so nothing that arrived before
+ * then is missing). A torn tail is ignored.
+ */
+export async function dumpLastRtpAt(file: string, tail = 0): Promise<{ lastAt: number; writtenAt: number; packets: number; tailAt: number[] }> {
+  const [buf, st] = await Promise.all([readFile(file), stat(file)]);
   const { header, bodyOffset } = parseDumpHeader(buf);
-  let first: number | undefined;
-  let span = 0;
+  const tailAt: number[] = [];
   let packets = 0;
   for (const r of readDumpRecords(buf, bodyOffset)) {
     if (r.kind !== RecordKind.rtp) continue;
     packets++;
-    const ts = r.packet.readUInt32BE(4);
-    first ??= ts;
-    span = Math.max(span, (ts - first) >>> 0 < 2 ** 31 ? (ts - first) >>> 0 : 0);
+    tailAt.push(header.startedAtMs + r.arrivalMs);
+    if (tailAt.length > Math.max(1, tail)) tailAt.shift();
   }
-  const frame = header.kind === 'audio' ? 0.02 : 1 / 15;
-  return {
-    durationSec: packets > 0 ? span / header.clockRate + frame : 0,
-    videoStreams: header.kind === 'video' ? 1 : 0,
-    audioStreams: header.kind === 'audio' ? 1 : 0,
-    packets,
-  };
+  return { lastAt: tailAt.at(-1) ?? -1, writtenAt: st.mtimeMs, packets, tailAt: tail > 0 ? tailAt : [] };
 }

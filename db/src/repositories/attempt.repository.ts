@@ -59,8 +59,9 @@ export async function endAttempt(
 }
 
 /**
- * Crash recovery when a media node starts: closes every attempt it left open.
- * Returns them so the caller can also recover their recordings.
+ * Crash recovery when a media node starts: closes every attempt it left open. An attempt
+ * ends where its recordings do (their ends read from the dumps by crash recovery, so call
+ * this after it): that is when the node died, not when it came back; `at` without any.
  */
 export function endOpenAttemptsOnNode(
   db: Kysely<DB>,
@@ -71,7 +72,7 @@ export function endOpenAttemptsOnNode(
   return db
     .updateTable('attempts')
     .set((eb) => ({
-      endedAt: sql<Date>`greatest(${eb.ref('startedAt')}, ${at}::timestamptz)`,
+      endedAt: sql<Date>`greatest(${eb.ref('startedAt')}, coalesce((select max(r.ended_at) from recordings r where r.attempt_id = ${eb.ref('attempts.id')}), ${at}::timestamptz))`,
       endReason: reason,
     }))
     .where('nodeId', '=', nodeId)

@@ -1,8 +1,10 @@
 /**
  * One recorded track's dump file: records are appended into fixed-size chunks taken from a
  * shared pool and written with one `writev` per flush (append-only fd, one write in flight
- * per track). The tap flushes every track at least every FLUSH_INTERVAL_MS, so a crash or
- * SIGKILL loses at most that much (the page cache survives a killed process). The memory a
+ * per track). The tap flushes every track every FLUSH_INTERVAL_MS; a flush that finds a write
+ * still in flight runs when it completes, so a record waits in memory at most one interval
+ * plus one write. That is what a SIGKILL loses: what write() handed to the kernel is in the
+ * page cache and survives a killed process (only an OS crash or power cut loses it). The memory a
  * track may hold is bounded (MAX_BUFFERED_BYTES): if the disk stalls beyond it, records are
  * dropped and counted rather than letting the node grow until it dies.
  */
@@ -54,6 +56,8 @@ export class TrackDump {
   #queuedBytes = 0;
   /** Whole chunks of the write in flight, returned to the pool when it completes. */
   #inFlight: Buffer[] | undefined;
+  /** A flush came while a write was in flight: it runs as soon as that write completes. */
+  #flushWanted = false;
   #closing: (() => void) | undefined;
   readonly stats: TrackWriteStats = { bytes: 0, rtpRecords: 0, rtcpRecords: 0, droppedRecords: 0, firstArrivalMs: -1, lastArrivalMs: -1, error: undefined };
 
@@ -93,7 +97,14 @@ export class TrackDump {
 
   /** Starts writing what is buffered (unless a write is in flight; the next flush takes it). */
   flush(): void {
-    if (this.#inFlight || this.#fd < 0) return;
+    if (this.#fd < 0) return;
+    if (this.#inFlight) {
+      // Not skipped until the next tick: that would let records wait two intervals plus a
+      // slow write (> 1 s) in memory, where a SIGKILL loses them.
+      this.#flushWanted = true;
+      return;
+    }
+    this.#flushWanted = false;
     if (this.#used > 0) {
       this.#queued.push(this.#chunk.subarray(0, this.#used));
       this.#queuedBytes += this.#used;
@@ -116,7 +127,7 @@ export class TrackDump {
       if (err) this.stats.error ??= `write failed: ${err.message}`;
       else this.stats.bytes += written;
       if (!err && written !== bytes) this.stats.error ??= `short write: ${written} of ${bytes} bytes`;
-      if (this.#closing) this.flush();
+      if (this.#closing || this.#flushWanted) this.flush();
     });
   }
 
