@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { recordingSettled, waitFor } from './media.ts';
+import { recordingFinalised, waitFor } from './media.ts';
 import { openCandidate, openProctor, waitPublishing } from './pages.ts';
 import { playingSince, tileFrames, watchTileFrames } from './tile-frames.ts';
 import { dumpWindow } from './dump-gaps.ts';
@@ -161,7 +161,7 @@ async function openFaultExam(stack: FaultStack, browser: Browser, { via }: { via
         'recordings finalised',
         async () => {
           const r = await stack.db.selectFrom('recordings').selectAll().where('id', 'in', recordingIds).execute();
-          return r.length === 3 && r.every((x) => recordingSettled(x) && x.status !== 'stopped') ? r : undefined;
+          return r.length === 3 && r.every((x) => recordingFinalised(x)) ? r : undefined;
         },
         60_000,
       );
