@@ -27,3 +27,10 @@ export function installJourneyHook(hook: JourneyDebugHook): () => void {
 		if (window.__journey === hook) delete window.__journey;
 	};
 }
+
+/** A face analysis as the hook shows it: the embedding is long and says nothing to a test. */
+export function withoutEmbedding(finding: FaceFinding | null | undefined): Omit<FaceFinding, 'embedding'> | null {
+	if (!finding) return null;
+	const { embedding: _embedding, ...rest } = finding;
+	return rest;
+}
