@@ -52,12 +52,16 @@ declare global {
 	}
 }
 
-export function installMediaHook(hook: MediaDebugHook): () => void {
-	window.__media = hook;
+/** Puts a test hook on `window` until the returned function takes it off again (if it is still there). */
+export function installWindowHook<K extends '__media' | '__journey'>(key: K, hook: NonNullable<Window[K]>): () => void {
+	const w = window as unknown as Record<string, unknown>;
+	w[key] = hook;
 	return () => {
-		if (window.__media === hook) delete window.__media;
+		if (w[key] === hook) delete w[key];
 	};
 }
+
+export const installMediaHook = (hook: MediaDebugHook): (() => void) => installWindowHook('__media', hook);
 
 /** What a local video track delivers and what was asked of it. */
 export function trackInfo(track: MediaStreamTrack): TrackInfo {

@@ -14,7 +14,7 @@ import { fitToProfile, mediaProfile } from './capture.ts';
 import { iceCandidateType } from './debug.ts';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
-import { joinRoom, loadDevice, openTransport, Snapshots } from './room-client.ts';
+import { joinRoom, loadDevice, openTransport, RoomClient } from './room-client.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /**
@@ -60,23 +60,11 @@ interface LiveSession {
 	producers: Map<MediaSource, Producer>;
 }
 
-export class Publisher {
-	private readonly loop: ReconnectLoop;
+export class Publisher extends RoomClient<PublisherSnapshot> {
+	protected readonly loop: ReconnectLoop;
 	private readonly tracks = new Map<MediaSource, MediaStreamTrack>();
 	private readonly trackCleanups = new Map<MediaSource, () => void>();
 	private live: LiveSession | null = null;
-	private readonly snaps = new Snapshots<PublisherSnapshot>({
-		state: 'connecting',
-		retry: 0,
-		error: null,
-		nextRetryAt: null,
-		attempt: 0,
-		sessionId: null,
-		examId: null,
-		mediaProfile: DEFAULT_MEDIA_PROFILE,
-		producers: [],
-		missing: [],
-	});
 
 	constructor(
 		private readonly signal: Signal,
@@ -84,6 +72,18 @@ export class Publisher {
 		/** Several media nodes: follows the exam's room to the node that holds it. */
 		private readonly move?: NodeMove,
 	) {
+		super({
+			state: 'connecting',
+			retry: 0,
+			error: null,
+			nextRetryAt: null,
+			attempt: 0,
+			sessionId: null,
+			examId: null,
+			mediaProfile: DEFAULT_MEDIA_PROFILE,
+			producers: [],
+			missing: [],
+		});
 		for (const source of SOURCES) {
 			const track = tracks[source];
 			if (track) this.adoptTrack(source, track);
@@ -93,19 +93,6 @@ export class Publisher {
 			resume: (session) => this.resume(session),
 			onStatus: (status) => this.update(status),
 		});
-	}
-
-	start(): void {
-		this.loop.start();
-	}
-
-	/** Svelte-store-style subscription: called now and on every change. */
-	subscribe(listener: (snapshot: PublisherSnapshot) => void): () => void {
-		return this.snaps.subscribe(listener);
-	}
-
-	snapshot(): PublisherSnapshot {
-		return this.snaps.current;
 	}
 
 	/** The profile the page sends at: the exam's, once joined. */
@@ -133,10 +120,6 @@ export class Publisher {
 				this.loop.restart(error instanceof Error ? error : new Error(String(error)));
 			}
 		}
-	}
-
-	retryNow(): void {
-		this.loop.retryNow();
 	}
 
 	/**

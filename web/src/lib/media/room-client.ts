@@ -1,13 +1,13 @@
 /**
  * What the candidate's publisher and the proctor's viewer do alike: the join request whose
  * refusals end the reconnect loop, the mediasoup Device, the transport whose DTLS handshake
- * goes through the server, and the snapshot subscription their pages read.
+ * goes through the server, and what their pages call (`RoomClient`: start, subscribe, retry).
  */
 import { Device } from 'mediasoup-client';
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { RequestOf } from '@proctor/signaling/contract';
 import type { NodeMove } from './node-move.ts';
-import type { Session } from './reconnect.ts';
+import type { ReconnectLoop, Session } from './reconnect.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /**
@@ -81,5 +81,33 @@ export class Snapshots<T> {
 
 	clear(): void {
 		this.listeners.clear();
+	}
+}
+
+/** The page's side of a publisher or a viewer: start it, read its snapshots, retry at once. */
+export abstract class RoomClient<S> {
+	protected abstract readonly loop: ReconnectLoop;
+	protected readonly snaps: Snapshots<S>;
+
+	constructor(initial: S) {
+		this.snaps = new Snapshots(initial);
+	}
+
+	start(): void {
+		this.loop.start();
+	}
+
+	/** Svelte-store-style subscription: called now and on every change. */
+	subscribe(listener: (snapshot: S) => void): () => void {
+		return this.snaps.subscribe(listener);
+	}
+
+	snapshot(): S {
+		return this.snaps.current;
+	}
+
+	/** A new handshake now (the page's "Retry"), without waiting for the backoff. */
+	retryNow(): void {
+		this.loop.retryNow();
 	}
 }

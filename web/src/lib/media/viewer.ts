@@ -11,7 +11,7 @@ import { framesDecoded, type ConsumerStat } from './debug.ts';
 import { reducePeer, type PeerPush } from './peer-order.ts';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
-import { joinRoom, loadDevice, openTransport, Snapshots } from './room-client.ts';
+import { joinRoom, loadDevice, openTransport, RoomClient } from './room-client.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /** Simulcast layer for grid tiles and for the focused (enlarged) candidate. */
@@ -65,8 +65,8 @@ interface LiveRecv {
 	holdUntil: Map<string, number>;
 }
 
-export class Viewer {
-	private readonly loop: ReconnectLoop;
+export class Viewer extends RoomClient<ViewerSnapshot> {
+	protected readonly loop: ReconnectLoop;
 	private readonly entries = new Map<string, Entry>();
 	private readonly offs: Array<() => void> = [];
 	private live: LiveRecv | null = null;
@@ -76,7 +76,6 @@ export class Viewer {
 	/** Sessions the proctor watches (manual §3.3–3.7); null = everyone. Others are not consumed. */
 	private watched: ReadonlySet<string> | null = null;
 	private status: LoopStatus = { state: 'connecting', retry: 0, error: null, nextRetryAt: null };
-	private readonly snaps: Snapshots<ViewerSnapshot>;
 	private reconcileTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
@@ -85,7 +84,7 @@ export class Viewer {
 		/** Several media nodes: follows the exam's room to the node that holds it. */
 		private readonly move?: NodeMove,
 	) {
-		this.snaps = new Snapshots<ViewerSnapshot>({ ...this.status, examId, candidates: [], focused: null });
+		super({ state: 'connecting', retry: 0, error: null, nextRetryAt: null, examId, candidates: [], focused: null });
 		this.loop = new ReconnectLoop(signal, {
 			handshake: (session) => this.handshake(session),
 			onStatus: (status) => {
@@ -111,18 +110,6 @@ export class Viewer {
 				this.emit();
 			}),
 		);
-	}
-
-	start(): void {
-		this.loop.start();
-	}
-
-	subscribe(listener: (snapshot: ViewerSnapshot) => void): () => void {
-		return this.snaps.subscribe(listener);
-	}
-
-	snapshot(): ViewerSnapshot {
-		return this.snaps.current;
 	}
 
 	setShowScreen(sessionId: string, on: boolean): void {
@@ -166,10 +153,6 @@ export class Viewer {
 			}
 		}
 		this.reconcile();
-	}
-
-	retryNow(): void {
-		this.loop.retryNow();
 	}
 
 	/** `window.__media.stats()` for the proctor page: one entry per active consumer. */
