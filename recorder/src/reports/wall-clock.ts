@@ -1,31 +1,16 @@
 /**
  * Times in reports are the exam's local wall-clock times (manual: DD.MM.YYYY HH:MM:SS in
  * the exam's time zone). An Excel date has no zone: exceljs writes a Date's UTC fields, so
- * the Date handed to it must carry the wall-clock time in its UTC fields.
+ * the Date handed to it must carry the wall-clock time in its UTC fields. The zone's fields
+ * come from @proctor/values (the web UI's formatter); an offset cache makes them cheap for
+ * the thousands of cells of an export.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { wallClockParts } from '@proctor/values';
+
 const offsets = new Map<string, number>();
 
 /** Offsets change only at quarter hours (DST switches), so one lookup serves 15 minutes. */
 const BUCKET_MS = 15 * 60_000;
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 /** Offset of `timeZone` from UTC at the start of the bucket holding `ms`, in ms. */
 function offsetMs(ms: number, timeZone: string): number {
@@ -33,9 +18,8 @@ function offsetMs(ms: number, timeZone: string): number {
   const key = `${timeZone}|${bucket}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
-    const parts: Record<string, string> = {};
-    for (const part of formatterFor(timeZone).formatToParts(new Date(bucket))) parts[part.type] = part.value;
-    const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
+    const w = wallClockParts(new Date(bucket), timeZone);
+    const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
     offset = asUtc - bucket;
     if (offsets.size > 100_000) offsets.clear();
     offsets.set(key, offset);

@@ -53,33 +53,23 @@ export function watchBrowserEvents(sink: ViolationSink, now: () => number = Date
     if (document.fullscreenEnabled) notFullscreen.sample(fullscreenExpected && document.fullscreenElement === null, t);
     if (typeof screenInfo.isExtended === 'boolean') secondDisplay.sample(screenInfo.isExtended, t);
   };
-  const clipboard = (type: 'copy' | 'paste' | 'cut') => () => sink.pulse(type, now());
-  const onCopy = clipboard('copy');
-  const onPaste = clipboard('paste');
-  const onCut = clipboard('cut');
-
-  document.addEventListener('visibilitychange', sample);
-  document.addEventListener('fullscreenchange', sample);
-  window.addEventListener('blur', sample);
-  window.addEventListener('focus', sample);
+  const offs: Array<() => void> = [];
+  const listen = (target: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>, type: string, fn: () => void, capture = false) => {
+    target.addEventListener(type, fn, capture);
+    offs.push(() => target.removeEventListener(type, fn, capture));
+  };
+  for (const type of ['visibilitychange', 'fullscreenchange'] as const) listen(document, type, sample);
+  for (const type of ['blur', 'focus'] as const) listen(window, type, sample);
   // Capture phase: a page script stopping propagation must not hide a paste.
-  document.addEventListener('copy', onCopy, true);
-  document.addEventListener('paste', onPaste, true);
-  document.addEventListener('cut', onCut, true);
-  screenInfo.addEventListener?.('change', sample);
+  for (const type of ['copy', 'paste', 'cut'] as const) listen(document, type, () => sink.pulse(type, now()), true);
+  // Chromium's `screen` tells when a display is attached or removed; elsewhere the tick notices.
+  if (typeof screenInfo.addEventListener === 'function') listen(screenInfo as unknown as EventTarget, 'change', sample);
   const timer = setInterval(sample, TICK_MS);
   sample();
 
   return () => {
     clearInterval(timer);
-    document.removeEventListener('visibilitychange', sample);
-    document.removeEventListener('fullscreenchange', sample);
-    window.removeEventListener('blur', sample);
-    window.removeEventListener('focus', sample);
-    document.removeEventListener('copy', onCopy, true);
-    document.removeEventListener('paste', onPaste, true);
-    document.removeEventListener('cut', onCut, true);
-    screenInfo.removeEventListener?.('change', sample);
+    for (const off of offs.splice(0)) off();
     const t = now();
     for (const b of [hidden, unfocused, notFullscreen, secondDisplay]) b.flush(t);
   };

@@ -1,47 +1,19 @@
-/** Date formatting shared by every screen: `DD.MM.YYYY HH:MM:SS` in a given IANA time zone. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-	let formatter = formatters.get(timeZone);
-	if (!formatter) {
-		// Throws RangeError for an unknown time zone (a configuration error worth seeing).
-		formatter = new Intl.DateTimeFormat('en-GB', {
-			timeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23',
-		});
-		formatters.set(timeZone, formatter);
-	}
-	return formatter;
-}
-
 /**
- * `formatDateTime(new Date('2023-05-03T12:45:35Z'), 'Asia/Almaty')` → `03.05.2023 17:45:35`.
- * Accepts a Date, epoch milliseconds or an ISO string; returns '' for an invalid date.
+ * Dates on every screen: `DD.MM.YYYY HH:MM:SS` in a given IANA time zone (the formatter is
+ * @proctor/values', which the recorder's documents use too), and the zone-aware values of
+ * `<input type="datetime-local">`.
  */
-export function formatDateTime(date: Date | number | string, timeZone: string): string {
-	const value = date instanceof Date ? date : new Date(date);
-	if (Number.isNaN(value.getTime())) return '';
-	const parts: Record<string, string> = {};
-	for (const part of formatterFor(timeZone).formatToParts(value)) parts[part.type] = part.value;
-	const hour = parts.hour === '24' ? '00' : parts.hour;
-	return `${parts.day}.${parts.month}.${parts.year} ${hour}:${parts.minute}:${parts.second}`;
-}
+import { wallClockParts } from '@proctor/values';
+
+export { formatDateTime } from '@proctor/values';
 
 /** Zone of times shown when a row names none, and of the Results date filter. */
 export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
 
 /** Offset of `timeZone` from UTC at instant `ms`, in minutes (east positive). */
 function zoneOffsetMinutes(ms: number, timeZone: string): number {
-	const parts: Record<string, string> = {};
-	for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) parts[part.type] = part.value;
-	const hour = parts.hour === '24' ? 0 : Number(parts.hour);
-	const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), hour, Number(parts.minute), Number(parts.second));
+	const w = wallClockParts(new Date(ms), timeZone);
+	const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 	return Math.round((asUtc - (ms - (ms % 1000))) / 60_000);
 }
 
@@ -68,9 +40,7 @@ export function zonedInputToIso(value: string, timeZone: string): string | null 
 export function isoToZonedInput(iso: string, timeZone: string): string {
 	const date = new Date(iso);
 	if (Number.isNaN(date.getTime())) return '';
-	const parts: Record<string, string> = {};
-	for (const part of formatterFor(timeZone).formatToParts(date)) parts[part.type] = part.value;
-	const hour = parts.hour === '24' ? '00' : parts.hour;
-	const seconds = parts.second === '00' ? '' : `:${parts.second}`;
-	return `${parts.year}-${parts.month}-${parts.day}T${hour}:${parts.minute}${seconds}`;
+	const w = wallClockParts(date, timeZone);
+	const seconds = w.second === 0 ? '' : `:${pad(w.second)}`;
+	return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}${seconds}`;
 }

@@ -8,6 +8,7 @@
  */
 import type { LocalViolation } from '$lib/detectors/reporter';
 import type { FaceFinding } from '$lib/detectors/face-engine';
+import { installWindowHook } from '$lib/media/debug';
 
 export interface JourneyDebugHook {
 	violations(): LocalViolation[];
@@ -21,9 +22,11 @@ declare global {
 	}
 }
 
-export function installJourneyHook(hook: JourneyDebugHook): () => void {
-	window.__journey = hook;
-	return () => {
-		if (window.__journey === hook) delete window.__journey;
-	};
+export const installJourneyHook = (hook: JourneyDebugHook): (() => void) => installWindowHook('__journey', hook);
+
+/** A face analysis as the hook shows it: the embedding is long and says nothing to a test. */
+export function withoutEmbedding(finding: FaceFinding | null | undefined): Omit<FaceFinding, 'embedding'> | null {
+	if (!finding) return null;
+	const { embedding: _embedding, ...rest } = finding;
+	return rest;
 }

@@ -5,6 +5,7 @@
  */
 import type { DeviceCheckError } from '@proctor/signaling/contract';
 import { levelDb } from '$lib/detectors/voice';
+import { captureDevice } from '$lib/media/capture';
 
 export class DeviceCheckFailure extends Error {
 	override readonly name = 'DeviceCheckFailure';
@@ -41,8 +42,7 @@ function deviceFailure(error: unknown, device: 'camera' | 'microphone'): DeviceC
 /** Asks for one device at a time, so a refusal is attributed to the right one. */
 export async function openDevice(kind: 'camera' | 'microphone', constraints: MediaTrackConstraints): Promise<MediaStreamTrack> {
 	try {
-		const stream = await navigator.mediaDevices.getUserMedia(kind === 'camera' ? { video: constraints } : { audio: constraints });
-		const track = kind === 'camera' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
+		const track = await captureDevice(kind, constraints);
 		if (!track) throw new DeviceCheckFailure(`${kind}_not_found`);
 		return track;
 	} catch (error) {

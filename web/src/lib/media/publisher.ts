@@ -6,21 +6,15 @@
  * doing so across socket drops, transport failures and `media:rejoin`, re-running the
  * whole handshake with the SAME local tracks (the user is never prompted again).
  */
-import { Device } from 'mediasoup-client';
-import type {
-	DtlsParameters,
-	IceCandidate,
-	IceParameters,
-	Producer,
-	RtpCapabilities,
-	RtpCodecCapability,
-	RtpEncodingParameters,
-	Transport,
-} from 'mediasoup-client/types';
+import type { Device } from 'mediasoup-client';
+import type { Producer, RtpCodecCapability, RtpEncodingParameters, Transport } from 'mediasoup-client/types';
 import type { MediaSource, RequestOf } from '@proctor/signaling/contract';
-import { DEFAULT_MEDIA_PROFILE, MEDIA_PROFILES, MEDIA_SOURCES, type MediaProfile, type MediaProfileId } from '@proctor/values';
+import { DEFAULT_MEDIA_PROFILE, MEDIA_SOURCES, type MediaProfile, type MediaProfileId } from '@proctor/values';
+import { fitToProfile, mediaProfile } from './capture.ts';
+import { iceCandidateType } from './debug.ts';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
+import { joinRoom, loadDevice, openTransport, RoomClient } from './room-client.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /**
@@ -42,35 +36,6 @@ export function screenEncodings(profile: MediaProfile): RtpEncodingParameters[] 
 	return [{ maxBitrate: profile.screen.maxBitrate, maxFramerate: profile.screen.maxFrameRate }];
 }
 
-/** What the candidate page asks getUserMedia for: the profile's size and frame rate. */
-export function cameraConstraints(profile: MediaProfile): MediaTrackConstraints {
-	const { width, height, frameRate } = profile.camera;
-	return { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: frameRate, max: frameRate } };
-}
-
-/** The profile of an exam by name (an unknown name, e.g. from an older server, is the default). */
-export function mediaProfile(id: MediaProfileId | string | undefined): MediaProfile {
-	return MEDIA_PROFILES[id as MediaProfileId] ?? MEDIA_PROFILES[DEFAULT_MEDIA_PROFILE];
-}
-
-export const MICROPHONE_CONSTRAINTS: MediaTrackConstraints = {
-	echoCancellation: true,
-	noiseSuppression: true,
-	autoGainControl: true,
-};
-export function screenOptions(profile: MediaProfile): DisplayMediaStreamOptions {
-	const fps = profile.screen.maxFrameRate;
-	return {
-		video: { displaySurface: 'monitor', frameRate: { ideal: fps, max: fps } },
-		audio: false,
-		// Chrome-only hints; other browsers ignore them.
-		monitorTypeSurfaces: 'include',
-		selfBrowserSurface: 'exclude',
-		surfaceSwitching: 'exclude',
-	} as DisplayMediaStreamOptions;
-}
-
-export type PublishedSource = MediaSource;
 export type PublisherTracks = Partial<Record<MediaSource, MediaStreamTrack | null>>;
 
 export interface PublisherSnapshot extends LoopStatus {
@@ -88,31 +53,6 @@ export interface PublisherSnapshot extends LoopStatus {
 
 const SOURCES: readonly MediaSource[] = MEDIA_SOURCES;
 
-/** Thrown when the entire screen is required but a window/tab was chosen. */
-export class WrongSurfaceError extends Error {
-	override readonly name = 'WrongSurfaceError';
-	constructor(readonly surface: string | undefined) {
-		super(`displaySurface is ${surface ?? 'unknown'}, not monitor`);
-	}
-}
-
-/** Ask for the entire screen; rejects (and stops the track) unless `monitor` was chosen. */
-export async function captureEntireScreen(profile: MediaProfile = mediaProfile(DEFAULT_MEDIA_PROFILE)): Promise<MediaStreamTrack> {
-	const stream = await navigator.mediaDevices.getDisplayMedia(screenOptions(profile));
-	const [track] = stream.getVideoTracks();
-	if (!track) throw new WrongSurfaceError(undefined);
-	const surface = track.getSettings().displaySurface;
-	if (surface !== 'monitor') {
-		for (const t of stream.getTracks()) t.stop();
-		throw new WrongSurfaceError(surface);
-	}
-	// Text stays sharp when bandwidth is short: the encoder lowers the frame rate, not the resolution.
-	track.contentHint = profile.screen.contentHint;
-	return track;
-}
-
-type Listener = (snapshot: PublisherSnapshot) => void;
-
 interface LiveSession {
 	session: Session;
 	device: Device;
@@ -120,24 +60,11 @@ interface LiveSession {
 	producers: Map<MediaSource, Producer>;
 }
 
-export class Publisher {
-	private readonly loop: ReconnectLoop;
-	private readonly listeners = new Set<Listener>();
+export class Publisher extends RoomClient<PublisherSnapshot> {
+	protected readonly loop: ReconnectLoop;
 	private readonly tracks = new Map<MediaSource, MediaStreamTrack>();
 	private readonly trackCleanups = new Map<MediaSource, () => void>();
 	private live: LiveSession | null = null;
-	private snap: PublisherSnapshot = {
-		state: 'connecting',
-		retry: 0,
-		error: null,
-		nextRetryAt: null,
-		attempt: 0,
-		sessionId: null,
-		examId: null,
-		mediaProfile: DEFAULT_MEDIA_PROFILE,
-		producers: [],
-		missing: [],
-	};
 
 	constructor(
 		private readonly signal: Signal,
@@ -145,6 +72,18 @@ export class Publisher {
 		/** Several media nodes: follows the exam's room to the node that holds it. */
 		private readonly move?: NodeMove,
 	) {
+		super({
+			state: 'connecting',
+			retry: 0,
+			error: null,
+			nextRetryAt: null,
+			attempt: 0,
+			sessionId: null,
+			examId: null,
+			mediaProfile: DEFAULT_MEDIA_PROFILE,
+			producers: [],
+			missing: [],
+		});
 		for (const source of SOURCES) {
 			const track = tracks[source];
 			if (track) this.adoptTrack(source, track);
@@ -156,24 +95,9 @@ export class Publisher {
 		});
 	}
 
-	start(): void {
-		this.loop.start();
-	}
-
-	/** Svelte-store-style subscription: called now and on every change. */
-	subscribe(listener: Listener): () => void {
-		this.listeners.add(listener);
-		listener(this.snap);
-		return () => this.listeners.delete(listener);
-	}
-
-	snapshot(): PublisherSnapshot {
-		return this.snap;
-	}
-
 	/** The profile the page sends at: the exam's, once joined. */
 	get profile(): MediaProfile {
-		return mediaProfile(this.snap.mediaProfile);
+		return mediaProfile(this.snaps.current.mediaProfile);
 	}
 
 	track(source: MediaSource): MediaStreamTrack | null {
@@ -187,7 +111,7 @@ export class Publisher {
 		if (old) await this.closeProducer(live!, source, old, true);
 		this.tracks.get(source)?.stop();
 		this.adoptTrack(source, track);
-		this.update({ missing: this.snap.missing.filter((s) => s !== source) });
+		this.update({ missing: this.snaps.current.missing.filter((s) => s !== source) });
 		if (live && !live.session.aborted) {
 			try {
 				await this.produce(live, source, track);
@@ -198,24 +122,12 @@ export class Publisher {
 		}
 	}
 
-	retryNow(): void {
-		this.loop.retryNow();
-	}
-
 	/**
 	 * How the send transport reaches the server right now: 'host' (directly), 'srflx' (through
 	 * NAT), 'relay' (through TURN), or null while not connected. For diagnostics and tests.
 	 */
-	async iceCandidateType(): Promise<string | null> {
-		const transport = this.live?.transport;
-		if (!transport || transport.closed) return null;
-		const stats = [...(await transport.getStats()).values()] as Array<Record<string, unknown>>;
-		const selectedId = stats.find((s) => s.type === 'transport')?.selectedCandidatePairId;
-		const pair =
-			stats.find((s) => s.type === 'candidate-pair' && s.id === selectedId) ??
-			stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
-		const local = stats.find((s) => s.type === 'local-candidate' && s.id === pair?.localCandidateId);
-		return typeof local?.candidateType === 'string' ? local.candidateType : null;
+	iceCandidateType(): Promise<string | null> {
+		return iceCandidateType(this.live?.transport);
 	}
 
 	/** Stop publishing for good (page closing). Stops the local tracks too. */
@@ -227,12 +139,11 @@ export class Publisher {
 		for (const track of this.tracks.values()) track.stop();
 		this.tracks.clear();
 		this.signal.close();
-		this.listeners.clear();
+		this.snaps.clear();
 	}
 
 	private update(patch: Partial<PublisherSnapshot>): void {
-		this.snap = { ...this.snap, ...patch };
-		for (const listener of this.listeners) listener(this.snap);
+		this.snaps.set({ ...this.snaps.current, ...patch });
 	}
 
 	private syncProducers(): void {
@@ -257,7 +168,7 @@ export class Publisher {
 		this.tracks.delete(source);
 		this.trackCleanups.get(source)?.();
 		this.trackCleanups.delete(source);
-		if (!this.snap.missing.includes(source)) this.update({ missing: [...this.snap.missing, source] });
+		if (!this.snaps.current.missing.includes(source)) this.update({ missing: [...this.snaps.current.missing, source] });
 		const live = this.live;
 		const producer = live?.producers.get(source);
 		if (live && producer) await this.closeProducer(live, source, producer, true);
@@ -283,41 +194,18 @@ export class Publisher {
 
 	private async handshake(session: Session): Promise<void> {
 		const signal = this.signal;
-		let join;
-		try {
-			join = await signal.request('candidate:join', {});
-		} catch (error) {
-			if (error instanceof SignalError && error.code === 'moved') {
-				error.fatal = true;
-				this.move?.moved();
-			}
-			if (error instanceof SignalError && ['unauthenticated', 'forbidden', 'not_found'].includes(error.code)) {
-				error.fatal = true;
-			}
-			throw error;
-		}
+		const join = await joinRoom(() => signal.request('candidate:join', {}), ['unauthenticated', 'forbidden', 'not_found'], this.move);
 		session.check();
 		this.move?.remember(join.cluster);
 		this.update({ attempt: join.attempt, sessionId: join.sessionId, examId: join.examId, mediaProfile: join.mediaProfile });
-		await this.fitTracks();
+		await fitToProfile(this.tracks.get('camera'), this.tracks.get('screen'), this.profile);
 
-		const device = new Device();
-		await device.load({ routerRtpCapabilities: join.routerRtpCapabilities as RtpCapabilities });
+		const device = await loadDevice(join.routerRtpCapabilities);
 		if (!device.canProduce('video')) throw new Error('this browser cannot send video to the server');
 		session.check();
 
-		const options = await signal.request('transport:create', { direction: 'send' });
-		session.check();
-		const transport = device.createSendTransport({
-			id: options.id,
-			iceParameters: options.iceParameters as unknown as IceParameters,
-			iceCandidates: options.iceCandidates as unknown as IceCandidate[],
-			dtlsParameters: options.dtlsParameters as unknown as DtlsParameters,
-			iceServers: options.iceServers as RTCIceServer[] | undefined,
-			iceTransportPolicy: options.iceTransportPolicy,
-		});
+		const transport = await openTransport(signal, session, device, 'send');
 		const live: LiveSession = { session, device, transport, producers: new Map() };
-		session.watchTransport(transport, signal);
 		session.onCleanup(() => {
 			for (const producer of live.producers.values()) if (!producer.closed) producer.close();
 			live.producers.clear();
@@ -325,14 +213,6 @@ export class Publisher {
 			this.syncProducers();
 		});
 
-		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-			signal
-				.request('transport:connect', {
-					transportId: transport.id,
-					dtlsParameters: dtlsParameters as RequestOf<'transport:connect'>['dtlsParameters'],
-				})
-				.then(() => callback(), errback);
-		});
 		transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
 			signal
 				.request('produce', {
@@ -367,39 +247,8 @@ export class Publisher {
 		const resumed = await this.signal.request('candidate:resume', {});
 		const ours = [...live.producers.values()].map((p) => p.id).sort();
 		const theirs = resumed.producers.map((p) => p.producerId).sort();
-		if (resumed.attempt !== this.snap.attempt || ours.join() !== theirs.join()) {
+		if (resumed.attempt !== this.snaps.current.attempt || ours.join() !== theirs.join()) {
 			throw new SignalError('unavailable', 'the server no longer holds this attempt');
-		}
-	}
-
-	/**
-	 * The camera (and screen) were opened before the page knew the exam's profile, or for
-	 * another one: ask the tracks for the profile's size and frame rate. A device that cannot
-	 * is sent as it is (the encodings still cap the bitrate).
-	 */
-	private async fitTracks(): Promise<void> {
-		const profile = this.profile;
-		const camera = this.tracks.get('camera');
-		const screen = this.tracks.get('screen');
-		const fits = async (track: MediaStreamTrack, constraints: MediaTrackConstraints) => {
-			try {
-				await track.applyConstraints(constraints);
-			} catch (error) {
-				console.warn(`[media] ${track.kind} track keeps its settings`, error);
-			}
-		};
-		if (camera?.readyState === 'live') {
-			const s = camera.getSettings();
-			const want = profile.camera;
-			if (s.width !== want.width || s.height !== want.height || (s.frameRate ?? 0) > want.frameRate + 0.5) {
-				await fits(camera, cameraConstraints(profile));
-			}
-		}
-		if (screen?.readyState === 'live') {
-			screen.contentHint = profile.screen.contentHint;
-			if ((screen.getSettings().frameRate ?? 0) > profile.screen.maxFrameRate + 0.5) {
-				await fits(screen, { frameRate: { ideal: profile.screen.maxFrameRate, max: profile.screen.maxFrameRate } });
-			}
 		}
 	}
 
@@ -410,36 +259,27 @@ export class Publisher {
 			(codec): codec is RtpCodecCapability => codec.mimeType.toLowerCase() === 'video/vp8',
 		);
 		const common = { track, stopTracks: false, appData: { source } };
-		let producer: Producer;
 		const profile = this.profile;
-		if (source === 'camera') {
-			producer = await transport.produce({
-				...common,
-				encodings: cameraEncodings(profile),
-				codecOptions: { videoGoogleStartBitrate: 1000 },
-				...(vp8 ? { codec: vp8 } : {}),
-			});
-		} else if (source === 'screen') {
-			track.contentHint = profile.screen.contentHint;
-			producer = await transport.produce({
-				...common,
-				encodings: screenEncodings(profile),
-				codecOptions: { videoGoogleStartBitrate: 1000 },
-				...(vp8 ? { codec: vp8 } : {}),
-			});
-		} else {
-			producer = await transport.produce({
-				...common,
-				// Mono speech; DTX sends almost nothing while the room is silent (the recorder
-				// keeps packet arrival times, so silence stays silence of the right length).
-				codecOptions: {
-					opusStereo: profile.microphone.channels !== 1,
-					opusDtx: profile.microphone.dtx,
-					opusFec: true,
-					opusMaxAverageBitrate: profile.microphone.maxBitrate,
-				},
-			});
-		}
+		if (source === 'screen') track.contentHint = profile.screen.contentHint;
+		const producer: Producer =
+			source === 'microphone'
+				? await transport.produce({
+						...common,
+						// Mono speech; DTX sends almost nothing while the room is silent (the recorder
+						// keeps packet arrival times, so silence stays silence of the right length).
+						codecOptions: {
+							opusStereo: profile.microphone.channels !== 1,
+							opusDtx: profile.microphone.dtx,
+							opusFec: true,
+							opusMaxAverageBitrate: profile.microphone.maxBitrate,
+						},
+					})
+				: await transport.produce({
+						...common,
+						encodings: source === 'camera' ? cameraEncodings(profile) : screenEncodings(profile),
+						codecOptions: { videoGoogleStartBitrate: 1000 },
+						...(vp8 ? { codec: vp8 } : {}),
+					});
 		if (live.session.aborted) {
 			producer.close();
 			return;

@@ -4,26 +4,14 @@
  * consumers get the low simulcast layer in the grid and the high one when focused.
  * Survives socket drops, transport failures and `media:rejoin` (handshake re-run).
  */
-import { Device } from 'mediasoup-client';
-import type {
-	Consumer,
-	DtlsParameters,
-	IceCandidate,
-	IceParameters,
-	RtpCapabilities,
-	RtpParameters,
-	Transport,
-} from 'mediasoup-client/types';
-import type {
-	CandidatePeer,
-	MediaSource,
-	PeerState,
-	ProducerInfo,
-	RequestOf,
-} from '@proctor/signaling/contract';
+import type { Device } from 'mediasoup-client';
+import type { Consumer, RtpParameters, Transport } from 'mediasoup-client/types';
+import type { CandidatePeer, MediaSource, PeerState, ProducerInfo, RequestOf } from '@proctor/signaling/contract';
+import { framesDecoded, type ConsumerStat } from './debug.ts';
 import { reducePeer, type PeerPush } from './peer-order.ts';
 import { ReconnectLoop, type LoopStatus, type Session } from './reconnect.ts';
 import type { NodeMove } from './node-move.ts';
+import { joinRoom, loadDevice, openTransport, RoomClient } from './room-client.ts';
 import { SignalError, type Signal } from './signal.ts';
 
 /** Simulcast layer for grid tiles and for the focused (enlarged) candidate. */
@@ -53,13 +41,6 @@ export interface ViewerSnapshot extends LoopStatus {
 	focused: string | null;
 }
 
-export interface ConsumerStat {
-	sessionId: string;
-	source: MediaSource;
-	kind: 'audio' | 'video';
-	framesDecoded: number;
-}
-
 interface Entry {
 	peer: CandidatePeer;
 	showScreen: boolean;
@@ -84,11 +65,8 @@ interface LiveRecv {
 	holdUntil: Map<string, number>;
 }
 
-type Listener = (snapshot: ViewerSnapshot) => void;
-
-export class Viewer {
-	private readonly loop: ReconnectLoop;
-	private readonly listeners = new Set<Listener>();
+export class Viewer extends RoomClient<ViewerSnapshot> {
+	protected readonly loop: ReconnectLoop;
 	private readonly entries = new Map<string, Entry>();
 	private readonly offs: Array<() => void> = [];
 	private live: LiveRecv | null = null;
@@ -98,7 +76,6 @@ export class Viewer {
 	/** Sessions the proctor watches (manual §3.3–3.7); null = everyone. Others are not consumed. */
 	private watched: ReadonlySet<string> | null = null;
 	private status: LoopStatus = { state: 'connecting', retry: 0, error: null, nextRetryAt: null };
-	private snap: ViewerSnapshot;
 	private reconcileTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
@@ -107,7 +84,7 @@ export class Viewer {
 		/** Several media nodes: follows the exam's room to the node that holds it. */
 		private readonly move?: NodeMove,
 	) {
-		this.snap = { ...this.status, examId, candidates: [], focused: null };
+		super({ state: 'connecting', retry: 0, error: null, nextRetryAt: null, examId, candidates: [], focused: null });
 		this.loop = new ReconnectLoop(signal, {
 			handshake: (session) => this.handshake(session),
 			onStatus: (status) => {
@@ -133,20 +110,6 @@ export class Viewer {
 				this.emit();
 			}),
 		);
-	}
-
-	start(): void {
-		this.loop.start();
-	}
-
-	subscribe(listener: Listener): () => void {
-		this.listeners.add(listener);
-		listener(this.snap);
-		return () => this.listeners.delete(listener);
-	}
-
-	snapshot(): ViewerSnapshot {
-		return this.snap;
 	}
 
 	setShowScreen(sessionId: string, on: boolean): void {
@@ -192,30 +155,13 @@ export class Viewer {
 		this.reconcile();
 	}
 
-	retryNow(): void {
-		this.loop.retryNow();
-	}
-
 	/** `window.__media.stats()` for the proctor page: one entry per active consumer. */
 	async stats(): Promise<ConsumerStat[]> {
 		const live = this.live;
 		if (!live) return [];
 		const entries = [...live.consumers.values()].filter((e) => !e.consumer.closed);
 		return Promise.all(
-			entries.map(async ({ consumer, sessionId, source }) => {
-				let framesDecoded = 0;
-				try {
-					const report = await consumer.getStats();
-					report.forEach((stat: { type?: string; framesDecoded?: number }) => {
-						if (stat.type === 'inbound-rtp' && typeof stat.framesDecoded === 'number') {
-							framesDecoded += stat.framesDecoded;
-						}
-					});
-				} catch {
-					// consumer closed meanwhile: report 0
-				}
-				return { sessionId, source, kind: consumer.kind, framesDecoded };
-			}),
+			entries.map(async ({ consumer, sessionId, source }) => ({ sessionId, source, kind: consumer.kind, framesDecoded: await framesDecoded(consumer) })),
 		);
 	}
 
@@ -225,7 +171,7 @@ export class Viewer {
 		this.move?.stop();
 		this.loop.stop();
 		this.signal.close();
-		this.listeners.clear();
+		this.snaps.clear();
 	}
 
 	// ——— model ———
@@ -280,8 +226,7 @@ export class Viewer {
 					audio: entry.audio,
 				};
 			});
-		this.snap = { ...this.status, examId: this.examId, candidates, focused: this.focused };
-		for (const listener of this.listeners) listener(this.snap);
+		this.snaps.set({ ...this.status, examId: this.examId, candidates, focused: this.focused });
 	}
 
 	private scheduleReconcile(ms: number): void {
@@ -383,22 +328,11 @@ export class Viewer {
 
 	private async handshake(session: Session): Promise<void> {
 		const signal = this.signal;
-		let join;
-		try {
-			join = await signal.request('proctor:join', { examId: this.examId });
-		} catch (error) {
-			if (error instanceof SignalError && error.code === 'moved') {
-				error.fatal = true;
-				this.move?.moved();
-			}
-			if (
-				error instanceof SignalError &&
-				['unauthenticated', 'forbidden', 'not_found', 'bad_request'].includes(error.code)
-			) {
-				error.fatal = true;
-			}
-			throw error;
-		}
+		const join = await joinRoom(
+			() => signal.request('proctor:join', { examId: this.examId }),
+			['unauthenticated', 'forbidden', 'not_found', 'bad_request'],
+			this.move,
+		);
 		session.check();
 		this.move?.remember(join.cluster);
 
@@ -409,28 +343,9 @@ export class Viewer {
 		}
 		for (const peer of join.candidates) this.upsert(peer);
 
-		const device = new Device();
-		await device.load({ routerRtpCapabilities: join.routerRtpCapabilities as RtpCapabilities });
+		const device = await loadDevice(join.routerRtpCapabilities);
 		session.check();
-
-		const options = await signal.request('transport:create', { direction: 'recv' });
-		session.check();
-		const transport = device.createRecvTransport({
-			id: options.id,
-			iceParameters: options.iceParameters as unknown as IceParameters,
-			iceCandidates: options.iceCandidates as unknown as IceCandidate[],
-			dtlsParameters: options.dtlsParameters as unknown as DtlsParameters,
-			iceServers: options.iceServers as RTCIceServer[] | undefined,
-			iceTransportPolicy: options.iceTransportPolicy,
-		});
-		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-			signal
-				.request('transport:connect', {
-					transportId: transport.id,
-					dtlsParameters: dtlsParameters as RequestOf<'transport:connect'>['dtlsParameters'],
-				})
-				.then(() => callback(), errback);
-		});
+		const transport = await openTransport(signal, session, device, 'recv');
 		const live: LiveRecv = {
 			session,
 			device,
@@ -439,7 +354,6 @@ export class Viewer {
 			pending: new Set(),
 			holdUntil: new Map(),
 		};
-		session.watchTransport(transport, this.signal);
 		session.onCleanup(() => {
 			for (const c of live.consumers.values()) if (!c.consumer.closed) c.consumer.close();
 			live.consumers.clear();
