@@ -1,7 +1,8 @@
 /** Debian's Chromium, headless, with fake camera, microphone and screen. */
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPathFromEnv } from '@proctor/recorder';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPathFromEnv();
 
 /** `executablePath`: e.g. a wrapper that runs Chromium in a network namespace (netns.ts). `env` replaces parts of the browser's environment (e.g. HOME, whose NSS database holds trusted CAs). */
 export async function launchBrowser(extraArgs: string[] = [], env?: Record<string, string>, executablePath = CHROMIUM): Promise<Browser> {

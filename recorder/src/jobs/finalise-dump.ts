@@ -23,7 +23,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
 import { DumpInputError, convertDumpOnThread } from '../dump/convert-thread.ts';
 import { DUMP_EXTENSION } from '../dump/rtp-dump-format.ts';
-import { type FfmpegPaths, probe } from '../ffmpeg.ts';
+import type { FfmpegPaths } from '../config.ts';
+import { probe } from '../ffmpeg.ts';
 
 export interface FinaliseDumpDeps {
   db: Db;
