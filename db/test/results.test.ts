@@ -12,7 +12,6 @@ import {
   RESULTS_SORT_KEYS,
   type ResultsFilters,
   type ResultsSortKey,
-  type ResultsViewer,
 } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
 import { admin, C, current, E, G, name, S, seedResultsFixture, sessionNames, U } from './support/results-fixture.ts';
