@@ -17,6 +17,7 @@ export * from './repositories/assessment.repository.ts';
 export * from './repositories/admin-list.ts';
 export * from './repositories/attempt.repository.ts';
 export * from './repositories/candidate.repository.ts';
+export * from './repositories/catalog.repository.ts';
 export * from './repositories/candidate-link.repository.ts';
 export * from './repositories/candidate-photo.repository.ts';
 export * from './repositories/connection-event.repository.ts';
