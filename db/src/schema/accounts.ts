@@ -1,5 +1,5 @@
 /** Staff accounts and signing in: users, password resets, sessions, failed sign-ins. */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated } from 'kysely';
 import type { Locale, UserRole } from '../enums.ts';
 import type { Timestamp, DefaultTimestamp, WithDefault } from './columns.ts';
 
@@ -47,17 +47,4 @@ export interface LoginFailuresTable {
   /** inet, returned as text. */
   ip: string | null;
   at: DefaultTimestamp;
-}
-
-export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-export type PasswordReset = Selectable<PasswordResetsTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface AccountTables {
-  users: UsersTable;
-  passwordResets: PasswordResetsTable;
-  userSessions: UserSessionsTable;
-  loginFailures: LoginFailuresTable;
 }

@@ -1,5 +1,5 @@
 /** What an admin manages: groups, disciplines, exams (with their assessment, #10, and media profile, #11), proctors of an exam, candidates. */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { MediaProfileId } from '@proctor/values';
 import type { ProctoringMode } from '../enums.ts';
 import type { ViolationWeights } from '../violation-types.ts';
@@ -80,20 +80,4 @@ export interface CandidatesTable {
   // migration 0026 (#13)
   /** 'lti': came from an LMS launch without an IIN (the only way a live candidate has none). */
   iinSource: 'lti' | null;
-}
-
-export type Group = Selectable<GroupsTable>;
-export type Discipline = Selectable<DisciplinesTable>;
-export type Exam = Selectable<ExamsTable>;
-export type NewExam = Insertable<ExamsTable>;
-export type Candidate = Selectable<CandidatesTable>;
-export type NewCandidate = Insertable<CandidatesTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface CatalogTables {
-  groups: GroupsTable;
-  disciplines: DisciplinesTable;
-  exams: ExamsTable;
-  examProctors: ExamProctorsTable;
-  candidates: CandidatesTable;
 }

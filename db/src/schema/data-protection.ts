@@ -1,5 +1,4 @@
 /** Data protection (migration 0016): what retention or an erasure removed, violation tallies kept for statistics, the evidence chain and its keys. */
-import type { Selectable } from 'kysely';
 import type { ViolationCategory } from '../enums.ts';
 import type { EvidenceAction, EvidenceKind, RemovalReason, RetainedKind } from '../data-protection.ts';
 import type { Timestamp, DefaultTimestamp, WithDefault } from './columns.ts';
@@ -45,15 +44,4 @@ export interface EvidenceItemsTable {
   /** Ed25519 signature of entry_hash, base64. */
   signature: string;
   keyId: string;
-}
-
-export type EvidenceItem = Selectable<EvidenceItemsTable>;
-export type SessionDataRemoval = Selectable<SessionDataRemovalsTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface DataProtectionTables {
-  sessionDataRemovals: SessionDataRemovalsTable;
-  violationTallies: ViolationTalliesTable;
-  evidenceKeys: EvidenceKeysTable;
-  evidenceItems: EvidenceItemsTable;
 }

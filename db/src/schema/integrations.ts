@@ -1,5 +1,5 @@
 /** Other systems: sign-on integrations and their external ids (#10), API keys and webhooks (#13). */
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp, DefaultTimestamp, WithDefault } from './columns.ts';
 
 /** Open set (no CHECK): later kinds attach to the same row. */
@@ -97,19 +97,4 @@ export interface WebhookDeliveriesTable {
   createdAt: DefaultTimestamp;
   lastAttemptAt: Timestamp | null;
   deliveredAt: Timestamp | null;
-}
-
-export type Integration = Selectable<IntegrationsTable>;
-export type ApiKey = Selectable<ApiKeysTable>;
-export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
-export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface IntegrationTables {
-  integrations: IntegrationsTable;
-  externalRefs: ExternalRefsTable;
-  signOnUses: SignOnUsesTable;
-  apiKeys: ApiKeysTable;
-  webhookEndpoints: WebhookEndpointsTable;
-  webhookDeliveries: WebhookDeliveriesTable;
 }

@@ -1,5 +1,5 @@
 /** The LTI 1.3 tool (migration 0026, #13): platforms, launches, keys, links, users, grade targets, deep links. */
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Locale } from '../enums.ts';
 import type { Timestamp, DefaultTimestamp, WithDefault, Jsonb } from './columns.ts';
 
@@ -91,19 +91,4 @@ export interface LtiDeepLinksTable {
   expiresAt: Timestamp;
   usedAt: Timestamp | null;
   createdAt: DefaultTimestamp;
-}
-
-export type LtiPlatform = Selectable<LtiPlatformsTable>;
-export type LtiKey = Selectable<LtiKeysTable>;
-export type LtiGradeTarget = Selectable<LtiGradeTargetsTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface LtiTables {
-  ltiPlatforms: LtiPlatformsTable;
-  ltiNonces: LtiNoncesTable;
-  ltiKeys: LtiKeysTable;
-  ltiLinks: LtiLinksTable;
-  ltiUsers: LtiUsersTable;
-  ltiGradeTargets: LtiGradeTargetsTable;
-  ltiDeepLinks: LtiDeepLinksTable;
 }

@@ -27,10 +27,3 @@ export interface DomainEventOutboxTable {
   payload: ColumnType<unknown, string, string>;
   occurredAt: DefaultTimestamp;
 }
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface NodeTables {
-  roomLeases: RoomLeasesTable;
-  rateLimitHits: RateLimitHitsTable;
-  domainEventOutbox: DomainEventOutboxTable;
-}

@@ -1,5 +1,5 @@
 /** What is read back about sessions: settled results and statistics, report export files, the action archive. */
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Locale } from '../enums.ts';
 import type { ReportExportKind, ReportExportStatus } from '../report-exports.ts';
 import type { Timestamp, DefaultTimestamp, WithDefault, JsonbWithDefault } from './columns.ts';
@@ -63,15 +63,4 @@ export interface ActionLogTable {
   action: string;
   details: JsonbWithDefault<Record<string, unknown>>;
   at: DefaultTimestamp;
-}
-
-export type ReportExport = Selectable<ReportExportsTable>;
-export type ActionLogEntry = Selectable<ActionLogTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface ReportTables {
-  candidateResults: CandidateResultsTable;
-  sessionStatistics: SessionStatisticsTable;
-  reportExports: ReportExportsTable;
-  actionLog: ActionLogTable;
 }

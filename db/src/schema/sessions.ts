@@ -1,5 +1,5 @@
 /** One candidate taking one exam: the session, its attempts, recordings, device segments (#12), violations (and their report keys), connection events, identity checks. */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { AttemptEndReason, ConnectionEventKind, Decision, MediaKind, RecordingSource, RecordingStatus, ReviewStatus, SessionStatus, ViolationCategory, ViolationSource } from '../enums.ts';
 import type { ViolationType } from '../violation-types.ts';
 import type { VerificationResult } from '../verification-results.ts';
@@ -133,25 +133,4 @@ export interface VerificationsTable {
   facePhotoPath: string;
   documentPhotoPath: string | null;
   createdAt: DefaultTimestamp;
-}
-
-export type ExamSession = Selectable<ExamSessionsTable>;
-export type Attempt = Selectable<AttemptsTable>;
-export type Recording = Selectable<RecordingsTable>;
-export type DeviceSegment = Selectable<DeviceSegmentsTable>;
-export type Violation = Selectable<ViolationsTable>;
-export type NewViolation = Insertable<ViolationsTable>;
-export type ConnectionEvent = Selectable<ConnectionEventsTable>;
-export type Verification = Selectable<VerificationsTable>;
-
-/** The tables of this file, by their Kysely name (schema.ts joins them into `DB`). */
-export interface SessionTables {
-  examSessions: ExamSessionsTable;
-  attempts: AttemptsTable;
-  recordings: RecordingsTable;
-  deviceSegments: DeviceSegmentsTable;
-  violations: ViolationsTable;
-  violationReports: ViolationReportsTable;
-  connectionEvents: ConnectionEventsTable;
-  verifications: VerificationsTable;
 }
