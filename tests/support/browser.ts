@@ -1,4 +1,5 @@
 /** Debian's Chromium, headless, with fake camera, microphone and screen. */
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumPathFromEnv } from '@proctor/recorder';
 
@@ -25,5 +26,17 @@ export async function launchBrowser(extraArgs: string[] = [], env?: Record<strin
       '--disable-backgrounding-occluded-windows',
       ...extraArgs,
     ],
+  });
+}
+
+/** A browser for the tests of the calling file: launched before them, closed after them. */
+export function useBrowser(set: (browser: Browser) => void): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    set(browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
   });
 }
