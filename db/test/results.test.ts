@@ -14,7 +14,7 @@ import {
   type ResultsSortKey,
 } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
-import { admin, C, current, E, G, name, S, seedResultsFixture, sessionNames, U } from './support/results-fixture.ts';
+import { admin, C, current, D, E, G, name, S, seedResultsFixture, sessionNames, U } from './support/results-fixture.ts';
 
 describe('results repository', () => {
   let t: TestDatabase;

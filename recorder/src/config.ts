@@ -137,6 +137,7 @@ export interface JobsConfig {
 
 /** LOG_LEVEL, LOG_FORMAT as for the media node (pretty on a terminal, JSON otherwise); read first, to report the rest. */
 export function logConfigFromEnv(env: Env = process.env, isTTY = process.stdout.isTTY === true): { level: string; format: LogFormat } {
+  const format = env.LOG_FORMAT === 'json' || (env.LOG_FORMAT !== 'pretty' && !isTTY) ? 'json' : 'pretty';
   return { level: env.LOG_LEVEL || 'info', format };
 }
 

@@ -46,6 +46,11 @@ export function daysOf(from: string, to: string): string[] {
   return days;
 }
 
+/** The range as a UTC window widened by the largest zone offsets, which an index on a timestamp can serve. */
+export function utcWindow(f: StatisticsFilters): { lo: Date; hi: Date } {
+  return { lo: new Date(dayStart(f.from) - ZONE_SLACK_MS), hi: new Date(dayStart(f.to) + DAY_MS + ZONE_SLACK_MS) };
+}
+
 /**
  * `time` (a timestamptz column of a row joined with its exam `e`) lies on a local day of the
  * range: the widened UTC window for the index, then the exact local date. Only times near
@@ -54,8 +59,7 @@ export function daysOf(from: string, to: string): string[] {
  * files must cover exactly what the page counts.
  */
 export function inLocalRange(time: RawBuilder<unknown>, f: StatisticsFilters): RawBuilder<boolean> {
-  const lo = new Date(dayStart(f.from) - ZONE_SLACK_MS);
-  const hi = new Date(dayStart(f.to) + DAY_MS + ZONE_SLACK_MS);
+  const { lo, hi } = utcWindow(f);
   const surelyFrom = new Date(dayStart(f.from) + ZONE_SLACK_MS);
   const surelyTo = new Date(dayStart(f.to) + DAY_MS - ZONE_SLACK_MS);
   return sql<boolean>`${time} >= ${lo} AND ${time} < ${hi}

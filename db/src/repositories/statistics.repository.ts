@@ -2,7 +2,7 @@
 // choices; the scope and date range they share are statistics-scope.ts.
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../schema.ts';
-import { bounded, daysOf, inLocalRange, sessionScope, startedSessions, type StatisticsFilters, type StatisticsViewer } from './statistics-scope.ts';
+import { bounded, daysOf, inLocalRange, sessionScope, startedSessions, utcWindow, type StatisticsFilters, type StatisticsViewer } from './statistics-scope.ts';
 
 export {
   daysOf,
@@ -31,8 +31,7 @@ export interface ActivityStats {
  * runs once per slot instead of once per session.
  */
 export async function activityStatistics(db: Kysely<DB>, viewer: StatisticsViewer, f: StatisticsFilters): Promise<ActivityStats> {
-  const lo = new Date(dayStart(f.from) - ZONE_SLACK_MS);
-  const hi = new Date(dayStart(f.to) + DAY_MS + ZONE_SLACK_MS);
+  const { lo, hi } = utcWindow(f);
   const [buckets, people] = await Promise.all([
     bounded(db, (trx) =>
       sql<{ byDay: number; byHour: number; day: string | null; hour: number | null; sessions: number; exams: number }>`
