@@ -1,17 +1,15 @@
 // The Results grouped view's trigger-kept summary table (migration 0004), under concurrent
 // changes, and the search's two ways (by id, by pattern) on a larger fixture.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { listResults, listResultsByCandidate, type ResultsFilters, type ResultsViewer } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 import { admin, U } from './support/results-fixture.ts';
 
 describe('results grouped by candidate, summary table', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t?.drop());
+  useTestDatabase((db) => (t = db));
 
   it('gives the same pages from the trigger-kept aggregates as from the sessions themselves', async () => {
     const db = t.db;
@@ -72,10 +70,7 @@ describe('results grouped by candidate, summary table', () => {
 
 describe('results summary under concurrent changes', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t?.drop());
+  useTestDatabase((db) => (t = db));
 
   it('stays exact when two transactions change one candidate’s sessions at once', async () => {
     const db = t.db;
@@ -110,8 +105,8 @@ describe('results summary under concurrent changes', () => {
 describe('results search, specific and broad', () => {
   let t: TestDatabase;
   const perGroup = new Map<number, number>();
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     const { id: disciplineId } = await t.db.insertInto('disciplines').values({ name: 'Физика' }).returning('id').executeTakeFirstOrThrow();
     const { id: examId } = await t.db
       .insertInto('exams')
@@ -137,7 +132,6 @@ describe('results search, specific and broad', () => {
       .execute();
     await t.db.insertInto('examSessions').values(candidates.map((c) => ({ examId, candidateId: c.id }))).execute();
   });
-  afterAll(() => t?.drop());
 
   const page = (search: string, pageSize: number) =>
     listResults(t.db, admin, { archived: false, search }, { sort: 'candidate', direction: 'asc', page: 1, pageSize });

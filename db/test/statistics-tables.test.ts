@@ -1,18 +1,18 @@
 // The statistics tables (manual §4.4 reconnections, §4.5 report by candidates) and the
 // per-session figures they read (migration 0009), on support/statistics-fixture.ts.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { candidateStatistics, reconnectStatistics } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 import { admin, at, C, p2, range, S, seedStatisticsFixture } from './support/statistics-fixture.ts';
 
 describe('statistics tables', () => {
   let t: TestDatabase;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     await seedStatisticsFixture(t.db);
   });
-  afterAll(() => t?.drop());
 
   describe('§4.4 reconnections', () => {
     const page = { sort: 'reconnects' as const, direction: 'desc' as const, page: 1, pageSize: 10 };

@@ -2,19 +2,19 @@
 // the hand-made fixture of support/statistics-fixture.ts (two exams in different zones
 // straddling day boundaries; range 2026-03-09 … 2026-03-11). §4.4, §4.5:
 // statistics-tables.test.ts.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { activityStatistics, connectionStatistics, daysOf, statisticsOptions } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 import { admin, D, E, G, p1, p2, range, seedStatisticsFixture, U } from './support/statistics-fixture.ts';
 
 describe('statistics repository', () => {
   let t: TestDatabase;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     await seedStatisticsFixture(t.db);
   });
-  afterAll(() => t?.drop());
 
   describe('§4.1 per day and §4.2 per hour', () => {
     it('buckets sessions by the local day and hour of their exam', async () => {
