@@ -1,7 +1,7 @@
 // The Results fixture (support/results-fixture.ts) as proctors and reviewers meet it:
 // scoping to assigned exams, photo paths, filter choices, hostile search text, decisions and
 // views with their audit entries, and the name copies following renames.
-import { beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import {
@@ -16,17 +16,12 @@ import {
   type ResultsViewer,
 } from '../src/index.ts';
 import type { TestDatabase } from '../src/testing.ts';
-import { useTestDatabase } from './support/test-db.ts';
-import { actor, admin, C, current, D, E, G, id, S, seedResultsFixture, sessionNames, U } from './support/results-fixture.ts';
+import { actor, admin, C, current, D, E, G, id, S, sessionNames, useResultsFixture, U } from './support/results-fixture.ts';
 
 describe('results repository: scope, review and names', () => {
   let t: TestDatabase;
   let ids: ReturnType<typeof sessionNames>;
-  useTestDatabase((db) => (t = db));
-  beforeAll(async () => {
-    await seedResultsFixture(t.db);
-    ids = sessionNames(t.db);
-  });
+  useResultsFixture((db, names) => ((t = db), (ids = names)));
 
   it('shows a proctor only the sessions of exams assigned to them', async () => {
     const p1: ResultsViewer = { userId: U.p1, role: 'proctor' };

@@ -2,7 +2,7 @@
 // (support/results-fixture.ts): every filter alone and combined, every sort both ways,
 // grouping, archive and paging. Scoping, decisions, views and search text:
 // results-review.test.ts; the summary table and broad searches: results-summary.test.ts.
-import { beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   getResultRow,
@@ -14,17 +14,12 @@ import {
   type ResultsSortKey,
 } from '../src/index.ts';
 import type { TestDatabase } from '../src/testing.ts';
-import { useTestDatabase } from './support/test-db.ts';
-import { admin, C, current, D, E, G, name, S, seedResultsFixture, sessionNames, U } from './support/results-fixture.ts';
+import { admin, C, current, D, E, G, name, S, sessionNames, useResultsFixture, U } from './support/results-fixture.ts';
 
 describe('results repository', () => {
   let t: TestDatabase;
   let ids: ReturnType<typeof sessionNames>;
-  useTestDatabase((db) => (t = db));
-  beforeAll(async () => {
-    await seedResultsFixture(t.db);
-    ids = sessionNames(t.db);
-  });
+  useResultsFixture((db, names) => ((t = db), (ids = names)));
 
   it('returns every column of a row', async () => {
     const { rows } = await listResults(t.db, admin, current, { sort: 'candidate', direction: 'asc', page: 1, pageSize: 2 });

@@ -1,8 +1,11 @@
 // The hand-made Results fixture of results.test.ts and results-review.test.ts: nine
 // sessions of five candidates in three exams, whose answers the tests write out.
 import assert from 'node:assert/strict';
+import { beforeAll } from 'vitest';
 import type { Kysely } from 'kysely';
 import { listResults, type DB, type ResultsFilters, type ResultsSortKey, type ResultsViewer } from '../../src/index.ts';
+import type { TestDatabase } from '../../src/testing.ts';
+import { useTestDatabase } from './test-db.ts';
 
 // Ids are chosen so that the id tie-break order is s1 < s2 < … < s9.
 export const id = (prefix: number, n: number) => `00000000-0000-4000-8000-${String(prefix).padStart(6, '0')}${String(n).padStart(6, '0')}`;
@@ -114,4 +117,14 @@ export function sessionNames(db: Kysely<DB>) {
     assert.equal(r.totalExact, true);
     return r.rows.map((row) => name(row.sessionId));
   };
+}
+
+/** A database with the fixture for the tests of the calling file; `set` gets it and `sessionNames` on it. */
+export function useResultsFixture(set: (t: TestDatabase, names: ReturnType<typeof sessionNames>) => void): void {
+  let t: TestDatabase;
+  useTestDatabase((db) => (t = db));
+  beforeAll(async () => {
+    await seedResultsFixture(t.db);
+    set(t, sessionNames(t.db));
+  });
 }
