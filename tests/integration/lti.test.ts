@@ -11,14 +11,14 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { TestDatabase } from '@proctor/db/testing';
-import { createExam, ensureDiscipline, type MediaDemo } from '@proctor/db';
+import { createExam, ensureDiscipline, MEDIA_DEMO_ADMIN_EMAIL, type MediaDemo } from '@proctor/db';
 import { queueLtiScore, sweepOverdueSessions, type JobQueue } from '@proctor/recorder';
 import { JWKS_COOLDOWN_MS } from '../../signaling/src/services/lti-launch.service.ts';
 import { verifyToken } from '../../signaling/src/auth/token.ts';
 import { ltiApi, type AdminLtiOverview, type AdminLtiPlatformDetail } from '../../signaling/src/contract/api/lti.ts';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { LTI, type LtiTestPlatform } from '../support/lti-platform.ts';
-import { startLtiTool, TOOL, until, type LtiTool } from '../support/lti-tool.ts';
+import { LTI, type LaunchUser, type LtiTestPlatform } from '../support/lti-platform.ts';
+import { startLtiTool, TOOL, until, type LightMyRequestResponse, type LtiTool } from '../support/lti-tool.ts';
 
 describe('LTI 1.3 tool', () => {
   let tool: LtiTool;
