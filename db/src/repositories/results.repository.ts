@@ -4,7 +4,7 @@
 // page being returned ("deferred join"), so skipped rows cost an index entry, not a join.
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { DB } from '../schema.ts';
-import { latestVerificationPhoto } from './candidate-photo.repository.ts';
+import { latestVerificationPhoto, type CandidatePhotoPaths } from './candidate-photo.repository.ts';
 import type {
   CandidateResultRow,
   Counted,
@@ -124,17 +124,7 @@ const GROUPED_ORDER: Record<ResultsGroupedSortKey, SortOrder> = {
 };
 
 /** What the grouped page's inner query yields per candidate (then joined for display). */
-interface CandidateAggregates {
-  candidateId: string;
-  sessionCount: number;
-  firstStartedAt: Date | null;
-  lastStartedAt: Date | null;
-  lastEndedAt: Date | null;
-  minHonesty: number | null;
-  avgHonesty: number | null;
-  notViewedCount: number;
-  undecidedCount: number;
-}
+type CandidateAggregates = Omit<CandidateResultRow, keyof CandidatePhotoPaths | 'candidateName' | 'groupId' | 'groupName'>;
 
 const SUMMARY_ORDER: Record<Exclude<ResultsGroupedSortKey, 'candidate' | 'group'>, SortOrder> = {
   sessions: sortOf(by(sql.ref('cr.sessionCount'), sql.ref('cr.candidateName'), sql.ref('cr.candidateId'))),
