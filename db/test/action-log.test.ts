@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { appendAction, listActionsForSession, seedMediaDemo } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 describe('action log', () => {
   let t: TestDatabase;
   let sessionId: string;
   let entryId: number;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
     await appendAction(t.db, {
       actorName: 'Нұрланова Айгүл Бекқызы',
@@ -26,7 +27,6 @@ describe('action log', () => {
       at: new Date('2025-05-03T10:05:00Z'),
     });
   });
-  afterAll(() => t?.drop());
 
   it('lists a session’s entries newest first, details intact', async () => {
     const entries = await listActionsForSession(t.db, sessionId);

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createRecording, endAttempt, endOpenAttemptsOnNode, listAttempts, seedMediaDemo, startAttempt, stopRecording } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import { useDemoDatabase } from './support/test-db.ts';
 
 describe('attempts', () => {
   let t: TestDatabase;
   let sessionIds: string[];
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    sessionIds = (await seedMediaDemo(t.db, { candidates: 3 })).sessions.map((s) => s.sessionId);
-  });
-  afterAll(() => t?.drop());
+  useDemoDatabase(3, (db, ids) => ((t = db), (sessionIds = ids)));
 
   it('are numbered 1, 2, 3 per session', async () => {
     const [a, b] = sessionIds as [string, string];

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { addDeviceSegment, endAttempt, listDeviceSegments, seedMediaDemo, sessionCoverageFacts, startAttempt } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import { addDeviceSegment, endAttempt, listDeviceSegments, sessionCoverageFacts, startAttempt } from '../src/index.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useDemoDatabase } from './support/test-db.ts';
 
 describe('device segments', () => {
   let t: TestDatabase;
   let sessionId: string;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
-  });
-  afterAll(() => t?.drop());
+  useDemoDatabase(1, (db, ids) => ((t = db), (sessionId = ids[0]!)));
 
   const at = (s: number) => new Date(Date.parse('2026-02-01T10:00:00Z') + s * 1000);
   const seg = (source: 'camera' | 'screen', from: number, sha = 'a') => ({

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   getExam,
@@ -14,16 +14,16 @@ import {
   type MediaDemo,
   seedMediaDemo,
 } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 describe('media demo seed and exam sessions', () => {
   let t: TestDatabase;
   let demo: MediaDemo;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     demo = await seedMediaDemo(t.db, { candidates: 4 });
   });
-  afterAll(() => t?.drop());
 
   it('seeds an exam open now, with all Kazakh letters in the default three names, a proctor and an admin', async () => {
     const exam = await getExam(t.db, demo.examId);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_VIOLATION_WEIGHTS,
@@ -14,6 +14,7 @@ import {
   type HonestyViolation,
 } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 import * as m0006 from '../src/migrations/0006_honesty_weights.ts';
 import * as m0018 from '../src/migrations/0018_honesty_short_sessions.ts';
 
@@ -194,10 +195,7 @@ describe('short sessions: the minimum event length is bounded', () => {
 
 describe('honesty repository', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t?.drop());
+  useTestDatabase((db) => (t = db));
 
   it('new exams default to the weights of violation-types.ts (migration 0006)', async () => {
     const { examId } = await seedMediaDemo(t.db, { candidates: 1 });

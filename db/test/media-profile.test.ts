@@ -1,19 +1,19 @@
 /** exams.media_profile (0024, #11): the profile's name, 'grid' unless set, only names from @proctor/values. */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { DEFAULT_MEDIA_PROFILE, MEDIA_PROFILE_IDS } from '@proctor/values';
 import { createExam, getExam, updateExam } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 describe('exams.media_profile', () => {
   let t: TestDatabase;
   let disciplineId: string;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     disciplineId = (await t.db.insertInto('disciplines').values({ name: 'D' }).returning('id').executeTakeFirstOrThrow()).id;
   });
-  afterAll(() => t?.drop());
 
   const window = { startsAt: new Date('2026-01-01T08:00:00Z'), endsAt: new Date('2026-01-01T10:00:00Z') };
 

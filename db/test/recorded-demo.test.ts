@@ -3,10 +3,11 @@
  * violations at the documented offsets; a second run writes nothing and returns the same
  * file paths (the media node copies any that are missing).
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { seedMediaDemo, seedRecordedDemo } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 const media = {
   durationMs: 60_000,
@@ -15,10 +16,7 @@ const media = {
 
 describe('recorded demo seed', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t?.drop());
+  useTestDatabase((db) => (t = db));
 
   it('creates finished sessions with finalised recordings and violations at known offsets, once', async () => {
     const { proctorUserId } = await seedMediaDemo(t.db);

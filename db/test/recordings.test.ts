@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   createRecording,
@@ -13,15 +13,12 @@ import {
   stopRecording,
 } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import { useDemoDatabase } from './support/test-db.ts';
 
 describe('recordings', () => {
   let t: TestDatabase;
   let sessionId: string;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
-  });
-  afterAll(() => t?.drop());
+  useDemoDatabase(1, (db, ids) => ((t = db), (sessionId = ids[0]!)));
 
   it('round-trip through start, stop, finalise and list in attempt/source order', async () => {
     const t0 = new Date('2025-05-03T12:00:00Z');

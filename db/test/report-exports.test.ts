@@ -3,7 +3,7 @@
  * done/failed, settled rows staying settled, and the CHECKs that keep a file path inside
  * the reports directory and a "done" row always pointing at a file.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   createReportExport,
@@ -14,18 +14,18 @@ import {
   setReportExportProgress,
   upsertUserByEmail,
 } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 describe('report exports', () => {
   let t: TestDatabase;
   let userId: string;
   const filters = { from: '2025-03-01', to: '2025-03-31', examIds: ['5d4b7a46-64c6-4c57-9a8f-52fbd2e6f1aa'] };
 
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     userId = await upsertUserByEmail(t.db, { email: 'p@exports.test', fullName: 'Нұрланова Айгүл', role: 'proctor' });
   });
-  afterAll(() => t?.drop());
 
   it('moves from queued through running to done, keeping filters and locale', async () => {
     const id = await createReportExport(t.db, { kind: 'exam_report', requestedBy: userId, filters, locale: 'kk' });

@@ -1,7 +1,7 @@
 // The realistic demo seed: sizes, Kazakh and Russian names, valid IINs, spread over six
 // weeks, every status/decision/violation type present, deterministic, idempotent, and every
 // Results filter, sort and the grouping showing something on it.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import {
@@ -21,6 +21,7 @@ import {
   type RealisticDemo,
 } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 const NOW = new Date('2026-03-02T09:30:00Z');
 const DAY = 86_400_000;
@@ -37,14 +38,13 @@ describe('realistic demo seed', () => {
   let t: TestDatabase;
   let demo: RealisticDemo;
   let seedMs: number;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     await seedMediaDemo(t.db, { now: NOW });
     const t0 = performance.now();
     demo = await seedRealisticDemo(t.db, { seed: 7, now: NOW });
     seedMs = performance.now() - t0;
   });
-  afterAll(() => t?.drop());
 
   const count = async (query: string) =>
     (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.raw(query)}`.execute(t.db)).rows[0]!.n;

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { claimRoomLease, releaseRoomLeases, renewRoomLeases, seedMediaDemo } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 const A = { nodeId: 'node-a', nodeUrl: 'https://a.proctor.test' };
 const B = { nodeId: 'node-b', nodeUrl: 'https://b.proctor.test' };
@@ -10,11 +11,10 @@ const B = { nodeId: 'node-b', nodeUrl: 'https://b.proctor.test' };
 describe('room leases', () => {
   let t: TestDatabase;
   let examId: string;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     examId = (await seedMediaDemo(t.db, { candidates: 1 })).examId;
   });
-  afterAll(() => t?.drop());
 
   const expire = (id: string) =>
     t.db.updateTable('roomLeases').set({ expiresAt: sql<Date>`now() - interval '1 second'` }).where('examId', '=', id).execute();

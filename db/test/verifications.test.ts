@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   insertConnectionEvent,
@@ -9,16 +9,13 @@ import {
   seedMediaDemo,
   startAttempt,
 } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useDemoDatabase } from './support/test-db.ts';
 
 describe('verifications', () => {
   let t: TestDatabase;
   let sessionIds: string[];
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    sessionIds = (await seedMediaDemo(t.db, { candidates: 2 })).sessions.map((s) => s.sessionId);
-  });
-  afterAll(() => t?.drop());
+  useDemoDatabase(2, (db, ids) => ((t = db), (sessionIds = ids)));
 
   it('store a check and return the latest per session', async () => {
     const [a, b] = sessionIds as [string, string];
@@ -100,11 +97,7 @@ describe('verifications', () => {
 describe('connection events', () => {
   let t: TestDatabase;
   let sessionId: string;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-    sessionId = (await seedMediaDemo(t.db, { candidates: 1 })).sessions[0]!.sessionId;
-  });
-  afterAll(() => t?.drop());
+  useDemoDatabase(1, (db, ids) => ((t = db), (sessionId = ids[0]!)));
 
   it('start failures unresolved and resolve them once the candidate gets past', async () => {
     await insertConnectionEvent(t.db, { sessionId, kind: 'device_check_failed', error: 'camera_denied', at: new Date('2026-01-01T10:00:00Z') });

@@ -3,23 +3,23 @@
  * session, a resend returns the first violation and stores nothing, another session's same
  * key is its own report, keys follow a merged row, and a rolled-back store leaves no claim.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { countReportKeys, findReportedViolation, listViolationRows, recordViolation, seedMediaDemo, type RecordViolationInput } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing.ts';
+import type { TestDatabase } from '../src/testing.ts';
+import { useTestDatabase } from './support/test-db.ts';
 
 describe('violation report keys', () => {
   let t: TestDatabase;
   let s1: string;
   let s2: string;
+  useTestDatabase((db) => (t = db));
   beforeAll(async () => {
-    t = await createTestDatabase();
     const seed = await seedMediaDemo(t.db, { candidates: 2 });
     s1 = seed.sessions[0]!.sessionId;
     s2 = seed.sessions[1]!.sessionId;
   });
-  afterAll(() => t?.drop());
 
   const finding = (sessionId: string, idempotencyKey: string, from: number, to: number): RecordViolationInput => ({
     sessionId,

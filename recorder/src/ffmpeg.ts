@@ -1,76 +1,9 @@
 /**
- * Locating ffmpeg/ffprobe and reading facts about recorded files.
- *
- * Recording depends on a system ffmpeg (Debian's 5.1: `ffmpeg-static` cannot install
- * here), so a missing binary must fail once, at start-up, with a message that says
- * how to fix it — not later as an ENOENT on the first candidate's camera.
+ * Running ffmpeg/ffprobe and reading facts about recorded files. Where the binaries are
+ * (FFMPEG_PATH, FFPROBE_PATH, PATH) is config.ts's `resolveFfmpeg`.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
-
-export interface FfmpegPaths {
-  ffmpeg: string;
-  ffprobe: string;
-}
-
-export class FfmpegNotFoundError extends Error {
-  constructor(detail: string) {
-    super(
-      `ffmpeg not found: install Debian's ffmpeg (infra/scripts/install-system-deps.sh) or set FFMPEG_PATH (${detail})`,
-    );
-    this.name = 'FfmpegNotFoundError';
-  }
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name: string, envPath: string | undefined): string | undefined {
-  for (const dir of (envPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/**
- * `FFMPEG_PATH` / `FFPROBE_PATH` win; otherwise both are looked up on PATH. When only
- * FFMPEG_PATH is set, an `ffprobe` next to it is preferred (they ship together).
- */
-export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegPaths {
-  let ffmpeg: string | undefined;
-  if (env.FFMPEG_PATH) {
-    if (!isExecutableFile(env.FFMPEG_PATH)) {
-      throw new FfmpegNotFoundError(`FFMPEG_PATH=${env.FFMPEG_PATH} is not an executable file`);
-    }
-    ffmpeg = env.FFMPEG_PATH;
-  } else {
-    ffmpeg = findOnPath('ffmpeg', env.PATH);
-    if (!ffmpeg) throw new FfmpegNotFoundError('no ffmpeg on PATH');
-  }
-
-  let ffprobe: string | undefined;
-  if (env.FFPROBE_PATH) {
-    if (!isExecutableFile(env.FFPROBE_PATH)) {
-      throw new FfmpegNotFoundError(`FFPROBE_PATH=${env.FFPROBE_PATH} is not an executable file`);
-    }
-    ffprobe = env.FFPROBE_PATH;
-  } else {
-    const sibling = path.join(path.dirname(ffmpeg), 'ffprobe');
-    ffprobe = isExecutableFile(sibling) ? sibling : findOnPath('ffprobe', env.PATH);
-    if (!ffprobe) throw new FfmpegNotFoundError('ffmpeg found but no ffprobe next to it or on PATH');
-  }
-  return { ffmpeg, ffprobe };
-}
+import { resolveFfmpeg } from './config.ts';
 
 /** Runs a binary to completion, collecting stdout/stderr (small outputs only). */
 export function run(

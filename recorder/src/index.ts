@@ -1,6 +1,17 @@
 // @proctor/recorder: records candidate producers as RTP dumps (no process per track) and converts them in jobs.
-export { FfmpegNotFoundError, type FfmpegPaths, type ProbeResult, probe, probeDuration, resolveFfmpeg } from './ffmpeg.ts';
-export { mediaCodecOf, RtpTap, type TapTrack, type TapTrackInput, tapModeFromEnv } from './tap/rtp-tap.ts';
+export {
+  chromiumPathFromEnv,
+  dataDirFromEnv,
+  evidenceKeyFromEnv,
+  FfmpegNotFoundError,
+  type FfmpegPaths,
+  recordingsDirFromEnv,
+  reportsDirFromEnv,
+  resolveFfmpeg,
+  tapModeFromEnv,
+} from './config.ts';
+export { type ProbeResult, probe, probeDuration } from './ffmpeg.ts';
+export { mediaCodecOf, RtpTap, type TapTrack, type TapTrackInput } from './tap/rtp-tap.ts';
 export { type TapHostMode } from './tap/tap-host.ts';
 export { FLUSH_INTERVAL_MS, TapReceiver, type TapStats, type TrackResult, type TrackSpec } from './tap/tap-receiver.ts';
 export * from './dump/rtp-dump-format.ts';
@@ -27,14 +38,14 @@ export {
 export { type FinaliseRecordingPayload, finaliseJobId, type JobPayload, type QueueName, QUEUES } from './jobs/types.ts';
 export { finaliseRecording, resolveRecordingPath } from './jobs/finalise-recording.ts';
 export { type JobWorkers, requeueStoppedRecordings, startJobWorkers, type StartJobWorkersOptions } from './jobs/worker.ts';
-export { CHROMIUM_PATH, closePdfBrowser, PDF_BASE_CSS, PDF_FONT_FAMILY, renderPdf, type RenderPdfOptions } from './pdf/render-pdf.ts';
+export { closePdfBrowser, PDF_BASE_CSS, PDF_FONT_FAMILY, renderPdf, type RenderPdfOptions } from './pdf/render-pdf.ts';
 export { type ReportExportPayload, reportExportJobId } from './jobs/types.ts';
 export { exportReport, type ExportReportDeps } from './jobs/export-report.ts';
 export { type WriteExamReportOptions, type WrittenReport, writeExamReport } from './reports/exam-report-xlsx.ts';
 export { type GradeSheet, gradeSheetXlsx } from './reports/grade-sheet-xlsx.ts';
 export { gradeSheetHtml } from './reports/grade-sheet-html.ts';
 export { REPORT_TEXTS, type ReportTexts, reportTexts } from './reports/report-texts.ts';
-export { exportRelativePath, reportsDirFromEnv, resolveReportPath } from './reports/reports-dir.ts';
+export { exportRelativePath, resolveReportPath } from './reports/reports-dir.ts';
 export { type PhotoReportEmailPayload, snapshotsJobId, type ViolationSnapshotsPayload } from './jobs/types.ts';
 export { enqueueMissingSnapshots, snapshotRelativePath, type SnapshotOutcome, snapshotSources, snapshotViolations } from './jobs/snapshot-violations.ts';
 export { type AttachmentMailer, emailPhotoReport, type MailAttachment, PHOTO_REPORT_EMAIL_FAILED, PHOTO_REPORT_EMAILED } from './jobs/email-photo-report.ts';

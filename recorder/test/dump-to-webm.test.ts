@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { chromium } from 'playwright-core';
 import { EmptyDumpError, convertDump, dumpToWebm } from '../src/dump/dump-to-webm.ts';
-import { CHROMIUM_PATH } from '../src/pdf/render-pdf.ts';
+import { chromiumPathFromEnv } from '../src/config.ts';
 import { DumpFormatError, type DumpHeader, RecordKind, encodeDumpHeader } from '../src/dump/rtp-dump-format.ts';
 import { type Rec, duplicate, packetizeOpus, packetizeVp8, rng, senderReport, shuffle, writeDump } from './dump/build-dump.ts';
 import { decodeErrors, frameSizes, probePackets, segmentLayout } from './dump/inspect.ts';
@@ -181,7 +181,7 @@ describe('dump → WebM', () => {
 
   test('Chromium plays both files: finite duration, seekable, the resolution change, the sound after the pause', async () => {
     await writeFile(path.join(dir, 'play.html'), '<!doctype html><video id="v" muted src="camera.webm"></video><audio id="a" muted src="microphone.webm"></audio>');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'] });
+    const browser = await chromium.launch({ executablePath: chromiumPathFromEnv(), args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'] });
     try {
       const page = await browser.newPage();
       await page.goto(`file://${path.join(dir, 'play.html')}`);

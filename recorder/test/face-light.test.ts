@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { resolveFfmpeg } from '../src/ffmpeg.ts';
+import { resolveFfmpeg } from '../src/config.ts';
 import { FaceAnalyser, type RgbFrame } from '../src/face/face-analyser.ts';
 import { classifyFrame, intervalsFromFrames, OTHER_PERSON_SIMILARITY } from '../src/face/face-rules.ts';
 import { correctLight, DARK_P99, denoise, DIM_MEAN, lightStats } from '../src/face/frame-light.ts';

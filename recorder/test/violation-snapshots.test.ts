@@ -14,7 +14,7 @@ import { listPhotoViolations } from '@proctor/db';
 import { type TestDatabase, createTestDatabase } from '@proctor/db/testing';
 import { pino } from 'pino';
 import { seedReviewSession, type ReviewSession } from '../../tests/support/review-fixture.ts';
-import { resolveFfmpeg } from '../src/ffmpeg.ts';
+import { resolveFfmpeg } from '../src/config.ts';
 import { enqueueMissingSnapshots, snapshotRelativePath, snapshotViolations } from '../src/jobs/snapshot-violations.ts';
 import { startJobWorkers } from '../src/jobs/worker.ts';
 import { EvidenceSigner } from '../src/evidence/signer.ts';

@@ -12,13 +12,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createIntegration, listActionsForSession, makeIin, setUserPasswordHash } from '@proctor/db';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { buildApp } from '../src/http/app.ts';
+import { buildTestApp } from './support/test-app.ts';
 import { verifyToken } from '../src/auth/token.ts';
-import { AuthService, hashPassword } from '../src/services/auth.service.ts';
+import { hashPassword } from '../src/services/auth.service.ts';
 import { createdApiKey, v1CandidatesUpserted, v1DecisionResult, v1ExamDetail, v1SignOnLink } from '../src/contract/api/v1.ts';
 import { seedReviewSession, type ReviewSession } from '../../tests/support/review-fixture.ts';
 import { ORIGIN, PUBLIC_URL, login } from './auth-harness.ts';
@@ -44,20 +43,7 @@ describe('REST API v1: writes, scopes, limits', () => {
     await setUserPasswordHash(t.db, review.adminUserId, await hashPassword(PASSWORD));
     integrationId = await createIntegration(t.db, { name: 'Moodle KazNU', sharedSecret: randomBytes(32).toString('hex'), jwksUrl: null, issuers: ['https://moodle.test'] });
     tokenSecret = randomBytes(32).toString('base64url');
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined }, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({
-      log,
-      db: t.db,
-      pool: { size: 0, pids: () => [] },
-      webBuildDir: null,
-      auth,
-      devMailbox: null,
-      recordingsDir: dir,
-      tokenSecret,
-      rateLimitPrefix: `rl-${randomBytes(4).toString('hex')}`,
-      apiV1RateLimit: { max: RATE_MAX, timeWindowMs: 60_000 },
-    });
+    app = await buildTestApp(t.db, { recordingsDir: dir, tokenSecret, rateLimitPrefix: `rl-${randomBytes(4).toString('hex')}`, apiV1RateLimit: { max: RATE_MAX, timeWindowMs: 60_000 } });
     adminCookie = await login(app, 'admin@demo.proctor.local', PASSWORD);
   });
   afterAll(async () => {

@@ -10,12 +10,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { createExam, ensureDiscipline, listActionsForSession, setUserPasswordHash } from '@proctor/db';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { buildApp } from '../src/http/app.ts';
-import { AuthService, hashPassword } from '../src/services/auth.service.ts';
+import { buildTestApp } from './support/test-app.ts';
+import { hashPassword } from '../src/services/auth.service.ts';
 import { createdApiKey, v1Api, v1CandidateList, v1ExamList, v1SessionDetail, v1SessionList } from '../src/contract/api/v1.ts';
 import { openApiPath } from '../src/http/openapi.ts';
 import { seedReviewSession, type ReviewSession } from '../../tests/support/review-fixture.ts';
@@ -46,18 +45,7 @@ describe('REST API v1 and API keys', () => {
       startsAt: new Date('2025-03-01T08:00:00Z'),
       endsAt: new Date('2025-03-01T12:00:00Z'),
     });
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined }, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({
-      log,
-      db: t.db,
-      pool: { size: 0, pids: () => [] },
-      webBuildDir: null,
-      auth,
-      devMailbox: null,
-      recordingsDir: dir,
-      onRoute: (r) => routes.push(r),
-    });
+    app = await buildTestApp(t.db, { recordingsDir: dir, onRoute: (r) => routes.push(r) });
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.proctor = await login(app, 'proctor@demo.proctor.local', PASSWORD);
   });

@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
 import {
@@ -22,8 +21,8 @@ import {
   setUserPasswordHash,
   type MediaDemo,
 } from '@proctor/db';
-import { buildApp } from '../src/http/app.ts';
-import { AuthService, hashPassword } from '../src/services/auth.service.ts';
+import { buildTestApp } from './support/test-app.ts';
+import { hashPassword } from '../src/services/auth.service.ts';
 import { PhotoStore } from '../src/services/admin-photo.service.ts';
 import { ServerFaceChecker } from '../src/services/face-check.service.ts';
 import { resolveFfmpeg } from '@proctor/recorder';
@@ -76,9 +75,7 @@ describe('candidate journey API', () => {
     demo = await seedMediaDemo(t.db, { candidates: 4, passwordHash: await hashPassword(PASSWORD) });
     await setUserPasswordHash(t.db, demo.adminUserId, await hashPassword(PASSWORD));
     secret = randomBytes(32).toString('base64url');
-    const log = pino({ level: 'silent' });
-    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined } as never, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir, tokenSecret: secret });
+    app = await buildTestApp(t.db, { recordingsDir, tokenSecret: secret });
     adminCookie = await login(app, MEDIA_DEMO_ADMIN_EMAIL, PASSWORD);
     proctorCookie = await login(app, MEDIA_DEMO_PROCTOR_EMAIL, PASSWORD);
     // The third and fourth candidates have a reference photo.
@@ -271,19 +268,7 @@ describe('candidate journey API', () => {
 
   it('decide the verification from the server\'s own face analysis, whatever the page claims', async () => {
     const ffmpeg = resolveFfmpeg().ffmpeg;
-    const log = pino({ level: 'silent' });
-    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined } as never, publicUrl: PUBLIC_URL, log });
-    const checked = await buildApp({
-      log,
-      db: t.db,
-      pool: { size: 0, pids: () => [] },
-      webBuildDir: null,
-      auth,
-      devMailbox: null,
-      recordingsDir,
-      tokenSecret: secret,
-      faceChecker: new ServerFaceChecker(ffmpeg),
-    });
+    const checked = await buildTestApp(t.db, { recordingsDir, tokenSecret: secret, faceChecker: new ServerFaceChecker(ffmpeg) });
     try {
       // Reference: a London-set portrait (bench/detect/identities, CC BY 4.0); uploads: the same
       // person smiling, and another person.

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import {
   assignProctor,
@@ -22,11 +21,11 @@ import {
   upsertUserByEmail,
 } from '@proctor/db';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { buildApp } from '../src/http/app.ts';
-import { AuthService, hashPassword } from '../src/services/auth.service.ts';
+import { buildTestApp } from './support/test-app.ts';
+import { hashPassword } from '../src/services/auth.service.ts';
 import { sessionReport } from '../src/contract/api/report.ts';
 import { seedReviewSession, type ReviewSession } from '../../tests/support/review-fixture.ts';
-import { ORIGIN, PUBLIC_URL, login } from './auth-harness.ts';
+import { ORIGIN, login } from './auth-harness.ts';
 
 const PASSWORD = 'report-test-2026';
 
@@ -61,9 +60,7 @@ describe('detailed report API', () => {
     });
     await assignProctor(t.db, otherExam, otherId);
 
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined }, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir: dir });
+    app = await buildTestApp(t.db, { recordingsDir: dir });
     cookie.proctor = await login(app, 'proctor@demo.proctor.local', PASSWORD);
     cookie.admin = await login(app, 'admin@demo.proctor.local', PASSWORD);
     cookie.other = await login(app, 'other@report.test', PASSWORD);

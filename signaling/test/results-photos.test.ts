@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import {
   MEDIA_DEMO_ADMIN_EMAIL,
@@ -22,11 +21,10 @@ import {
   upsertCandidateByIin,
 } from '@proctor/db';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { buildApp } from '../src/http/app.ts';
-import { AuthService } from '../src/services/auth.service.ts';
+import { buildTestApp } from './support/test-app.ts';
 import { DEMO_PASSWORDS, seedDemo } from '../src/cli/demo.ts';
 import { resultsResponse, resultsSearchParams, sessionRowResponse, type ResultRow } from '../src/contract/api/results.ts';
-import { ORIGIN, PUBLIC_URL, login } from './auth-harness.ts';
+import { ORIGIN, login } from './auth-harness.ts';
 
 // Smallest valid JPEG and PNG headers: the route serves bytes, it does not decode them.
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
@@ -102,9 +100,7 @@ describe('Results row photos', () => {
       .values([verification(sessions.verified!, `${sessions.verified}/verification/face.jpg`), verification(sessions.escaping!, `${sessions.escaping}/face.jpg`)])
       .execute();
 
-    const log = pino({ level: 'silent' });
-    const auth = new AuthService({ db, mailer: { send: async () => undefined }, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({ log, db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir });
+    app = await buildTestApp(db, { recordingsDir });
     cookie.admin = await login(app, MEDIA_DEMO_ADMIN_EMAIL, DEMO_PASSWORDS.admin);
     cookie.proctor = await login(app, MEDIA_DEMO_PROCTOR_EMAIL, DEMO_PASSWORDS.proctor);
   });

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import {
   assignProctor,
@@ -18,8 +17,8 @@ import {
   upsertUserByEmail,
 } from '@proctor/db';
 import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { buildApp } from '../src/http/app.ts';
-import { AuthService, hashPassword } from '../src/services/auth.service.ts';
+import { buildTestApp } from './support/test-app.ts';
+import { hashPassword } from '../src/services/auth.service.ts';
 import {
   candidateStatsResponse,
   reconnectsResponse,
@@ -28,7 +27,7 @@ import {
   statisticsSearchParams,
   type StatisticsFiltersInput,
 } from '../src/contract/api/statistics.ts';
-import { PUBLIC_URL, login } from './auth-harness.ts';
+import { login } from './auth-harness.ts';
 
 const PASSWORD = 'statistics-test-2026';
 const RANGE = { from: '2026-03-01', to: '2026-03-31' };
@@ -93,9 +92,7 @@ describe('Statistics API', () => {
       .values({ sessionId: s1, kind: 'device_check_failed', error: 'camera_denied', resolved: true, at: new Date('2026-03-10T04:59:00Z') })
       .execute();
 
-    const log = pino({ level: 'silent' });
-    const auth = new AuthService({ db, mailer: { send: async () => undefined }, publicUrl: PUBLIC_URL, log });
-    app = await buildApp({ log, db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null });
+    app = await buildTestApp(db);
     cookie.admin = await login(app, 'admin@stats.test', PASSWORD);
     cookie.a = await login(app, 'a@stats.test', PASSWORD);
     cookie.b = await login(app, 'b@stats.test', PASSWORD);

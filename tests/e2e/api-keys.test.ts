@@ -7,21 +7,20 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ADMIN, seedAdminPassword, signIn } from '../support/staff.ts';
 
 describe('API keys (admin UI) and /api/v1 over HTTP', () => {
   let stack: Stack;
   let browser: Browser;
 
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
     await seedAdminPassword(stack);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
   });
 
   const v1 = (path: string, key: string) => fetch(new URL(path, stack.node.url), { headers: { authorization: `Bearer ${key}` } });

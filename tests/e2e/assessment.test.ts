@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Violation } from '@proctor/db';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/media.ts';
 import { waitPublishing } from '../support/pages.ts';
 import { walkJourney } from '../support/journey.ts';
@@ -43,15 +43,14 @@ describe('the assessment inside the proctored page', () => {
     return { context, page };
   }
 
+  useStack({ candidates: 3, workers: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 3, workers: 1 });
     site = await startQuizSite(stack.node.url);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    await stack?.close();
   });
 
   it('shows the admin the remedy when the test site refuses framing, and the verdict for one that allows it', async () => {

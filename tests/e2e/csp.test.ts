@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { setUserPasswordHash } from '@proctor/db';
 import { hashPassword } from '../../signaling/src/services/auth.service.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ADMIN, signIn } from '../support/staff.ts';
 
 /** Collects the CSP violations a page reports (the browser logs each one). */
@@ -31,8 +31,8 @@ describe('content security policy', () => {
   let foreign: http.Server;
   let foreignUrl = '';
 
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
     await setUserPasswordHash(stack.db, stack.seed.adminUserId, await hashPassword(ADMIN.password));
     browser = await launchBrowser();
     // Another origin (localhost ≠ 127.0.0.1) with a page that frames ours.
@@ -47,7 +47,6 @@ describe('content security policy', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => foreign?.close(resolve));
-    await stack?.close();
   });
 
   it('sends a strict policy with a fresh nonce on every page, matching its inline scripts', async () => {

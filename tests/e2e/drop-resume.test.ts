@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitPublishing } from '../support/pages.ts';
 import { startCutProxy, type CutProxy } from '../support/cut-proxy.ts';
@@ -18,15 +18,14 @@ describe('a short network drop keeps the attempt', () => {
   let stack: Stack;
   let browser: Browser;
   let proxy: CutProxy;
+  useStack({ candidates: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1 });
     proxy = await startCutProxy(stack.node.url);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await proxy?.close();
-    await stack?.close();
   });
 
   it('resumes the same attempt and producers; the proctor sees reconnecting, then live', async () => {

@@ -5,25 +5,19 @@
  * exam's length), the page releases camera and screen and says so, and the link no longer
  * opens the exam.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { useBrowser } from '../support/browser.ts';
 import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitPublishing } from '../support/pages.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 
 describe('proctor warning and finishing the exam', () => {
   let stack: Stack;
   let browser: Browser;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
+  useBrowser((b) => (browser = b));
 
   it('shows the proctor\'s warning, then closes the session after confirmation and keeps it closed', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { PROCTOR, seedResultsData, signIn } from '../support/staff.ts';
 
 const run = promisify(execFile);
@@ -27,8 +27,8 @@ describe('grade sheet', () => {
   /** The group's candidates on that exam, as a printed list orders them. */
   let expected: string[];
 
+  useStack({ candidates: 2 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 2 });
     await seedResultsData(stack);
     // An exam of the proctor's with a finished group: the one with the most sessions.
     const pick = await stack.db
@@ -62,7 +62,6 @@ describe('grade sheet', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
   });
 
   async function download(testId: string): Promise<string> {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { Browser } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { startCaddy, type Caddy } from '../support/caddy.ts';
 import { launchTrustingBrowser } from '../support/trusted-browser.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -24,8 +24,8 @@ describe('HTTPS through Caddy with its internal CA', () => {
   let caddy: Caddy;
   let trusting: Awaited<ReturnType<typeof launchTrustingBrowser>>;
   let browser: Browser;
+  useStack({ candidates: 2, workers: 1, node: { metrics: { host: '127.0.0.1', port: 0 } } }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 2, workers: 1, node: { metrics: { host: '127.0.0.1', port: 0 } } });
     caddy = await startCaddy({ host: HOST, upstream: `127.0.0.1:${stack.node.port}` });
     trusting = await launchTrustingBrowser(caddy.rootCertificate, [HOST]);
     browser = trusting.browser;
@@ -33,7 +33,6 @@ describe('HTTPS through Caddy with its internal CA', () => {
   afterAll(async () => {
     await trusting?.close();
     await caddy?.stop();
-    await stack?.close();
   });
 
   const candidateLink = (sessionId: string) => `${caddy.origin}/exam?token=${stack.token({ role: 'candidate', sessionId })}`;

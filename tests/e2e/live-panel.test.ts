@@ -12,7 +12,7 @@ import { setUserPasswordHash } from '@proctor/db';
 import { hashPassword } from '../../signaling/src/services/auth.service.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { ask, connect } from '../support/socket.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { PROCTOR, signIn } from '../support/staff.ts';
 import { waitFor } from '../support/media.ts';
 
@@ -21,8 +21,8 @@ describe('live proctoring panel and student selection', () => {
   let browser: Browser;
   const candidates: Socket[] = [];
 
+  useStack({ candidates: 3 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 3 });
     await setUserPasswordHash(stack.db, stack.seed.proctorUserId, await hashPassword(PROCTOR.password));
     browser = await launchBrowser();
     // Two of the three candidates are connected (signalling only: tiles without media are enough here).
@@ -35,7 +35,6 @@ describe('live proctoring panel and student selection', () => {
   afterAll(async () => {
     for (const s of candidates) s.close();
     await browser?.close();
-    await stack?.close();
   });
 
   const tiles = (page: Page) => page.getByTestId('tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-session-id')));

@@ -9,12 +9,12 @@
  * screen is a 'detail' track, and the grid plays the low layer while the focus view plays the
  * highest (#11).
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useBrowser } from '../support/browser.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
 import { watchBrowserMedia } from '../support/producers.ts';
@@ -25,14 +25,8 @@ const PUBLISH_MS = 12_000;
 describe('media spine', () => {
   let stack: Stack;
   let browser: Browser;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 3 });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  useStack({ candidates: 3 }, (s) => (stack = s));
+  useBrowser((b) => (browser = b));
 
   it('forwards two candidates to the proctor grid and records every track', async () => {
     const proctor = await openProctor(browser, stack.proctorUrl());

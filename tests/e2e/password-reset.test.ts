@@ -7,21 +7,20 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/media.ts';
 import { PROCTOR, seedResultsData, signIn } from '../support/staff.ts';
 
 describe('password reset by e-mail', () => {
   let stack: Stack;
   let browser: Browser;
+  useStack({ candidates: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1 });
     await seedResultsData(stack);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
   });
 
   it('mails a one-time link that sets a new password', async () => {

@@ -18,7 +18,7 @@ import { hashPassword } from '../../signaling/src/services/auth.service.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { seedReviewSession, type ReviewSession } from '../support/review-fixture.ts';
 import { ADMIN, PROCTOR, signIn } from '../support/staff.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 
 const run = promisify(execFile);
 
@@ -28,8 +28,8 @@ describe('photo report', () => {
   let review: ReviewSession;
   let page: Page;
 
+  useStack({ candidates: 3 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 3 });
     review = await seedReviewSession(stack.db, stack.recordingsDir);
     const face = `verification/${review.sessionId}-face.jpg`;
     await fs.mkdir(path.join(stack.recordingsDir, 'verification'), { recursive: true });
@@ -45,7 +45,6 @@ describe('photo report', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
   });
 
   it('shows the card with the verification and every violation, snapshots filled in by the job', async () => {

@@ -5,27 +5,21 @@
  * then the page is closed and reopened. Every attempt's tracks exist on disk and in the
  * database, finalised as WebMs within 1 s of the time the attempt was live.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useBrowser } from '../support/browser.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, waitPublishing } from '../support/pages.ts';
 
 describe('candidate reconnection', () => {
   let stack: Stack;
   let browser: Browser;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 1 });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  useStack({ candidates: 1 }, (s) => (stack = s));
+  useBrowser((b) => (browser = b));
 
   it('starts a new attempt after a dropped connection and after a reopened page', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -18,7 +18,7 @@ import { launchBrowser } from '../support/browser.ts';
 import { waitFor } from '../support/media.ts';
 import { seedReviewSession, type ReviewSession } from '../support/review-fixture.ts';
 import { ADMIN, PROCTOR, signIn } from '../support/staff.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 
 interface PlayerState {
   attempt: string | null;
@@ -54,8 +54,8 @@ describe('detailed report', () => {
   let proctorPage: Page;
   let adminPage: Page;
 
+  useStack({ candidates: 3 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 3 });
     review = await seedReviewSession(stack.db, stack.recordingsDir);
     unfinalised = await seedReviewSession(stack.db, stack.recordingsDir, { candidateIndex: 1, recordingStatus: 'stopped' });
     await setUserPasswordHash(stack.db, stack.seed.proctorUserId, await hashPassword(PROCTOR.password));
@@ -72,7 +72,6 @@ describe('detailed report', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
   });
 
   it('opens from "View", seeks both players to a violation in attempt 2, logs the view and the decision live, closes back to the filters', async () => {

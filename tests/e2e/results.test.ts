@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/media.ts';
 import { PROCTOR, seedResultsData, signIn } from '../support/staff.ts';
 
@@ -49,8 +49,8 @@ describe('results page', () => {
   let browser: Browser;
   let page: Page;
 
+  useStack({ candidates: 3 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 3 });
     await seedResultsData(stack);
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -59,7 +59,6 @@ describe('results page', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
   });
 
   it('sends a signed-out visitor to /login and back after signing in', async () => {

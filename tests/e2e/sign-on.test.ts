@@ -11,7 +11,7 @@ import { SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { createIntegration, makeIin } from '@proctor/db';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { waitPublishing } from '../support/pages.ts';
 import { walkJourney } from '../support/journey.ts';
 import { startQuizSite, type QuizSite } from '../support/quiz-site.ts';
@@ -69,8 +69,8 @@ describe('sign-on links', () => {
     await page.context().close();
   }
 
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
     site = await startQuizSite(stack.node.url);
     browser = await launchBrowser();
     integrationId = await createIntegration(stack.db, { name: 'E2E LMS', sharedSecret: SECRET, jwksUrl: null, issuers: [ISSUER] });
@@ -78,7 +78,6 @@ describe('sign-on links', () => {
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    await stack?.close();
   });
 
   it('creates the session from the first link, refuses it the second time, and refuses tampered and expired links', async () => {

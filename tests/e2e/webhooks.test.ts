@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { verifyWebhookSignature } from '@proctor/recorder';
 import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ADMIN, seedAdminPassword, signIn } from '../support/staff.ts';
 import { WebhookReceiver, waitFor } from '../support/webhook-receiver.ts';
 
@@ -18,8 +18,8 @@ describe('webhooks (admin UI) delivering to a receiver', () => {
   let browser: Browser;
   const rx = new WebhookReceiver();
 
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
     await seedAdminPassword(stack);
     await rx.start();
     browser = await launchBrowser();
@@ -27,7 +27,6 @@ describe('webhooks (admin UI) delivering to a receiver', () => {
   afterAll(async () => {
     await browser?.close();
     await rx.stop();
-    await stack?.close();
   });
 
   it('creates an endpoint with its secret shown once; a decision arrives signed; the log shows it and sends it again', async () => {

@@ -3,25 +3,19 @@
  * comes up, the candidate page and the proctor grid rejoin by themselves, the candidate
  * is forwarded again and recorded as a new attempt.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useBrowser } from '../support/browser.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
 
 describe('mediasoup worker crash', () => {
   let stack: Stack;
   let browser: Browser;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 1 });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  useStack({ candidates: 1 }, (s) => (stack = s));
+  useBrowser((b) => (browser = b));
 
   it('recovers forwarding and recording after the room worker is killed', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -3,21 +3,16 @@
  * for good (a rejoin is refused), open findings end, honesty is settled, and the action
  * archive names the candidate. Only the candidate's own joined connection may finish.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 
 describe('candidate finishes the exam', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 2, workers: 1 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 2, workers: 1 }, (s) => (stack = s));
 
   it('closes the session, its attempt and its open findings', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -4,21 +4,16 @@
  * came up (here: a client that creates a transport and never connects it) as an
  * unresolved `ice_failed`.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { listConnectionEvents } from '@proctor/db';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 import { waitFor } from '../support/media.ts';
 
 describe('connection events from the media node', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
 
   it('records joined, an ICE failure, leaving, and the reconnect', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -6,10 +6,10 @@
  * producers, proctors see `connected`. A drop longer than the grace (set short here)
  * ends the attempt as before. Bad resumes are refused.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect, vp8Params } from '../support/socket.ts';
 import { waitFor } from '../support/media.ts';
 
@@ -44,12 +44,7 @@ const attemptsOf = (stack: Stack, sessionId: string) =>
 
 describe('short network drops keep the attempt', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 2, workers: 1, node: { dropGraceMs: GRACE_MS } });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 2, workers: 1, node: { dropGraceMs: GRACE_MS } }, (s) => (stack = s));
 
   it('a socket back within the grace resumes the same attempt and producers; proctors see reconnecting, then connected', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -13,114 +13,40 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createTestDatabase, type TestDatabase } from '@proctor/db/testing';
-import { createExam, ensureDiscipline, MEDIA_DEMO_ADMIN_EMAIL, seedMediaDemo, setUserPasswordHash, type MediaDemo } from '@proctor/db';
-import { createJobQueue, QUEUES, queueLtiScore, sendLtiScore, sweepOverdueSessions, type JobQueue, type JobConsumer } from '@proctor/recorder';
-import { buildApp } from '../../signaling/src/http/app.ts';
-import { createEventBus, type EventBus } from '../../signaling/src/events/event-bus.ts';
+import type { TestDatabase } from '@proctor/db/testing';
+import { createExam, ensureDiscipline, MEDIA_DEMO_ADMIN_EMAIL, type MediaDemo } from '@proctor/db';
+import { queueLtiScore, sweepOverdueSessions, type JobQueue } from '@proctor/recorder';
+import type { EventBus } from '../../signaling/src/events/event-bus.ts';
 import { JWKS_COOLDOWN_MS } from '../../signaling/src/services/lti-launch.service.ts';
-import { AuthService, hashPassword } from '../../signaling/src/services/auth.service.ts';
 import { verifyToken } from '../../signaling/src/auth/token.ts';
-import { login, nextIp, PUBLIC_URL } from '../../signaling/test/auth-harness.ts';
 import { ltiApi, type AdminLtiOverview, type AdminLtiPlatformDetail } from '../../signaling/src/contract/api/lti.ts';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { LTI, startLtiPlatform, type LaunchUser, type LtiTestPlatform, type SignOptions } from '../support/lti-platform.ts';
-
-type FastifyInstance = Awaited<ReturnType<typeof buildApp>>;
-type LightMyRequestResponse = Awaited<ReturnType<FastifyInstance['inject']>>;
-
-const PASSWORD = 'lti-test-pass-2026';
-const TOOL = PUBLIC_URL;
+import { LTI, type LaunchUser, type LtiTestPlatform } from '../support/lti-platform.ts';
+import { startLtiTool, TOOL, until, type LightMyRequestResponse, type LtiTool } from '../support/lti-tool.ts';
 
 describe('LTI 1.3 tool', () => {
+  let tool: LtiTool;
   let t: TestDatabase;
   let demo: MediaDemo;
-  let app: FastifyInstance;
+  let app: LtiTool['app'];
   let queue: JobQueue;
-  let worker: JobConsumer;
   let events: EventBus;
   let platform: LtiTestPlatform;
-  let adminCookie: string;
   let secret: string;
   let platformId: string;
-  const dirs: string[] = [];
-
-  const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, cookie = adminCookie) =>
-    app.inject({ method, url, headers: { cookie, origin: TOOL, 'x-forwarded-for': nextIp() }, ...(body === undefined ? {} : { payload: body as object }) });
-  const count = async (table: 'candidates' | 'examSessions' | 'users') =>
-    Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-
-  /** Login initiation at the tool: the state and nonce it sent to the platform, and its state cookie. */
-  async function startLogin(hint = 'hint'): Promise<{ state: string; nonce: string; cookie: string; location: URL }> {
-    const res = await app.inject({ method: 'GET', url: platform.loginUrl(TOOL, hint).replace(TOOL, '') });
-    assert.equal(res.statusCode, 302, res.body);
-    const location = new URL(res.headers.location as string);
-    assert.equal(location.origin + location.pathname, platform.authUrl);
-    const cookie = res.cookies.find((c: { name: string }) => c.name.startsWith('proctor_lti_'));
-    assert.ok(cookie, 'a state cookie is set');
-    assert.equal(cookie.httpOnly, true);
-    return { state: location.searchParams.get('state')!, nonce: location.searchParams.get('nonce')!, cookie: `${cookie.name}=${cookie.value}`, location };
-  }
-  const post = (idToken: string, state: string, cookie?: string): Promise<LightMyRequestResponse> =>
-    app.inject({
-      method: 'POST',
-      url: '/lti/launch',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: platform.url, ...(cookie ? { cookie } : {}) },
-      payload: new URLSearchParams({ id_token: idToken, state }).toString(),
-    });
-  async function launch(user: LaunchUser, sign: Partial<SignOptions> = {}): Promise<LightMyRequestResponse> {
-    const { state, nonce, cookie } = await startLogin();
-    return post(await platform.signIdToken(TOOL, user, { nonce, ...sign }), state, cookie);
-  }
-  const refusedWith = (res: LightMyRequestResponse, reason: string) => {
-    assert.equal(res.statusCode, 303, res.body);
-    assert.equal(res.headers.location, `/lti/refused?reason=${reason}`);
-    assert.ok(!res.body.includes(' at '), 'no stack trace');
-  };
-  const learner = (n: number, extra: Partial<LaunchUser> = {}): LaunchUser => ({
-    sub: `student-${n}`,
-    name: `Ерланқызы Дана ${n}`,
-    email: `dana${n}@uni.test`,
-    roles: [LTI.learner],
-    custom: { proctor_exam: demo.examId },
-    ...extra,
-  });
-
   beforeAll(async () => {
-    platform = await startLtiPlatform();
-    t = await createTestDatabase();
-    demo = await seedMediaDemo(t.db, { candidates: 1 });
-    await setUserPasswordHash(t.db, demo.adminUserId, await hashPassword(PASSWORD));
-    const recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-lti-rec-'));
-    dirs.push(recordingsDir);
-    process.env.PHOTOS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'proctor-lti-photos-'));
-    dirs.push(process.env.PHOTOS_DIR);
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    queue = createJobQueue({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', namespace: `proctor_lti_${randomBytes(4).toString('hex')}`, logger: log });
-    worker = queue.process(QUEUES.ltiScore, async (data, ctx) => void (await sendLtiScore({ db: t.db, logger: log }, data, ctx)));
-    secret = randomBytes(32).toString('base64url');
-    const auth = new AuthService({ db: t.db, mailer: { send: async () => undefined } as never, publicUrl: PUBLIC_URL, log });
-    events = await createEventBus({ log });
-    app = await buildApp({ log, db: t.db, pool: { size: 0, pids: () => [] }, webBuildDir: null, auth, devMailbox: null, recordingsDir, tokenSecret: secret, jobQueue: queue, events });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    platform.setToolJwksUrl(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/.well-known/jwks.json`);
-    adminCookie = await login(app, MEDIA_DEMO_ADMIN_EMAIL, PASSWORD);
+    tool = await startLtiTool();
+    ({ t, demo, app, queue, events, platform, secret } = tool);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await events?.close();
-    await queue?.close();
-    await platform?.close();
-    await t?.drop();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(() => tool?.close());
+  const api: LtiTool['api'] = (...args) => tool.api(...args);
+  const count: LtiTool['count'] = (table) => tool.count(table);
+  const startLogin: LtiTool['startLogin'] = (hint) => tool.startLogin(hint);
+  const post: LtiTool['post'] = (...args) => tool.post(...args);
+  const launch: LtiTool['launch'] = (...args) => tool.launch(...args);
+  const refusedWith: LtiTool['refusedWith'] = (res, reason) => tool.refusedWith(res, reason);
+  const learner: LtiTool['learner'] = (...args) => tool.learner(...args);
 
   it('registers a platform (admins only, validated) and shows what to paste into the LMS', async () => {
     const input = {
@@ -532,13 +458,3 @@ describe('LTI 1.3 tool', () => {
     assert.ok(platform.lineitems.some((i) => i.resourceLinkId === 'rl-ended' && i.label === 'Proctoring'));
   });
 });
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -5,22 +5,17 @@
  * Candidates, proctors who have not joined, unknown or disconnected candidates and bad
  * reasons are refused.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
 import { WARNING_MAX_LENGTH } from '@proctor/signaling/contract';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 
 describe('proctor stops an exam', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 2, workers: 1 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 2, workers: 1 }, (s) => (stack = s));
 
   it('closes the session for good and tells the candidate why; bad requests are refused', async () => {
     const [first, second] = stack.seed.sessions;

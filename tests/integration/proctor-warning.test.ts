@@ -4,22 +4,17 @@
  * proctor's name, and refused to candidates, to proctors who have not joined the exam, for
  * a candidate who is not connected, and for an empty or over-long message.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { listActionsForSession } from '@proctor/db';
 import { WARNING_MAX_LENGTH } from '@proctor/signaling/contract';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 
 describe('proctor warnings', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 2, workers: 1 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 2, workers: 1 }, (s) => (stack = s));
 
   it('reaches the candidate and the action archive; bad requests are refused', async () => {
     const [first, second] = stack.seed.sessions;

@@ -2,20 +2,15 @@
  * Live Results rows: a proctor's socket hears `results:session` when a candidate of an
  * assigned exam starts; a proctor of another exam hears nothing.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 
 describe('live Results updates', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 2 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 2 }, (s) => (stack = s));
 
   it('pushes the started session to proctors of its exam only', async () => {
     const outsiderId = randomUUID();

@@ -4,22 +4,17 @@
  * Each gets a clear error ack (or a refused connection); the server stays up and nothing
  * is recorded under a session the client does not own.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { mintToken } from '@proctor/signaling/token';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect, connectError, opusParams, vp8Params } from '../support/socket.ts';
 
 describe('socket bad input', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 3 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 3 }, (s) => (stack = s));
 
   const candidate = (i: number) => stack.token({ role: 'candidate', sessionId: stack.seed.sessions[i]!.sessionId });
 

@@ -7,10 +7,10 @@
  * 1's pushes arriving last, as a slow recorder stop makes them; the tile still shows attempt
  * 2 — where applying them in arrival order would show the ended attempt.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { CandidatePeer, PushName } from '@proctor/signaling/contract';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect, vp8Params } from '../support/socket.ts';
 import { waitFor } from '../support/media.ts';
 import { reducePeer, type PeerPush } from '../../web/src/lib/media/peer-order.ts';
@@ -20,12 +20,7 @@ type Heard = { name: PushName; push: { sessionId: string; attempt: number; attem
 
 describe('stale attempts', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
 
   it("carries the attempt on every push; the proctor's reducer drops the ended attempt's late pushes", async () => {
     const { sessionId } = stack.seed.sessions[0]!;

@@ -4,21 +4,16 @@
  * (nothing stored) — a page slipping under the per-second limit still cannot grow a session
  * without bound. The server's own findings do not count against it.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { MAX_CLIENT_FINDINGS_PER_SESSION } from '../../signaling/src/services/violation.service.ts';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 
 describe('findings per session', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
 
   it('refuses page findings beyond the cap, server findings aside', async () => {
     const { sessionId } = stack.seed.sessions[0]!;

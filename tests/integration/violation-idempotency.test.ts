@@ -12,7 +12,7 @@ import type { Socket } from 'socket.io-client';
 import { sql } from 'kysely';
 import { countReportKeys } from '@proctor/db';
 import type { SessionViolation } from '@proctor/signaling/contract';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -35,8 +35,8 @@ describe('violation reports are stored exactly once', () => {
     return s;
   };
 
+  useStack({ candidates: 2 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 2 });
     sessionId = stack.seed.sessions[0]!.sessionId;
     otherSessionId = stack.seed.sessions[1]!.sessionId;
     proctor = await connect(stack.node.url, stack.token({ role: 'proctor', userId: stack.seed.proctorUserId }));
@@ -51,7 +51,6 @@ describe('violation reports are stored exactly once', () => {
     cand?.close();
     other?.close();
     proctor?.close();
-    await stack?.close();
   });
 
   it('a resend after a lost ack stores nothing new and answers the first violation with alreadyStored', async () => {

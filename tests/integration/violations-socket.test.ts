@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import type { SessionViolation } from '@proctor/signaling/contract';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect, vp8Params } from '../support/socket.ts';
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -34,8 +34,8 @@ describe('violations over the socket', () => {
   let sessionId: string;
   let otherSessionId: string;
 
+  useStack({ candidates: 2 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 2 });
     sessionId = stack.seed.sessions[0]!.sessionId;
     otherSessionId = stack.seed.sessions[1]!.sessionId;
     proctor = await connect(stack.node.url, stack.token({ role: 'proctor', userId: stack.seed.proctorUserId }));
@@ -52,7 +52,6 @@ describe('violations over the socket', () => {
   afterAll(async () => {
     cand?.close();
     proctor?.close();
-    await stack?.close();
   });
 
   it('stores a finding, pushes it to the proctor, merges a touching one and updates honesty', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { verifyWebhookSignature } from '@proctor/recorder';
-import { startStack, type Stack } from '../support/stack.ts';
+import { useStack, type Stack } from '../support/stack.ts';
 import { ask, connect } from '../support/socket.ts';
 import { ADMIN, seedAdminPassword } from '../support/staff.ts';
 import { WebhookReceiver, waitFor } from '../support/webhook-receiver.ts';
@@ -17,14 +17,13 @@ import { WebhookReceiver, waitFor } from '../support/webhook-receiver.ts';
 describe('webhooks from a live media node', () => {
   let stack: Stack;
   const rx = new WebhookReceiver();
+  useStack({ candidates: 1, workers: 1 }, (s) => (stack = s));
   beforeAll(async () => {
-    stack = await startStack({ candidates: 1, workers: 1 });
     await seedAdminPassword(stack);
     await rx.start();
   });
   afterAll(async () => {
     await rx.stop();
-    await stack?.close();
   });
 
   it('delivers a session\'s events once each, signed, in order', async () => {

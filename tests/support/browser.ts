@@ -1,7 +1,9 @@
 /** Debian's Chromium, headless, with fake camera, microphone and screen. */
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPathFromEnv } from '@proctor/recorder';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPathFromEnv();
 
 /** `executablePath`: e.g. a wrapper that runs Chromium in a network namespace (netns.ts). `env` replaces parts of the browser's environment (e.g. HOME, whose NSS database holds trusted CAs). */
 export async function launchBrowser(extraArgs: string[] = [], env?: Record<string, string>, executablePath = CHROMIUM): Promise<Browser> {
@@ -24,5 +26,17 @@ export async function launchBrowser(extraArgs: string[] = [], env?: Record<strin
       '--disable-backgrounding-occluded-windows',
       ...extraArgs,
     ],
+  });
+}
+
+/** A browser for the tests of the calling file: launched before them, closed after them. */
+export function useBrowser(set: (browser: Browser) => void): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    set(browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
   });
 }

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { CHROMIUM } from './browser.ts';
 
 const run = promisify(execFile);
 const PREFIX = 'pdrop';
@@ -141,9 +142,8 @@ export async function createNetns(): Promise<Netns> {
     removeSync();
     throw error;
   }
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   // playwright talks to the browser over inherited pipes (fds 3, 4); `ip netns exec` keeps them.
-  fs.writeFileSync(chromiumPath, `#!/bin/sh\nexec ip netns exec ${name} ${chromium} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(chromiumPath, `#!/bin/sh\nexec ip netns exec ${name} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
 
   let cutMode: CutMode | null = null;
   return {

@@ -3,6 +3,7 @@
  * queue under a unique prefix, the job workers, and the media node on a free port with
  * two mediasoup workers (so pipeToRouter is exercised). Nothing is mocked.
  */
+import { afterAll, beforeAll } from 'vitest';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,23 @@ export interface Stack {
 
 const INBOX_ADMIN = { email: 'inbox.admin@proctor.test', password: 'inbox-admin-2026' };
 
+export type StackOptions = { candidates?: number; workers?: number; faceSampling?: boolean; node?: Partial<MediaNodeOptions> };
+
+/**
+ * A stack for the tests of the calling file: started before them (`set` receives it),
+ * closed after them, after the file's own later hooks' clean-up.
+ */
+export function useStack(options: StackOptions, set: (stack: Stack) => void): void {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+    set(stack);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+}
+
 /**
  * `faceSampling`: run the server-side face checks on finalised camera recordings. Off by
  * default here: Chromium's fake camera has no face, and on a 2-core CI machine the checks
@@ -46,7 +64,7 @@ export async function startStack({
   workers = 2,
   faceSampling = false,
   node: nodeOptions = {},
-}: { candidates?: number; workers?: number; faceSampling?: boolean; node?: Partial<MediaNodeOptions> } = {}): Promise<Stack> {
+}: StackOptions = {}): Promise<Stack> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   const testDb = await createTestDatabase();
   const seed = await seedMediaDemo(testDb.db, { candidates });

@@ -16,97 +16,88 @@ export interface ValueLabels {
   mediaProfileHint: Record<MediaProfileId, string>;
 }
 
-const en: ValueLabels = {
-  status: { not_started: 'Not started', in_progress: 'In progress', finished: 'Finished' },
-  decision: { none: 'No decision', admitted: 'Accepted', not_admitted: 'Not accepted', annulled: 'Annulled' },
-  review: { not_viewed: 'Not viewed', viewed: 'Viewed' },
-  violation: {
-    no_face: 'No face in the frame',
-    multiple_faces: 'Several faces',
-    other_person: 'Another person',
-    head_turned: 'Head turned away',
-    voice: 'Voices',
-    focus_lost: 'Window focus lost',
-    tab_hidden: 'Tab hidden',
-    fullscreen_exit: 'Left full screen',
-    copy: 'Copy',
-    paste: 'Paste',
-    cut: 'Cut',
-    second_display: 'Second display',
-    screen_share_stopped: 'Screen sharing stopped',
-    camera_stopped: 'Camera off',
-    microphone_stopped: 'Microphone off',
-    network_lost: 'Connection lost',
-  },
-  mediaProfile: { grid: 'Grid (recommended)', balanced: 'Balanced', high: 'High quality' },
-  mediaProfileHint: {
-    grid: 'Made for watching many candidates at once: a light camera, a sharp but slow screen. Least bandwidth and storage.',
-    balanced: 'A larger camera picture for closer review; needs a steadier connection.',
-    high: 'HD camera and a smoother screen, for small groups on fast networks; the most bandwidth and storage.',
-  },
-};
+/** One set's names given per value as [kk, ru, en], split into one record per locale. */
+function inLocales<V extends string>(names: Record<V, [kk: string, ru: string, en: string]>): Record<Locale, Record<V, string>> {
+  const out = { kk: {}, ru: {}, en: {} } as Record<Locale, Record<V, string>>;
+  for (const [value, [kk, ru, en]] of Object.entries(names) as [V, [string, string, string]][]) {
+    out.kk[value] = kk;
+    out.ru[value] = ru;
+    out.en[value] = en;
+  }
+  return out;
+}
 
-const ru: ValueLabels = {
-  status: { not_started: 'Не начат', in_progress: 'В процессе', finished: 'Завершён' },
-  decision: { none: 'Нет решения', admitted: 'Засчитан', not_admitted: 'Не засчитан', annulled: 'Аннулирован' },
-  review: { not_viewed: 'Не просмотрено', viewed: 'Просмотрено' },
-  violation: {
-    no_face: 'Нет лица в кадре',
-    multiple_faces: 'Несколько лиц',
-    other_person: 'Другой человек',
-    head_turned: 'Голова отвёрнута',
-    voice: 'Голоса',
-    focus_lost: 'Потеря фокуса окна',
-    tab_hidden: 'Вкладка скрыта',
-    fullscreen_exit: 'Выход из полноэкранного режима',
-    copy: 'Копирование',
-    paste: 'Вставка',
-    cut: 'Вырезание',
-    second_display: 'Второй монитор',
-    screen_share_stopped: 'Демонстрация экрана остановлена',
-    camera_stopped: 'Камера выключена',
-    microphone_stopped: 'Микрофон выключен',
-    network_lost: 'Потеря связи',
-  },
-  mediaProfile: { grid: 'Сетка (рекомендуется)', balanced: 'Сбалансированный', high: 'Высокое качество' },
-  mediaProfileHint: {
-    grid: 'Для наблюдения за многими кандидатами сразу: лёгкая камера, чёткий, но редко обновляемый экран. Меньше всего трафика и места.',
-    balanced: 'Камера крупнее для подробного просмотра; нужно более стабильное соединение.',
-    high: 'HD-камера и более плавный экран, для небольших групп с быстрым интернетом; больше всего трафика и места.',
-  },
-};
+const status = inLocales<SessionStatus>({
+  not_started: ['Басталмаған', 'Не начат', 'Not started'],
+  in_progress: ['Жүріп жатыр', 'В процессе', 'In progress'],
+  finished: ['Аяқталды', 'Завершён', 'Finished'],
+});
 
-const kk: ValueLabels = {
-  status: { not_started: 'Басталмаған', in_progress: 'Жүріп жатыр', finished: 'Аяқталды' },
-  decision: { none: 'Шешім жоқ', admitted: 'Есептелді', not_admitted: 'Есептелмеді', annulled: 'Күші жойылды' },
-  review: { not_viewed: 'Қаралмаған', viewed: 'Қаралған' },
-  violation: {
-    no_face: 'Кадрда бет жоқ',
-    multiple_faces: 'Бірнеше бет',
-    other_person: 'Бөгде адам',
-    head_turned: 'Басын бұрып әкеткен',
-    voice: 'Дауыстар',
-    focus_lost: 'Терезе фокусы жоғалды',
-    tab_hidden: 'Бет жасырылды',
-    fullscreen_exit: 'Толық экраннан шығу',
-    copy: 'Көшіру',
-    paste: 'Қою',
-    cut: 'Қиып алу',
-    second_display: 'Екінші монитор',
-    screen_share_stopped: 'Экранды көрсету тоқтады',
-    camera_stopped: 'Камера өшірілді',
-    microphone_stopped: 'Микрофон өшірілді',
-    network_lost: 'Байланыс үзілді',
-  },
-  mediaProfile: { grid: 'Тор (ұсынылады)', balanced: 'Теңгерімді', high: 'Жоғары сапа' },
-  mediaProfileHint: {
-    grid: 'Көп үміткерді бірден бақылауға арналған: жеңіл камера, анық, бірақ сирек жаңаратын экран. Трафик пен орын ең аз.',
-    balanced: 'Толығырақ қарауға арналған үлкенірек камера бейнесі; тұрақтырақ байланыс қажет.',
-    high: 'HD камера және бірқалыпты экран, жылдам интернеті бар шағын топтарға; трафик пен орын ең көп.',
-  },
-};
+const decision = inLocales<Decision>({
+  none: ['Шешім жоқ', 'Нет решения', 'No decision'],
+  admitted: ['Есептелді', 'Засчитан', 'Accepted'],
+  not_admitted: ['Есептелмеді', 'Не засчитан', 'Not accepted'],
+  annulled: ['Күші жойылды', 'Аннулирован', 'Annulled'],
+});
 
-export const VALUE_LABELS: Record<Locale, ValueLabels> = { kk, ru, en };
+const review = inLocales<ReviewStatus>({
+  not_viewed: ['Қаралмаған', 'Не просмотрено', 'Not viewed'],
+  viewed: ['Қаралған', 'Просмотрено', 'Viewed'],
+});
+
+const violation = inLocales<ViolationType>({
+  no_face: ['Кадрда бет жоқ', 'Нет лица в кадре', 'No face in the frame'],
+  multiple_faces: ['Бірнеше бет', 'Несколько лиц', 'Several faces'],
+  other_person: ['Бөгде адам', 'Другой человек', 'Another person'],
+  head_turned: ['Басын бұрып әкеткен', 'Голова отвёрнута', 'Head turned away'],
+  voice: ['Дауыстар', 'Голоса', 'Voices'],
+  focus_lost: ['Терезе фокусы жоғалды', 'Потеря фокуса окна', 'Window focus lost'],
+  tab_hidden: ['Бет жасырылды', 'Вкладка скрыта', 'Tab hidden'],
+  fullscreen_exit: ['Толық экраннан шығу', 'Выход из полноэкранного режима', 'Left full screen'],
+  copy: ['Көшіру', 'Копирование', 'Copy'],
+  paste: ['Қою', 'Вставка', 'Paste'],
+  cut: ['Қиып алу', 'Вырезание', 'Cut'],
+  second_display: ['Екінші монитор', 'Второй монитор', 'Second display'],
+  screen_share_stopped: ['Экранды көрсету тоқтады', 'Демонстрация экрана остановлена', 'Screen sharing stopped'],
+  camera_stopped: ['Камера өшірілді', 'Камера выключена', 'Camera off'],
+  microphone_stopped: ['Микрофон өшірілді', 'Микрофон выключен', 'Microphone off'],
+  network_lost: ['Байланыс үзілді', 'Потеря связи', 'Connection lost'],
+});
+
+const mediaProfile = inLocales<MediaProfileId>({
+  grid: ['Тор (ұсынылады)', 'Сетка (рекомендуется)', 'Grid (recommended)'],
+  balanced: ['Теңгерімді', 'Сбалансированный', 'Balanced'],
+  high: ['Жоғары сапа', 'Высокое качество', 'High quality'],
+});
+
+const mediaProfileHint = inLocales<MediaProfileId>({
+  grid: [
+    'Көп үміткерді бірден бақылауға арналған: жеңіл камера, анық, бірақ сирек жаңаратын экран. Трафик пен орын ең аз.',
+    'Для наблюдения за многими кандидатами сразу: лёгкая камера, чёткий, но редко обновляемый экран. Меньше всего трафика и места.',
+    'Made for watching many candidates at once: a light camera, a sharp but slow screen. Least bandwidth and storage.',
+  ],
+  balanced: [
+    'Толығырақ қарауға арналған үлкенірек камера бейнесі; тұрақтырақ байланыс қажет.',
+    'Камера крупнее для подробного просмотра; нужно более стабильное соединение.',
+    'A larger camera picture for closer review; needs a steadier connection.',
+  ],
+  high: [
+    'HD камера және бірқалыпты экран, жылдам интернеті бар шағын топтарға; трафик пен орын ең көп.',
+    'HD-камера и более плавный экран, для небольших групп с быстрым интернетом; больше всего трафика и места.',
+    'HD camera and a smoother screen, for small groups on fast networks; the most bandwidth and storage.',
+  ],
+});
+
+const inLocale = (locale: Locale): ValueLabels => ({
+  status: status[locale],
+  decision: decision[locale],
+  review: review[locale],
+  violation: violation[locale],
+  mediaProfile: mediaProfile[locale],
+  mediaProfileHint: mediaProfileHint[locale],
+});
+
+export const VALUE_LABELS: Record<Locale, ValueLabels> = { kk: inLocale('kk'), ru: inLocale('ru'), en: inLocale('en') };
 
 /**
  * One set's names as flat message keys (`prefix` + value), the shape of the web UI's

@@ -20,31 +20,27 @@ export interface MediaProfile {
   microphone: { channels: 1; dtx: boolean; maxBitrate: number };
 }
 
+/**
+ * One profile from its numbers: the camera's size and frame rate, its simulcast layers
+ * (downscale, bitrate), the screen's frame rate and bitrate, the microphone's bitrate.
+ */
+function profile(
+  [width, height, frameRate]: [number, number, number],
+  layers: [scaleResolutionDownBy: number, maxBitrate: number][],
+  [maxFrameRate, screenBitrate]: [number, number],
+  microphoneBitrate: number,
+): MediaProfile {
+  return {
+    camera: { width, height, frameRate, layers: layers.map(([scaleResolutionDownBy, maxBitrate]) => ({ scaleResolutionDownBy, maxBitrate })) },
+    screen: { maxFrameRate, maxBitrate: screenBitrate, contentHint: 'detail' },
+    microphone: { channels: 1, dtx: true, maxBitrate: microphoneBitrate },
+  };
+}
+
 export const MEDIA_PROFILES: Record<MediaProfileId, MediaProfile> = {
-  grid: {
-    camera: {
-      width: 640, height: 360, frameRate: 15,
-      layers: [{ scaleResolutionDownBy: 2, maxBitrate: 150_000 }, { scaleResolutionDownBy: 1, maxBitrate: 450_000 }],
-    },
-    screen: { maxFrameRate: 5, maxBitrate: 400_000, contentHint: 'detail' },
-    microphone: { channels: 1, dtx: true, maxBitrate: 32_000 },
-  },
-  balanced: {
-    camera: {
-      width: 960, height: 540, frameRate: 20,
-      layers: [{ scaleResolutionDownBy: 3, maxBitrate: 150_000 }, { scaleResolutionDownBy: 1, maxBitrate: 800_000 }],
-    },
-    screen: { maxFrameRate: 5, maxBitrate: 700_000, contentHint: 'detail' },
-    microphone: { channels: 1, dtx: true, maxBitrate: 32_000 },
-  },
-  high: {
-    camera: {
-      width: 1280, height: 720, frameRate: 30,
-      layers: [{ scaleResolutionDownBy: 4, maxBitrate: 150_000 }, { scaleResolutionDownBy: 2, maxBitrate: 450_000 }, { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 }],
-    },
-    screen: { maxFrameRate: 10, maxBitrate: 1_200_000, contentHint: 'detail' },
-    microphone: { channels: 1, dtx: true, maxBitrate: 48_000 },
-  },
+  grid: profile([640, 360, 15], [[2, 150_000], [1, 450_000]], [5, 400_000], 32_000),
+  balanced: profile([960, 540, 20], [[3, 150_000], [1, 800_000]], [5, 700_000], 32_000),
+  high: profile([1280, 720, 30], [[4, 150_000], [2, 450_000], [1, 1_500_000]], [10, 1_200_000], 48_000),
 };
 
 /** What one candidate costs under a profile, from the bitrate ceilings above (bits per second). */

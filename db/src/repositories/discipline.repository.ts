@@ -1,18 +1,8 @@
+// Disciplines: named catalog entries (catalog.repository.ts) whose uses are exams.
 import type { Kysely } from 'kysely';
 import type { DB, Discipline } from '../schema.ts';
-import { archivedOperator, containsPattern, type AdminListOptions, type AdminListPage } from './admin-list.ts';
-
-/** Id of the discipline with this name, creating it if needed. */
-export async function ensureDiscipline(db: Kysely<DB>, name: string): Promise<string> {
-  const row = await db
-    .insertInto('disciplines')
-    .values({ name })
-    // A no-op update so RETURNING yields the existing row too.
-    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') })))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+import type { AdminListOptions, AdminListPage } from './admin-list.ts';
+import { createCatalogEntry, ensureCatalogEntry, getCatalogEntry, listActiveCatalogNames, listCatalog, updateCatalogEntry } from './catalog.repository.ts';
 
 export interface DisciplineListItem {
   id: string;
@@ -22,53 +12,22 @@ export interface DisciplineListItem {
   examCount: number;
 }
 
+/** Id of the discipline with this name, creating it if needed. */
+export const ensureDiscipline = (db: Kysely<DB>, name: string): Promise<string> => ensureCatalogEntry(db, 'disciplines', name);
+
 /** Administration list: by name, with the number of exams. */
 export async function listDisciplines(db: Kysely<DB>, opts: AdminListOptions): Promise<AdminListPage<DisciplineListItem>> {
-  let base = db.selectFrom('disciplines as d');
-  const op = archivedOperator(opts.archived);
-  if (op) base = base.where('d.archivedAt', op, null);
-  if (opts.search) base = base.where('d.name', 'ilike', containsPattern(opts.search));
-  const [rows, count] = await Promise.all([
-    base
-      .select((eb) => [
-        'd.id',
-        'd.name',
-        'd.archivedAt',
-        eb.selectFrom('exams as e').whereRef('e.disciplineId', '=', 'd.id').select(eb.fn.countAll<number>().as('n')).as('examCount'),
-      ])
-      .orderBy('d.name')
-      .orderBy('d.id')
-      .limit(opts.limit)
-      .offset(opts.offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows.map((r) => ({ ...r, examCount: Number(r.examCount ?? 0) })), total: count.total };
+  const page = await listCatalog(db, 'disciplines', opts);
+  return { rows: page.rows.map(({ uses, ...r }) => ({ ...r, examCount: uses })), total: page.total };
 }
 
-export function getDiscipline(db: Kysely<DB>, id: string): Promise<Discipline | undefined> {
-  return db.selectFrom('disciplines').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
+export const getDiscipline = (db: Kysely<DB>, id: string): Promise<Discipline | undefined> => getCatalogEntry(db, 'disciplines', id);
 /** Throws the unique violation (23505) when the name is taken. */
-export async function createDiscipline(db: Kysely<DB>, name: string): Promise<string> {
-  const row = await db.insertInto('disciplines').values({ name }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
-}
-
+export const createDiscipline = (db: Kysely<DB>, name: string): Promise<string> => createCatalogEntry(db, 'disciplines', name);
 /** false when there is no such discipline. */
-export async function renameDiscipline(db: Kysely<DB>, id: string, name: string): Promise<boolean> {
-  const result = await db.updateTable('disciplines').set({ name }).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
+export const renameDiscipline = (db: Kysely<DB>, id: string, name: string): Promise<boolean> => updateCatalogEntry(db, 'disciplines', id, { name });
 /** Archives (a date) or restores (null); false when there is no such discipline. */
-export async function setDisciplineArchived(db: Kysely<DB>, id: string, archivedAt: Date | null): Promise<boolean> {
-  const result = await db.updateTable('disciplines').set({ archivedAt }).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
+export const setDisciplineArchived = (db: Kysely<DB>, id: string, archivedAt: Date | null): Promise<boolean> =>
+  updateCatalogEntry(db, 'disciplines', id, { archivedAt });
 /** Live disciplines for drop-downs, by name. */
-export function listActiveDisciplineNames(db: Kysely<DB>): Promise<{ id: string; name: string }[]> {
-  return db.selectFrom('disciplines').select(['id', 'name']).where('archivedAt', 'is', null).orderBy('name').orderBy('id').execute();
-}
+export const listActiveDisciplineNames = (db: Kysely<DB>): Promise<{ id: string; name: string }[]> => listActiveCatalogNames(db, 'disciplines');

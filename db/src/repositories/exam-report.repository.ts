@@ -7,7 +7,7 @@ import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Decision, ReviewStatus, SessionStatus } from '../enums.ts';
 import type { DB } from '../schema.ts';
 import { VIOLATION_TYPES } from '../violation-types.ts';
-import { type StatisticsFilters, type StatisticsViewer, inLocalRange, sessionScope } from './statistics.repository.ts';
+import { type StatisticsFilters, type StatisticsViewer, inLocalRange, sessionScope } from './statistics-scope.ts';
 
 export interface ExamReportRow {
   sessionId: string;

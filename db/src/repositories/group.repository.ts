@@ -1,18 +1,9 @@
+// Groups: named catalog entries (catalog.repository.ts) whose uses are candidates, and
+// the by-name lookups and bulk creation of the candidate import.
 import { sql, type Kysely } from 'kysely';
 import type { DB, Group } from '../schema.ts';
-import { archivedOperator, containsPattern, type AdminListOptions, type AdminListPage } from './admin-list.ts';
-
-/** Id of the group with this name, creating it if needed. */
-export async function ensureGroup(db: Kysely<DB>, name: string): Promise<string> {
-  const row = await db
-    .insertInto('groups')
-    .values({ name })
-    // A no-op update so RETURNING yields the existing row too.
-    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ name: eb.ref('excluded.name') })))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+import type { AdminListOptions, AdminListPage } from './admin-list.ts';
+import { createCatalogEntry, ensureCatalogEntry, getCatalogEntry, listActiveCatalogNames, listCatalog, updateCatalogEntry } from './catalog.repository.ts';
 
 export interface GroupListItem {
   id: string;
@@ -22,56 +13,24 @@ export interface GroupListItem {
   candidateCount: number;
 }
 
+/** Id of the group with this name, creating it if needed. */
+export const ensureGroup = (db: Kysely<DB>, name: string): Promise<string> => ensureCatalogEntry(db, 'groups', name);
+
 /** Administration list: by name, with the number of candidates. */
 export async function listGroups(db: Kysely<DB>, opts: AdminListOptions): Promise<AdminListPage<GroupListItem>> {
-  let base = db.selectFrom('groups as g');
-  const op = archivedOperator(opts.archived);
-  if (op) base = base.where('g.archivedAt', op, null);
-  if (opts.search) base = base.where('g.name', 'ilike', containsPattern(opts.search));
-  const [rows, count] = await Promise.all([
-    base
-      .select((eb) => [
-        'g.id',
-        'g.name',
-        'g.archivedAt',
-        eb.selectFrom('candidates as c').whereRef('c.groupId', '=', 'g.id').select(eb.fn.countAll<number>().as('n')).as('candidateCount'),
-      ])
-      .orderBy('g.name')
-      .orderBy('g.id')
-      .limit(opts.limit)
-      .offset(opts.offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows.map((r) => ({ ...r, candidateCount: Number(r.candidateCount ?? 0) })), total: count.total };
+  const page = await listCatalog(db, 'groups', opts);
+  return { rows: page.rows.map(({ uses, ...r }) => ({ ...r, candidateCount: uses })), total: page.total };
 }
 
-export function getGroup(db: Kysely<DB>, id: string): Promise<Group | undefined> {
-  return db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
+export const getGroup = (db: Kysely<DB>, id: string): Promise<Group | undefined> => getCatalogEntry(db, 'groups', id);
 /** Throws the unique violation (23505) when the name is taken. */
-export async function createGroup(db: Kysely<DB>, name: string): Promise<string> {
-  const row = await db.insertInto('groups').values({ name }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
-}
-
+export const createGroup = (db: Kysely<DB>, name: string): Promise<string> => createCatalogEntry(db, 'groups', name);
 /** false when there is no such group. */
-export async function renameGroup(db: Kysely<DB>, id: string, name: string): Promise<boolean> {
-  const result = await db.updateTable('groups').set({ name }).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
+export const renameGroup = (db: Kysely<DB>, id: string, name: string): Promise<boolean> => updateCatalogEntry(db, 'groups', id, { name });
 /** Archives (a date) or restores (null); false when there is no such group. */
-export async function setGroupArchived(db: Kysely<DB>, id: string, archivedAt: Date | null): Promise<boolean> {
-  const result = await db.updateTable('groups').set({ archivedAt }).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
+export const setGroupArchived = (db: Kysely<DB>, id: string, archivedAt: Date | null): Promise<boolean> => updateCatalogEntry(db, 'groups', id, { archivedAt });
 /** Live groups for drop-downs, by name. */
-export function listActiveGroupNames(db: Kysely<DB>): Promise<{ id: string; name: string }[]> {
-  return db.selectFrom('groups').select(['id', 'name']).where('archivedAt', 'is', null).orderBy('name').orderBy('id').execute();
-}
+export const listActiveGroupNames = (db: Kysely<DB>): Promise<{ id: string; name: string }[]> => listActiveCatalogNames(db, 'groups');
 
 /**
  * Groups whose name equals one of `names` ignoring case (for imports, where "группа 1" means

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { SessionStatus } from '../enums.ts';
 import type { DB } from '../schema.ts';
-import type { ResultsViewer } from './results.repository.ts';
+import type { ResultsViewer } from './results-types.ts';
 import { containsPattern } from './admin-list.ts';
 
 export interface LiveExamRow {

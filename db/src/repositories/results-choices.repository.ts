@@ -5,7 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../schema.ts';
 import { containsPattern } from './admin-list.ts';
-import type { ResultsViewer } from './results.repository.ts';
+import type { ResultsViewer } from './results-types.ts';
 
 export const RESULTS_CHOICE_KINDS = ['exam', 'group', 'discipline'] as const;
 export type ResultsChoiceKind = (typeof RESULTS_CHOICE_KINDS)[number];

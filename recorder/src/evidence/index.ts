@@ -2,6 +2,6 @@
 // snapshots and violations (see chain.ts, seal.ts, verify.ts).
 export { appendEvidence, entryHash, type EvidenceChange } from './chain.ts';
 export { fileDigest, violationDigest } from './digests.ts';
-export { dataDirFromEnv, EVIDENCE_KEY_FILE, EvidenceSigner, evidenceSignerFromEnv } from './signer.ts';
+export { EVIDENCE_KEY_FILE, EvidenceSigner, evidenceSignerFromEnv } from './signer.ts';
 export { type EvidenceDeps, recordEvidenceRemoval, sealFileEvidence, sealRecordingEvidence, sealSessionViolations, type SealOutcome } from './seal.ts';
 export { type ChainProblem, type EvidenceItemIssue, type EvidenceVerification, type ItemProblem, verifySessionEvidence } from './verify.ts';

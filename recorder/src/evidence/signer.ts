@@ -11,15 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { registerEvidenceKey } from '@proctor/db';
 import type { Db } from '../db.ts';
+import { dataDirFromEnv, evidenceKeyFromEnv } from '../config.ts';
 
 export const EVIDENCE_KEY_FILE = 'evidence-signing-key.pem';
-
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-
-/** DATA_DIR, defaulting as in signaling/src/config.ts. */
-export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.DATA_DIR ?? path.join(repoRoot, '.data'));
-}
 
 export class EvidenceSigner {
   readonly keyId: string;
@@ -59,8 +53,8 @@ export class EvidenceSigner {
 }
 
 /** The process's signer from EVIDENCE_SIGNING_KEY, else DATA_DIR/evidence-signing-key.pem (created on first use). */
-export function evidenceSignerFromEnv(dataDir: string = dataDirFromEnv(), nodeId: string = os.hostname(), env = process.env): EvidenceSigner {
-  if (env.EVIDENCE_SIGNING_KEY) return EvidenceSigner.fromPem(env.EVIDENCE_SIGNING_KEY.replace(/\\n/g, '\n'), nodeId);
+export function evidenceSignerFromEnv(dataDir: string = dataDirFromEnv(), nodeId: string = os.hostname(), keyPem = evidenceKeyFromEnv()): EvidenceSigner {
+  if (keyPem) return EvidenceSigner.fromPem(keyPem, nodeId);
   const file = path.join(dataDir, EVIDENCE_KEY_FILE);
   try {
     return EvidenceSigner.fromPem(fs.readFileSync(file, 'utf8'), nodeId);

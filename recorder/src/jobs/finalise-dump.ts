@@ -14,8 +14,7 @@
  * orphan dump, removed when the job is re-run for the finalised row. A dump that cannot be
  * converted is kept (the row is marked failed, and retention removes it with the rest).
  */
-import { open, rename, rm, stat, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { rm, stat, unlink } from 'node:fs/promises';
 import { markFailed, markFinalised } from '@proctor/db';
 import type { Recording } from '@proctor/db';
 import { UnrecoverableError } from 'bullmq';
@@ -23,7 +22,9 @@ import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
 import { DumpInputError, convertDumpOnThread } from '../dump/convert-thread.ts';
 import { DUMP_EXTENSION } from '../dump/rtp-dump-format.ts';
-import { type FfmpegPaths, probe } from '../ffmpeg.ts';
+import type { FfmpegPaths } from '../config.ts';
+import { probe } from '../ffmpeg.ts';
+import { commitFile, tempPathBeside } from './durable-file.ts';
 
 export interface FinaliseDumpDeps {
   db: Db;
@@ -47,15 +48,6 @@ const MAX_START_SHIFT_MS = 60_000;
 /** ffprobe's duration and the converter's may differ by the last frame's length at most. */
 const MAX_DURATION_MISMATCH_MS = 500;
 
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export async function finaliseDump(
   deps: FinaliseDumpDeps,
   row: Recording,
@@ -63,7 +55,7 @@ export async function finaliseDump(
   log: Logger,
 ): Promise<{ durationMs: number; bytes: number }> {
   const webmFile = webmPathOf(dumpFile);
-  const tmp = path.join(path.dirname(dumpFile), `.${path.basename(webmFile, '.webm')}.convert-${process.pid}-${Date.now()}.webm`);
+  const tmp = tempPathBeside(webmFile, 'convert');
   try {
     let result;
     try {
@@ -84,9 +76,7 @@ export async function finaliseDump(
     if (info.durationSec === null || Math.abs(info.durationSec * 1000 - result.durationMs) > MAX_DURATION_MISMATCH_MS) {
       throw new Error(`converted file reads as ${info.durationSec} s, the converter wrote ${result.durationMs} ms`);
     }
-    await fsyncPath(tmp);
-    await rename(tmp, webmFile);
-    await fsyncPath(path.dirname(webmFile));
+    await commitFile(tmp, webmFile);
 
     const bytes = (await stat(webmFile)).size;
     const shift = result.startedAtMs - row.startedAt.getTime();

@@ -19,17 +19,19 @@
  * Failures are retried by the queue; only the last attempt marks the row failed,
  * because a failed row cannot become finalised any more.
  */
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { getRecording, markFailed, markFinalised } from '@proctor/db';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
-import { type FfmpegPaths, probe, run } from '../ffmpeg.ts';
+import type { FfmpegPaths } from '../config.ts';
+import { probe, run } from '../ffmpeg.ts';
 import type { JobContext } from '../queue.ts';
 import type { FinaliseRecordingPayload } from './types.ts';
 import { DUMP_EXTENSION } from '../dump/rtp-dump-format.ts';
 import { finaliseDump, removeConvertedDump } from './finalise-dump.ts';
+import { commitFile, tempPathBeside } from './durable-file.ts';
 
 export interface FinaliseDeps {
   db: Db;
@@ -56,15 +58,6 @@ export function resolveRecordingPath(recordingsDir: string, relative: string): s
 
 function formatFor(file: string): 'webm' | 'matroska' {
   return path.extname(file) === '.webm' ? 'webm' : 'matroska';
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export async function finaliseRecording(
@@ -102,8 +95,7 @@ export async function finaliseRecording(
     }
 
     const started = Date.now();
-    const ext = path.extname(file);
-    tmp = path.join(path.dirname(file), `.${path.basename(file, ext)}.finalise-${process.pid}-${Date.now()}${ext}`);
+    tmp = tempPathBeside(file, 'finalise');
     const res = await run(
       deps.ffmpeg.ffmpeg,
       ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', file, '-map', '0', '-c', 'copy', '-f', formatFor(file), tmp],
@@ -115,10 +107,8 @@ export async function finaliseRecording(
     if (info.streams.length === 0) throw new Error('remuxed file has no streams');
     if (info.durationSec === null || info.durationSec <= 0) throw new Error('remuxed file has no duration');
 
-    await fsyncPath(tmp);
-    await rename(tmp, file);
+    await commitFile(tmp, file);
     tmp = undefined;
-    await fsyncPath(path.dirname(file));
 
     const bytes = (await stat(file)).size;
     const durationMs = Math.round(info.durationSec * 1000);

@@ -12,22 +12,12 @@
 import { deleteSettledDeliveriesBefore, listRetentionDue, RETAINED_KINDS, type RetainedKind } from '@proctor/db';
 import type { Logger } from 'pino';
 import { removeSessionData, SYSTEM_ACTOR, type RemovalDeps } from '../data-protection/remove-session-data.ts';
+import { DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS } from '../config.ts';
 
 export const RETENTION_EVERY_MS = 24 * 60 * 60_000;
 /** Sessions fetched per query: bounded memory, progress in the log. */
 const BATCH = 200;
 
-/** WEBHOOK_DELIVERY_RETENTION_DAYS unset: a month of delivery log. */
-export const DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
-
-/** Reads WEBHOOK_DELIVERY_RETENTION_DAYS (a whole number of days ≥ 1; default 30). */
-export function webhookDeliveryRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.WEBHOOK_DELIVERY_RETENTION_DAYS?.trim();
-  if (!raw) return DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error(`WEBHOOK_DELIVERY_RETENTION_DAYS must be a whole number of days from 1 to 3650, got "${raw}"`);
-  return days;
-}
 
 export type RetentionCounts = Record<RetainedKind, { sessions: number; items: number; bytes: number }> & { webhookDeliveries: number };
 

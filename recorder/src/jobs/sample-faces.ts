@@ -24,7 +24,7 @@ import { recordEvidenceRemoval, sealSessionViolations } from '../evidence/seal.t
 import type { EvidenceSigner } from '../evidence/signer.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
-import type { FfmpegPaths } from '../ffmpeg.ts';
+import type { FfmpegPaths } from '../config.ts';
 import type { JobQueue } from '../queue.ts';
 import { FaceAnalyser } from '../face/face-analyser.ts';
 import { pictureFrame, sampleFrames } from '../face/frame-sampler.ts';

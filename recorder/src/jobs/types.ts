@@ -28,50 +28,45 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-export const finaliseRecordingPayload = z.object({
-  recordingId: z.uuid(),
-});
+/** A payload naming one row by its id; the job reads the rest from the database. */
+function idPayload<K extends string>(key: K) {
+  return z.object({ [key]: z.uuid() } as Record<K, ReturnType<typeof z.uuid>>);
+}
+/** Who asked for a job: copied into the action archive entry written when it is done. */
+const requester = (userId: ReturnType<typeof z.uuid> | z.ZodNullable<ReturnType<typeof z.uuid>>) =>
+  z.object({ userId, fullName: z.string(), iin: z.string().nullable() });
+
+export const finaliseRecordingPayload = idPayload('recordingId');
 export type FinaliseRecordingPayload = z.infer<typeof finaliseRecordingPayload>;
 
-export const violationSnapshotsPayload = z.object({
-  sessionId: z.uuid(),
-});
+export const violationSnapshotsPayload = idPayload('sessionId');
 export type ViolationSnapshotsPayload = z.infer<typeof violationSnapshotsPayload>;
 
 export const photoReportEmailPayload = z.object({
   sessionId: z.uuid(),
   to: z.email().max(254),
   locale: z.enum(LOCALES),
-  /** Who asked: copied into the action archive entry written when the mail is sent. */
-  requestedBy: z.object({ userId: z.uuid(), fullName: z.string(), iin: z.string().nullable() }),
+  requestedBy: requester(z.uuid()),
 });
 export type PhotoReportEmailPayload = z.infer<typeof photoReportEmailPayload>;
 
-export const reportExportPayload = z.object({
-  /** The report_exports row: filters, locale and requester are read from it, not the payload. */
-  exportId: z.uuid(),
-});
+/** The report_exports row: filters, locale and requester are read from it, not the payload. */
+export const reportExportPayload = idPayload('exportId');
 export type ReportExportPayload = z.infer<typeof reportExportPayload>;
 
-export const faceSamplingPayload = z.object({
-  recordingId: z.uuid(),
-});
+export const faceSamplingPayload = idPayload('recordingId');
 export type FaceSamplingPayload = z.infer<typeof faceSamplingPayload>;
 
 export const honestyRecomputePayload = z.object({
   examId: z.uuid(),
-  /** Who changed the weights: copied into the action log entry written when the job is done (userId null: an API key). */
-  requestedBy: z.object({ userId: z.uuid().nullable(), fullName: z.string(), iin: z.string().nullable() }).nullable(),
+  /** Who changed the weights (userId null: an API key). */
+  requestedBy: requester(z.uuid().nullable()).nullable(),
 });
 export type HonestyRecomputePayload = z.infer<typeof honestyRecomputePayload>;
 
-export const webhookDeliveryPayload = z.object({
-  deliveryId: z.uuid(),
-});
+export const webhookDeliveryPayload = idPayload('deliveryId');
 export type WebhookDeliveryPayload = z.infer<typeof webhookDeliveryPayload>;
-export const ltiScorePayload = z.object({
-  sessionId: z.uuid(),
-});
+export const ltiScorePayload = idPayload('sessionId');
 export type LtiScorePayload = z.infer<typeof ltiScorePayload>;
 
 /** A platform that is down gets a few hours: 8 attempts, 30 s doubling (≈ 2 h in all). */

@@ -8,13 +8,12 @@
 import { startOverdueSweep } from './finish-overdue.ts';
 import type { Logger } from 'pino';
 import type { Db } from '../db.ts';
-import { type FfmpegPaths, resolveFfmpeg } from '../ffmpeg.ts';
+import { type FfmpegPaths, reportsDirFromEnv, resolveFfmpeg } from '../config.ts';
 import type { JobQueue } from '../queue.ts';
 import { finaliseRecording } from './finalise-recording.ts';
 import { type AttachmentMailer, emailPhotoReport } from './email-photo-report.ts';
 import { enqueueSnapshotsAfterFinalise, snapshotViolations } from './snapshot-violations.ts';
 import { exportReport } from './export-report.ts';
-import { reportsDirFromEnv } from '../reports/reports-dir.ts';
 import { QUEUES, finaliseJobId } from './types.ts';
 import { enqueueFaceSamplingAfterFinalise, sampleFaces } from './sample-faces.ts';
 import { runHonestyRecompute } from './recompute-honesty.ts';

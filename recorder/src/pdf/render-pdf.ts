@@ -11,8 +11,7 @@
  * (ә ғ қ ң ө ұ ү һ і), which would come out as empty boxes.
  */
 import { type Browser, chromium } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumPathFromEnv } from '../config.ts';
 
 /** Font stack that covers Latin, Cyrillic and the Kazakh letters. */
 export const PDF_FONT_FAMILY = "'DejaVu Sans', 'Noto Sans', sans-serif";
@@ -37,7 +36,7 @@ const waiting: Array<() => void> = [];
 function launch(): Promise<Browser> {
   if (!browserPromise) {
     const launching = chromium.launch({
-      executablePath: CHROMIUM_PATH,
+      executablePath: chromiumPathFromEnv(),
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });

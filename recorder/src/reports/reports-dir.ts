@@ -1,16 +1,8 @@
 /**
- * Where generated report files live: `REPORTS_DIR`, else `DATA_DIR/reports` with DATA_DIR
- * defaulting as in signaling/src/config.ts. Read from the environment by both the job that
- * writes them and the API that serves them; never from a request.
+ * Paths inside the reports directory (config.ts's reportsDirFromEnv: REPORTS_DIR, else
+ * DATA_DIR/reports): only ids the database generated, never anything outside it.
  */
 import path from 'node:path';
-
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-
-export function reportsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.REPORTS_DIR) return path.resolve(env.REPORTS_DIR);
-  return path.join(path.resolve(env.DATA_DIR ?? path.join(repoRoot, '.data')), 'reports');
-}
 
 /** Resolves a stored relative path and refuses anything outside the reports directory. */
 export function resolveReportPath(reportsDir: string, relative: string): string {

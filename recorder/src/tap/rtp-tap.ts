@@ -12,6 +12,7 @@
 import type * as ms from 'mediasoup/types';
 import { DUMP_EXTENSION, type DumpHeader } from '../dump/rtp-dump-format.ts';
 import { startTapHost, type TapHost, type TapHostMode } from './tap-host.ts';
+import { tapModeFromEnv } from '../config.ts';
 import type { TapStats, TrackResult } from './tap-receiver.ts';
 
 export interface TapTrackInput {
@@ -186,13 +187,6 @@ function climbToTopLayer(consumer: ms.Consumer, layers: number): NodeJS.Timeout 
   }, CLIMB_INTERVAL_MS);
   timer.unref();
   return timer;
-}
-
-/** RECORDER_TAP=inline|thread (default thread: see recorder/README.md for the numbers). */
-export function tapModeFromEnv(env: NodeJS.ProcessEnv = process.env): TapHostMode {
-  const v = env.RECORDER_TAP ?? 'thread';
-  if (v !== 'inline' && v !== 'thread') throw new Error(`RECORDER_TAP must be inline or thread, got ${JSON.stringify(v)}`);
-  return v;
 }
 
 export { DUMP_EXTENSION };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'vitest';
-import { FfmpegNotFoundError, resolveFfmpeg } from '../../src/ffmpeg.ts';
+import { FfmpegNotFoundError, resolveFfmpeg } from '../../src/config.ts';
 
 const HINT = /ffmpeg not found: install Debian's ffmpeg \(infra\/scripts\/install-system-deps\.sh\) or set FFMPEG_PATH/;
 

@@ -1,120 +1,96 @@
-/** Administration of disciplines and groups (name, archive), and the options the admin forms pick from. */
+/**
+ * Administration of disciplines and groups (name, archive), and the options the admin forms
+ * pick from. Both are named catalog entries (db catalog.repository.ts): one set of rules,
+ * told apart by the names in `KINDS` (audit actions, id field, unique constraint).
+ */
 import {
-  createDiscipline,
-  createGroup,
-  getDiscipline,
-  getGroup,
+  createCatalogEntry,
+  getCatalogEntry,
   inTransaction,
-  listActiveDisciplineNames,
-  listActiveGroupNames,
+  listActiveCatalogNames,
   listActiveProctors,
-  listDisciplines,
-  listGroups,
-  renameDiscipline,
-  renameGroup,
-  setDisciplineArchived,
-  setGroupArchived,
+  listCatalog,
+  updateCatalogEntry,
+  type CatalogTable,
 } from '@proctor/db';
 import { type AdminDiscipline, type AdminDisciplinePage, type AdminGroup, type AdminGroupPage, type AdminOptions } from '../contract/api/admin.ts';
 import { type SessionUser } from './auth.service.ts';
 import { AdminEntityService, notFound, taken, isUniqueViolation, paging, iso, type ListQuery } from './admin-context.ts';
 
+const KINDS = {
+  disciplines: { what: 'discipline', idKey: 'disciplineId', constraint: 'disciplines_name_key', uses: 'examCount' },
+  groups: { what: 'group', idKey: 'groupId', constraint: 'groups_name_key', uses: 'candidateCount' },
+} as const;
+
+type Entry<T extends CatalogTable> = { id: string; name: string; archivedAt: string | null } & Record<(typeof KINDS)[T]['uses'], number>;
+type Page<T extends CatalogTable> = { items: Entry<T>[]; total: number; page: number; pageSize: number };
+
 export class AdminCatalogService extends AdminEntityService {
   async options(): Promise<AdminOptions> {
     const { db } = this.deps;
-    const [disciplines, groups, proctors] = await Promise.all([listActiveDisciplineNames(db), listActiveGroupNames(db), listActiveProctors(db)]);
+    const [disciplines, groups, proctors] = await Promise.all([listActiveCatalogNames(db, 'disciplines'), listActiveCatalogNames(db, 'groups'), listActiveProctors(db)]);
     return { disciplines, groups, proctors };
   }
 
-  // -------------------------------------------------------------------------------------
-  // Disciplines
+  listDisciplines = (q: ListQuery): Promise<AdminDisciplinePage> => this.#list('disciplines', q);
+  createDiscipline = (actor: SessionUser, name: string): Promise<AdminDiscipline> => this.#create('disciplines', actor, name);
+  renameDiscipline = (actor: SessionUser, id: string, name: string): Promise<void> => this.#rename('disciplines', actor, id, name);
+  setDisciplineArchived = (actor: SessionUser, id: string, archived: boolean): Promise<void> => this.#setArchived('disciplines', actor, id, archived);
 
-  async listDisciplines(q: ListQuery): Promise<AdminDisciplinePage> {
-    const page = await listDisciplines(this.deps.db, { search: q.search, archived: q.archived, ...paging(q) });
-    return { items: page.rows.map((r): AdminDiscipline => ({ ...r, archivedAt: iso(r.archivedAt) })), total: page.total, page: q.page, pageSize: q.pageSize };
+  listGroups = (q: ListQuery): Promise<AdminGroupPage> => this.#list('groups', q);
+  createGroup = (actor: SessionUser, name: string): Promise<AdminGroup> => this.#create('groups', actor, name);
+  renameGroup = (actor: SessionUser, id: string, name: string): Promise<void> => this.#rename('groups', actor, id, name);
+  setGroupArchived = (actor: SessionUser, id: string, archived: boolean): Promise<void> => this.#setArchived('groups', actor, id, archived);
+
+  async #list<T extends CatalogTable>(table: T, q: ListQuery): Promise<Page<T>> {
+    const page = await listCatalog(this.deps.db, table, { search: q.search, archived: q.archived, ...paging(q) });
+    const items = page.rows.map(({ uses, ...r }) => ({ ...r, archivedAt: iso(r.archivedAt), [KINDS[table].uses]: uses }) as Entry<T>);
+    return { items, total: page.total, page: q.page, pageSize: q.pageSize };
   }
 
-  async createDiscipline(actor: SessionUser, name: string): Promise<AdminDiscipline> {
-    try {
-      return await inTransaction(this.deps.db, async (trx) => {
-        const id = await createDiscipline(trx, name);
-        await this.log(trx, actor, 'admin.discipline.created', { disciplineId: id, name });
-        return { id, name, archivedAt: null, examCount: 0 };
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'disciplines_name_key')) throw taken('name', 'A discipline with this name already exists.');
-      throw err;
-    }
+  async #create<T extends CatalogTable>(table: T, actor: SessionUser, name: string): Promise<Entry<T>> {
+    const kind = KINDS[table];
+    return this.#unique(table, () =>
+      inTransaction(this.deps.db, async (trx) => {
+        const id = await createCatalogEntry(trx, table, name);
+        await this.log(trx, actor, `admin.${kind.what}.created`, { [kind.idKey]: id, name });
+        return { id, name, archivedAt: null, [kind.uses]: 0 } as Entry<T>;
+      }),
+    );
   }
 
-  async renameDiscipline(actor: SessionUser, id: string, name: string): Promise<void> {
-    try {
-      await inTransaction(this.deps.db, async (trx) => {
-        const before = await getDiscipline(trx, id);
-        if (!before) throw notFound('discipline');
+  async #rename(table: CatalogTable, actor: SessionUser, id: string, name: string): Promise<void> {
+    const kind = KINDS[table];
+    await this.#unique(table, () =>
+      inTransaction(this.deps.db, async (trx) => {
+        const before = await getCatalogEntry(trx, table, id);
+        if (!before) throw notFound(kind.what);
         if (before.name === name) return;
-        await renameDiscipline(trx, id, name);
-        await this.log(trx, actor, 'admin.discipline.renamed', { disciplineId: id, from: before.name, to: name });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'disciplines_name_key')) throw taken('name', 'A discipline with this name already exists.');
-      throw err;
-    }
+        await updateCatalogEntry(trx, table, id, { name });
+        await this.log(trx, actor, `admin.${kind.what}.renamed`, { [kind.idKey]: id, from: before.name, to: name });
+      }),
+    );
   }
 
-  async setDisciplineArchived(actor: SessionUser, id: string, archived: boolean): Promise<void> {
+  async #setArchived(table: CatalogTable, actor: SessionUser, id: string, archived: boolean): Promise<void> {
+    const kind = KINDS[table];
     await inTransaction(this.deps.db, async (trx) => {
-      const before = await getDiscipline(trx, id);
-      if (!before) throw notFound('discipline');
+      const before = await getCatalogEntry(trx, table, id);
+      if (!before) throw notFound(kind.what);
       if (Boolean(before.archivedAt) === archived) return;
-      await setDisciplineArchived(trx, id, archived ? this.now() : null);
-      await this.log(trx, actor, archived ? 'admin.discipline.archived' : 'admin.discipline.unarchived', { disciplineId: id, name: before.name });
+      await updateCatalogEntry(trx, table, id, { archivedAt: archived ? this.now() : null });
+      await this.log(trx, actor, `admin.${kind.what}.${archived ? 'archived' : 'unarchived'}`, { [kind.idKey]: id, name: before.name });
     });
   }
 
-  // -------------------------------------------------------------------------------------
-  // Groups
-
-  async listGroups(q: ListQuery): Promise<AdminGroupPage> {
-    const page = await listGroups(this.deps.db, { search: q.search, archived: q.archived, ...paging(q) });
-    return { items: page.rows.map((r): AdminGroup => ({ ...r, archivedAt: iso(r.archivedAt) })), total: page.total, page: q.page, pageSize: q.pageSize };
-  }
-
-  async createGroup(actor: SessionUser, name: string): Promise<AdminGroup> {
+  /** A name taken by another entry of the same table is the form's `name` field's fault. */
+  async #unique<R>(table: CatalogTable, write: () => Promise<R>): Promise<R> {
     try {
-      return await inTransaction(this.deps.db, async (trx) => {
-        const id = await createGroup(trx, name);
-        await this.log(trx, actor, 'admin.group.created', { groupId: id, name });
-        return { id, name, archivedAt: null, candidateCount: 0 };
-      });
+      return await write();
     } catch (err) {
-      if (isUniqueViolation(err, 'groups_name_key')) throw taken('name', 'A group with this name already exists.');
+      const kind = KINDS[table];
+      if (isUniqueViolation(err, kind.constraint)) throw taken('name', `A ${kind.what} with this name already exists.`);
       throw err;
     }
-  }
-
-  async renameGroup(actor: SessionUser, id: string, name: string): Promise<void> {
-    try {
-      await inTransaction(this.deps.db, async (trx) => {
-        const before = await getGroup(trx, id);
-        if (!before) throw notFound('group');
-        if (before.name === name) return;
-        await renameGroup(trx, id, name);
-        await this.log(trx, actor, 'admin.group.renamed', { groupId: id, from: before.name, to: name });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'groups_name_key')) throw taken('name', 'A group with this name already exists.');
-      throw err;
-    }
-  }
-
-  async setGroupArchived(actor: SessionUser, id: string, archived: boolean): Promise<void> {
-    await inTransaction(this.deps.db, async (trx) => {
-      const before = await getGroup(trx, id);
-      if (!before) throw notFound('group');
-      if (Boolean(before.archivedAt) === archived) return;
-      await setGroupArchived(trx, id, archived ? this.now() : null);
-      await this.log(trx, actor, archived ? 'admin.group.archived' : 'admin.group.unarchived', { groupId: id, name: before.name });
-    });
   }
 }

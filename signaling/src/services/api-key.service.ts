@@ -15,8 +15,6 @@ import {
   createApiKey,
   findApiKeyByPrefix,
   getApiKey,
-  getExam,
-  getIntegration,
   inTransaction,
   listApiKeys,
   revokeApiKey,
@@ -25,7 +23,8 @@ import {
   type DB,
 } from '@proctor/db';
 import { API_KEY_PREFIX, apiKeyPattern, type AdminApiKey, type ApiKeyScope, type CreatedApiKey, type apiKeyInput } from '../contract/api/v1.ts';
-import { AdminFieldError, DomainError } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { checkScopeRefs } from './scope-refs.ts';
 import type { SessionUser } from './auth.service.ts';
 
 type Input = z.output<typeof apiKeyInput>;
@@ -93,12 +92,7 @@ export class ApiKeyService {
 
   async create(actor: SessionUser, input: Input): Promise<CreatedApiKey> {
     const { db } = this.deps;
-    const integrationId = input.integrationId ?? null;
-    const examId = input.examId ?? null;
-    if (integrationId && !(await getIntegration(db, integrationId))) {
-      throw new AdminFieldError('bad_request', 'integrationId: there is no such integration', 'integrationId', 'invalid');
-    }
-    if (examId && !(await getExam(db, examId))) throw new AdminFieldError('bad_request', 'examId: there is no such exam', 'examId', 'invalid');
+    const { integrationId, examId } = await checkScopeRefs(db, input);
     const prefix = randomPrefix();
     const secret = `${API_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
     const scopes = [...new Set(input.scopes)];

@@ -23,6 +23,7 @@ import type { adminListQuery } from '../contract/api/admin.ts';
 import { SIGN_ON_PAGE, type AdminIntegration, type AdminIntegrationPage, type integrationInput } from '../contract/api/sign-on.ts';
 import { AdminFieldError, DomainError } from '../domain/errors.ts';
 import type { SessionUser } from './auth.service.ts';
+import { isUniqueViolation } from './admin-context.ts';
 
 type Input = z.output<typeof integrationInput>;
 type ListQuery = z.output<typeof adminListQuery>;
@@ -36,10 +37,6 @@ export interface IntegrationServiceDeps {
 
 const notFound = () => new DomainError('not_found', 'There is no such integration.');
 
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: unknown; constraint?: unknown };
-  return e?.code === '23505' && e.constraint === constraint;
-}
 
 export class IntegrationService {
   constructor(private readonly deps: IntegrationServiceDeps) {}

@@ -12,8 +12,6 @@ import {
   appendAction,
   createWebhookEndpoint,
   getDelivery,
-  getExam,
-  getIntegration,
   getWebhookEndpoint,
   inTransaction,
   listDeliveries,
@@ -35,7 +33,8 @@ import {
   type webhookDeliveriesQuery,
   type webhookInput,
 } from '../contract/api/webhooks.ts';
-import { AdminFieldError, DomainError } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { checkScopeRefs } from './scope-refs.ts';
 import type { SessionUser } from './auth.service.ts';
 
 type Input = z.output<typeof webhookInput>;
@@ -108,12 +107,7 @@ export class WebhookService {
 
   async #fields(input: Input) {
     const { db } = this.deps;
-    const integrationId = input.integrationId ?? null;
-    const examId = input.examId ?? null;
-    if (integrationId && !(await getIntegration(db, integrationId))) {
-      throw new AdminFieldError('bad_request', 'integrationId: there is no such integration', 'integrationId', 'invalid');
-    }
-    if (examId && !(await getExam(db, examId))) throw new AdminFieldError('bad_request', 'examId: there is no such exam', 'examId', 'invalid');
+    const { integrationId, examId } = await checkScopeRefs(db, input);
     return { name: input.name, url: input.url, events: [...new Set(input.events)], integrationId, examId, enabled: input.enabled };
   }
 

@@ -43,12 +43,6 @@ const ackCodeOf: Record<DomainErrorCode, ErrorCode> = {
   internal: 'internal',
 };
 
-/**
- * Kept for media/media-service.ts, which throws it (that file is another change's);
- * new code throws `DomainError` from domain/errors.ts.
- */
-export { DomainError as RequestError };
-
 type ReqOf<E extends RequestName> = z.infer<(typeof requests)[E]['req']>;
 export type Handler<E extends RequestName> = (payload: ReqOf<E>) => Promise<ResponseOf<E>>;
 

@@ -13,6 +13,7 @@
  * is too slow. A page that is not full always carries the exact total.
  */
 import { z } from 'zod';
+import { queryInt, queryList, scopeFilterFields, sortDirection } from './query-filters.ts';
 import { DECISIONS, REVIEW_STATUSES, SESSION_STATUSES } from '@proctor/values';
 
 // The sets live once in @proctor/values (which @proctor/db re-exports too).
@@ -32,24 +33,13 @@ export type ResultsSortKey = z.infer<typeof resultsSortKey>;
  */
 export const resultsGroupedSortKey = z.enum(['candidate', 'group', 'sessions', 'startedAt', 'endedAt', 'honesty']);
 export type ResultsGroupedSortKey = z.infer<typeof resultsGroupedSortKey>;
-export const sortDirection = z.enum(['asc', 'desc']);
-export type SortDirection = z.infer<typeof sortDirection>;
+export { sortDirection, type SortDirection } from './query-filters.ts';
 
 export const RESULTS_MAX_PAGE = 1_000_000;
 export const RESULTS_MAX_PAGE_SIZE = 200;
 export const RESULTS_DEFAULT_PAGE_SIZE = 50;
-/** Most ids one list filter takes (keeps URLs and SQL bounded). */
-const MAX_LIST = 100;
-
-/** A query-string list: repeated keys arrive as an array, a single key as one string. */
-function list<T extends z.ZodType>(item: T) {
-  return z.preprocess(
-    (value) => (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).filter((v) => v !== ''),
-    z.array(item).max(MAX_LIST),
-  );
-}
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = queryList;
+const int = queryInt;
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 /** The filters every Results route takes (manual §2.1). */
@@ -61,12 +51,10 @@ const filterFields = {
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
     .transform((s) => s.trim())
     .optional(),
-  examId: list(z.uuid()).optional(),
+  ...scopeFilterFields,
   /** Session start, inclusive. */
   from: time.optional(),
   to: time.optional(),
-  groupId: list(z.uuid()).optional(),
-  disciplineId: list(z.uuid()).optional(),
   status: list(sessionStatus).optional(),
   /** Inclusive, 0–100; sessions without an honesty value are left out when either is set. */
   honestyMin: int(0, 100).optional(),

@@ -14,7 +14,8 @@
  * what the Excel exports of §4.6/4.7 take, so a download covers exactly what the page shows.
  */
 import { z } from 'zod';
-import { decision, sortDirection } from './results.ts';
+import { decision } from './results.ts';
+import { queryInt, scopeFilterFields, sortDirection } from './query-filters.ts';
 
 /** Longest date range one request may cover (a leap year). */
 export const STATISTICS_MAX_DAYS = 366;
@@ -22,16 +23,7 @@ export const STATISTICS_MAX_DAYS = 366;
 export const STATISTICS_DEFAULT_DAYS = 30;
 export const STATISTICS_MAX_PAGE_SIZE = 200;
 export const STATISTICS_DEFAULT_PAGE_SIZE = 25;
-const MAX_LIST = 100;
-
-/** A query-string list: repeated keys arrive as an array, a single key as one string. */
-function list<T extends z.ZodType>(item: T) {
-  return z.preprocess(
-    (value) => (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).filter((v) => v !== ''),
-    z.array(item).max(MAX_LIST),
-  );
-}
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = queryInt;
 
 /** `YYYY-MM-DD`, a real calendar day (2026-02-30 is refused). */
 export const calendarDay = z.iso.date();
@@ -40,9 +32,7 @@ export const calendarDay = z.iso.date();
 export const statisticsFilterFields = {
   from: calendarDay,
   to: calendarDay,
-  examId: list(z.uuid()).optional(),
-  disciplineId: list(z.uuid()).optional(),
-  groupId: list(z.uuid()).optional(),
+  ...scopeFilterFields,
 };
 export const statisticsFilters = z.object(statisticsFilterFields).strict();
 export type StatisticsFiltersInput = z.input<typeof statisticsFilters>;

@@ -17,7 +17,7 @@ import type { AdminCandidateService } from '../../services/admin-candidate.servi
 import type { AdminImportService, UploadedFile } from '../../services/admin-import.service.ts';
 import { AdminFieldError, DomainError } from '../../domain/errors.ts';
 import { signedInUser } from '../guards.ts';
-import { idParam } from './admin.routes.ts';
+import { idParam } from './admin-routing.ts';
 
 /** Room for the multipart framing and the small text fields around the files. */
 const FORM_OVERHEAD = 64 * 1024;

@@ -1,6 +1,6 @@
 /**
  * Administration routes (`/api/admin/…`, contract in contract/api/admin.ts): validation and
- * replies only; the logic is in services/admin.service.ts and admin-import.service.ts.
+ * replies only; the logic is in services/admin-*.service.ts (created by admin.service.ts).
  *
  * One encapsulated plugin: every route in it (and in the upload routes registered from it)
  * goes through `requireRole('admin')` before its body is even parsed, and its errors gain
@@ -8,33 +8,30 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
 import type { DB } from '@proctor/db';
 import {
   adminApi,
   adminCandidateListQuery,
   adminExamListQuery,
-  adminListQuery,
   adminUserListQuery,
   candidateInput,
   examInput,
   examProctorsInput,
-  namedInput,
   newUserInput,
   passwordChoice,
   userInput,
   type AdminErrorBody,
-  type AdminFieldReason,
 } from '../../contract/api/admin.ts';
 import { createAdminServices } from '../../services/admin.service.ts';
 import { HonestyService } from '../../services/honesty.service.ts';
 import type { JobQueue } from '@proctor/recorder';
 import { AdminImportService, ImportRejectedError } from '../../services/admin-import.service.ts';
 import { PhotoStore } from '../../services/admin-photo.service.ts';
-import type { AuthService, ClientInfo } from '../../services/auth.service.ts';
-import { AdminFieldError, DomainError } from '../../domain/errors.ts';
+import type { AuthService } from '../../services/auth.service.ts';
+import { AdminFieldError } from '../../domain/errors.ts';
 import { httpStatusOf } from '../errors.ts';
 import { requireRole, signedInUser } from '../guards.ts';
+import { archiveRoutes, clientOf, entityRoutes, idParam, namedRoutes, parseAdmin } from './admin-routing.ts';
 import { adminUploadRoutes } from './admin-upload.routes.ts';
 import { integrationRoutes } from './integration.routes.ts';
 import { ltiAdminRoutes } from './lti-admin.routes.ts';
@@ -55,45 +52,6 @@ export interface AdminRoutesOptions {
   /** Webhook endpoints and deliveries; default one on jobQueue with the default retry policy. */
   webhooks?: WebhookService;
 }
-
-const REASONS = new Set<string>([
-  'required',
-  'too_long',
-  'control_chars',
-  'iin_format',
-  'iin_date',
-  'iin_checksum',
-  'email_invalid',
-  'time_zone',
-  'ends_before_starts',
-  'password_short',
-  'invalid',
-  'url_invalid',
-  'url_scheme',
-  'secret_short',
-] satisfies AdminFieldReason[]);
-
-/** Validates against a contract schema; a 400 names the first bad field and why. */
-export function parseAdmin<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
-  const missing = issue.code === 'invalid_type' && issue.message.includes('undefined');
-  const reason = (REASONS.has(issue.message) ? issue.message : missing ? 'required' : 'invalid') as AdminFieldReason;
-  throw new AdminFieldError('bad_request', `${field || 'body'}: ${issue.message}`, field, reason);
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The `:id` of the route; 404 when it is not a uuid (it could not name anything). */
-export function idParam(req: FastifyRequest): string {
-  const id = (req.params as { id?: string }).id ?? '';
-  if (!UUID.test(id)) throw new DomainError('not_found', 'There is no such record.');
-  return id.toLowerCase();
-}
-
-export const clientOf = (req: FastifyRequest): ClientInfo => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
 
 function adminErrors(err: FastifyError | Error, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof AdminFieldError) {
@@ -124,68 +82,33 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.setErrorHandler(adminErrors);
 
   const actor = signedInUser;
-  const done = (reply: FastifyReply) => reply.code(204).send();
 
   app.get(adminApi.options.path, async () => catalog.options());
 
-  // Disciplines
-  app.get(adminApi.listDisciplines.path, async (req) => catalog.listDisciplines(parseAdmin(adminListQuery, req.query)));
-  app.post(adminApi.createDiscipline.path, async (req, reply) => {
-    const { name } = parseAdmin(namedInput, req.body);
-    return reply.code(201).send({ discipline: await catalog.createDiscipline(actor(req), name) });
+  // Disciplines and groups: named catalog entries, the same five routes each.
+  namedRoutes(app, {
+    key: 'discipline',
+    routes: { list: adminApi.listDisciplines, create: adminApi.createDiscipline, update: adminApi.updateDiscipline, archive: adminApi.archiveDiscipline, unarchive: adminApi.unarchiveDiscipline },
+    service: { list: catalog.listDisciplines, create: catalog.createDiscipline, rename: catalog.renameDiscipline, setArchived: catalog.setDisciplineArchived },
   });
-  app.put(adminApi.updateDiscipline.path, async (req, reply) => {
-    const id = idParam(req);
-    await catalog.renameDiscipline(actor(req), id, parseAdmin(namedInput, req.body).name);
-    return done(reply);
-  });
-  app.post(adminApi.archiveDiscipline.path, async (req, reply) => {
-    await catalog.setDisciplineArchived(actor(req), idParam(req), true);
-    return done(reply);
-  });
-  app.post(adminApi.unarchiveDiscipline.path, async (req, reply) => {
-    await catalog.setDisciplineArchived(actor(req), idParam(req), false);
-    return done(reply);
-  });
-
-  // Groups
-  app.get(adminApi.listGroups.path, async (req) => catalog.listGroups(parseAdmin(adminListQuery, req.query)));
-  app.post(adminApi.createGroup.path, async (req, reply) => {
-    const { name } = parseAdmin(namedInput, req.body);
-    return reply.code(201).send({ group: await catalog.createGroup(actor(req), name) });
-  });
-  app.put(adminApi.updateGroup.path, async (req, reply) => {
-    const id = idParam(req);
-    await catalog.renameGroup(actor(req), id, parseAdmin(namedInput, req.body).name);
-    return done(reply);
-  });
-  app.post(adminApi.archiveGroup.path, async (req, reply) => {
-    await catalog.setGroupArchived(actor(req), idParam(req), true);
-    return done(reply);
-  });
-  app.post(adminApi.unarchiveGroup.path, async (req, reply) => {
-    await catalog.setGroupArchived(actor(req), idParam(req), false);
-    return done(reply);
+  namedRoutes(app, {
+    key: 'group',
+    routes: { list: adminApi.listGroups, create: adminApi.createGroup, update: adminApi.updateGroup, archive: adminApi.archiveGroup, unarchive: adminApi.unarchiveGroup },
+    service: { list: catalog.listGroups, create: catalog.createGroup, rename: catalog.renameGroup, setArchived: catalog.setGroupArchived },
   });
 
   // Exams
   app.get(adminApi.listExams.path, async (req) => exams.listExams(parseAdmin(adminExamListQuery, req.query)));
-  app.get(adminApi.getExam.path, async (req) => ({ exam: await exams.getExam(idParam(req)) }));
-  app.post(adminApi.createExam.path, async (req, reply) => {
-    const input = parseAdmin(examInput, req.body);
-    return reply.code(201).send({ exam: await exams.createExam(actor(req), input) });
-  });
-  app.put(adminApi.updateExam.path, async (req) => {
-    const id = idParam(req);
-    return { exam: await exams.updateExam(actor(req), id, parseAdmin(examInput, req.body)) };
-  });
-  app.post(adminApi.archiveExam.path, async (req, reply) => {
-    await exams.setExamArchived(actor(req), idParam(req), true);
-    return done(reply);
-  });
-  app.post(adminApi.unarchiveExam.path, async (req, reply) => {
-    await exams.setExamArchived(actor(req), idParam(req), false);
-    return done(reply);
+  entityRoutes(app, {
+    key: 'exam',
+    routes: { get: adminApi.getExam, create: adminApi.createExam, update: adminApi.updateExam, archive: adminApi.archiveExam, unarchive: adminApi.unarchiveExam },
+    input: examInput,
+    service: {
+      get: (id) => exams.getExam(id),
+      create: (user, input) => exams.createExam(user, input),
+      update: (user, id, input) => exams.updateExam(user, id, input),
+      setArchived: (user, id, archived) => exams.setExamArchived(user, id, archived),
+    },
   });
   app.post(assessmentApi.recheck.path, async (req) => ({ check: await exams.recheckAssessment(actor(req), idParam(req)) }));
   app.put(adminApi.setExamProctors.path, async (req) => {
@@ -196,22 +119,16 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
 
   // Candidates
   app.get(adminApi.listCandidates.path, async (req) => candidates.listCandidates(parseAdmin(adminCandidateListQuery, req.query)));
-  app.get(adminApi.getCandidate.path, async (req) => ({ candidate: await candidates.getCandidate(idParam(req)) }));
-  app.post(adminApi.createCandidate.path, async (req, reply) => {
-    const input = parseAdmin(candidateInput, req.body);
-    return reply.code(201).send({ candidate: await candidates.createCandidate(actor(req), input) });
-  });
-  app.put(adminApi.updateCandidate.path, async (req) => {
-    const id = idParam(req);
-    return { candidate: await candidates.updateCandidate(actor(req), id, parseAdmin(candidateInput, req.body)) };
-  });
-  app.post(adminApi.archiveCandidate.path, async (req, reply) => {
-    await candidates.setCandidateArchived(actor(req), idParam(req), true);
-    return done(reply);
-  });
-  app.post(adminApi.unarchiveCandidate.path, async (req, reply) => {
-    await candidates.setCandidateArchived(actor(req), idParam(req), false);
-    return done(reply);
+  entityRoutes(app, {
+    key: 'candidate',
+    routes: { get: adminApi.getCandidate, create: adminApi.createCandidate, update: adminApi.updateCandidate, archive: adminApi.archiveCandidate, unarchive: adminApi.unarchiveCandidate },
+    input: candidateInput,
+    service: {
+      get: (id) => candidates.getCandidate(id),
+      create: (user, input) => candidates.createCandidate(user, input),
+      update: (user, id, input) => candidates.updateCandidate(user, id, input),
+      setArchived: (user, id, archived) => candidates.setCandidateArchived(user, id, archived),
+    },
   });
   app.delete(adminApi.deleteCandidatePhoto.path, async (req) => ({ candidate: await candidates.deleteCandidatePhoto(actor(req), idParam(req)) }));
 
@@ -230,14 +147,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     const id = idParam(req);
     return users.setUserPassword(actor(req), id, parseAdmin(passwordChoice, req.body), clientOf(req));
   });
-  app.post(adminApi.archiveUser.path, async (req, reply) => {
-    await users.setUserArchived(actor(req), idParam(req), true);
-    return done(reply);
-  });
-  app.post(adminApi.unarchiveUser.path, async (req, reply) => {
-    await users.setUserArchived(actor(req), idParam(req), false);
-    return done(reply);
-  });
+  archiveRoutes(app, adminApi.archiveUser, adminApi.unarchiveUser, (user, id, archived) => users.setUserArchived(user, id, archived));
 
   // Photos and the import (multipart, in their own context).
   await app.register(adminUploadRoutes, { candidates, importer });

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { apiKeyInput, apiKeysApi } from '../../contract/api/v1.ts';
 import type { ApiKeyService } from '../../services/api-key.service.ts';
 import { signedInUser } from '../guards.ts';
-import { idParam, parseAdmin } from './admin.routes.ts';
+import { idParam, parseAdmin } from './admin-routing.ts';
 
 export const apiKeysRoutes: FastifyPluginAsync<{ keys: ApiKeyService }> = async (app, { keys }) => {
   app.get(apiKeysApi.list.path, async () => keys.list());

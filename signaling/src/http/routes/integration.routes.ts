@@ -9,8 +9,7 @@ import type { DB } from '@proctor/db';
 import { adminListQuery } from '../../contract/api/admin.ts';
 import { integrationInput, signOnApi } from '../../contract/api/sign-on.ts';
 import { IntegrationService } from '../../services/integration.service.ts';
-import { signedInUser } from '../guards.ts';
-import { idParam, parseAdmin } from './admin.routes.ts';
+import { entityRoutes, parseAdmin } from './admin-routing.ts';
 
 export interface IntegrationRoutesOptions {
   db: Kysely<DB>;
@@ -19,24 +18,18 @@ export interface IntegrationRoutesOptions {
 
 export const integrationRoutes: FastifyPluginAsync<IntegrationRoutesOptions> = async (app, { db, publicOrigin }) => {
   const service = new IntegrationService({ db, publicOrigin });
-  const actor = signedInUser;
 
   app.get(signOnApi.listIntegrations.path, async (req) => service.list(parseAdmin(adminListQuery, req.query)));
-  app.get(signOnApi.getIntegration.path, async (req) => ({ integration: await service.get(idParam(req)) }));
-  app.post(signOnApi.createIntegration.path, async (req, reply) => {
-    const input = parseAdmin(integrationInput, req.body);
-    return reply.code(201).send({ integration: await service.create(actor(req), input) });
-  });
-  app.put(signOnApi.updateIntegration.path, async (req) => {
-    const id = idParam(req);
-    return { integration: await service.update(actor(req), id, parseAdmin(integrationInput, req.body)) };
-  });
-  app.post(signOnApi.archiveIntegration.path, async (req, reply) => {
-    await service.setArchived(actor(req), idParam(req), true);
-    return reply.code(204).send();
-  });
-  app.post(signOnApi.unarchiveIntegration.path, async (req, reply) => {
-    await service.setArchived(actor(req), idParam(req), false);
-    return reply.code(204).send();
+  entityRoutes(app, {
+    key: 'integration',
+    routes: {
+      get: signOnApi.getIntegration,
+      create: signOnApi.createIntegration,
+      update: signOnApi.updateIntegration,
+      archive: signOnApi.archiveIntegration,
+      unarchive: signOnApi.unarchiveIntegration,
+    },
+    input: integrationInput,
+    service,
   });
 };

@@ -9,29 +9,17 @@ import type { DB } from '@proctor/db';
 import { ltiApi, ltiPlatformInput } from '../../contract/api/lti.ts';
 import { LtiPlatformService } from '../../services/lti-platform.service.ts';
 import { signedInUser } from '../guards.ts';
-import { idParam, parseAdmin } from './admin.routes.ts';
+import { entityRoutes } from './admin-routing.ts';
 
 export const ltiAdminRoutes: FastifyPluginAsync<{ db: Kysely<DB>; publicOrigin: string }> = async (app, { db, publicOrigin }) => {
   const service = new LtiPlatformService({ db, publicOrigin });
-  const actor = signedInUser;
 
   app.get(ltiApi.overview.path, async () => service.overview());
-  app.get(ltiApi.getPlatform.path, async (req) => ({ platform: await service.get(idParam(req)) }));
-  app.post(ltiApi.createPlatform.path, async (req, reply) => {
-    const input = parseAdmin(ltiPlatformInput, req.body);
-    return reply.code(201).send({ platform: await service.create(actor(req), input) });
+  entityRoutes(app, {
+    key: 'platform',
+    routes: { get: ltiApi.getPlatform, create: ltiApi.createPlatform, update: ltiApi.updatePlatform, archive: ltiApi.archivePlatform, unarchive: ltiApi.unarchivePlatform },
+    input: ltiPlatformInput,
+    service,
   });
-  app.put(ltiApi.updatePlatform.path, async (req) => {
-    const id = idParam(req);
-    return { platform: await service.update(actor(req), id, parseAdmin(ltiPlatformInput, req.body)) };
-  });
-  app.post(ltiApi.archivePlatform.path, async (req, reply) => {
-    await service.setArchived(actor(req), idParam(req), true);
-    return reply.code(204).send();
-  });
-  app.post(ltiApi.unarchivePlatform.path, async (req, reply) => {
-    await service.setArchived(actor(req), idParam(req), false);
-    return reply.code(204).send();
-  });
-  app.post(ltiApi.rotateKey.path, async (req) => ({ tool: await service.rotateKey(actor(req)) }));
+  app.post(ltiApi.rotateKey.path, async (req) => ({ tool: await service.rotateKey(signedInUser(req)) }));
 };

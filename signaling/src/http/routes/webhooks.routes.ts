@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { webhookDeliveriesQuery, webhookInput, webhooksApi } from '../../contract/api/webhooks.ts';
 import type { WebhookService } from '../../services/webhook.service.ts';
 import { signedInUser } from '../guards.ts';
-import { idParam, parseAdmin } from './admin.routes.ts';
+import { idParam, parseAdmin } from './admin-routing.ts';
 
 export const webhooksRoutes: FastifyPluginAsync<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
   app.get(webhooksApi.list.path, async () => webhooks.list());
