@@ -727,3 +727,15 @@ export interface DB {
 }
 
 export type DeviceSegment = Selectable<DeviceSegmentsTable>;
+
+/** A span a running recording got no media (#12, migration 0033). */
+export interface RecordingGapsTable {
+  id: Generated<string>;
+  recordingId: string;
+  startedAt: Timestamp;
+  endedAt: Timestamp;
+}
+
+export interface DB {
+  recordingGaps: RecordingGapsTable;
+}

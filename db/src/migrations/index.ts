@@ -19,6 +19,7 @@ import * as m0024 from './0024_exam_media_profile.ts';
 import * as m0025 from './0025_webhooks.ts';
 import * as m0026 from './0026_lti.ts';
 import * as m0029 from './0029_device_segments.ts';
+import * as m0033 from './0033_recording_gaps.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0025_webhooks': m0025,
   '0026_lti': m0026,
   '0029_device_segments': m0029,
+  '0033_recording_gaps': m0033,
 };
