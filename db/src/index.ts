@@ -41,6 +41,7 @@ export * from './repositories/password-reset.repository.ts';
 export * from './repositories/photo-report.repository.ts';
 export * from './repositories/recording.repository.ts';
 export * from './repositories/device-segment.repository.ts';
+export * from './repositories/recording-gap.repository.ts';
 export * from './repositories/report.repository.ts';
 export * from './repositories/report-export.repository.ts';
 export * from './repositories/results-types.ts';

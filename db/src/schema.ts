@@ -4,7 +4,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { LoginFailuresTable, PasswordResetsTable, UserSessionsTable, UsersTable } from './schema/accounts.ts';
 import type { CandidatesTable, DisciplinesTable, ExamProctorsTable, ExamsTable, GroupsTable } from './schema/catalog.ts';
-import type { AttemptsTable, ConnectionEventsTable, DeviceSegmentsTable, ExamSessionsTable, RecordingsTable, VerificationsTable, ViolationReportsTable, ViolationsTable } from './schema/sessions.ts';
+import type { AttemptsTable, ConnectionEventsTable, DeviceSegmentsTable, ExamSessionsTable, RecordingGapsTable, RecordingsTable, VerificationsTable, ViolationReportsTable, ViolationsTable } from './schema/sessions.ts';
 import type { ActionLogTable, CandidateResultsTable, ReportExportsTable, SessionStatisticsTable } from './schema/reports.ts';
 import type { EvidenceItemsTable, EvidenceKeysTable, SessionDataRemovalsTable, ViolationTalliesTable } from './schema/data-protection.ts';
 import type { DomainEventOutboxTable, RateLimitHitsTable, RoomLeasesTable } from './schema/nodes.ts';
@@ -37,6 +37,7 @@ export interface DB {
   examSessions: ExamSessionsTable;
   attempts: AttemptsTable;
   recordings: RecordingsTable;
+  recordingGaps: RecordingGapsTable;
   deviceSegments: DeviceSegmentsTable;
   violations: ViolationsTable;
   violationReports: ViolationReportsTable;

@@ -12,7 +12,7 @@ describe('migrations', () => {
   afterAll(() => t?.drop());
 
   it('apply on a fresh database, then are a no-op', async () => {
-    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0010_assessment_sign_on', '0015_room_leases', '0016_data_protection', '0018_honesty_short_sessions', '0021_violation_report_keys', '0022_api_keys', '0024_exam_media_profile', '0025_webhooks', '0026_lti', '0029_device_segments', '0031_lti_proctoring']);
+    assert.deepEqual(await migrateToLatest(t.db), ['0001_initial', '0002_login_failures', '0003_results', '0004_results_candidate_summary', '0005_candidate_journey', '0006_honesty_weights', '0007_report_exports', '0009_statistics', '0010_assessment_sign_on', '0015_room_leases', '0016_data_protection', '0018_honesty_short_sessions', '0021_violation_report_keys', '0022_api_keys', '0024_exam_media_profile', '0025_webhooks', '0026_lti', '0029_device_segments', '0031_lti_proctoring', '0033_recording_gaps']);
     assert.deepEqual(await migrateToLatest(t.db), []);
   });
 
@@ -32,7 +32,7 @@ describe('migrations', () => {
       [
         'action_log', 'api_keys', 'attempts', 'candidate_results', 'candidates', 'connection_events', 'device_segments', 'disciplines', 'domain_event_outbox', 'evidence_items', 'evidence_keys', 'exam_proctors',
         'exam_sessions', 'exams', 'external_refs', 'groups', 'integrations', 'login_failures', 'lti_deep_links', 'lti_grade_targets', 'lti_keys', 'lti_links', 'lti_nonces', 'lti_platforms',
-        'lti_proctoring_attempts', 'lti_users', 'password_resets', 'rate_limit_hits', 'recordings', 'report_exports', 'room_leases', 'session_data_removals', 'session_statistics', 'sign_on_uses', 'user_sessions', 'users', 'verifications',
+        'lti_proctoring_attempts', 'lti_users', 'password_resets', 'rate_limit_hits', 'recording_gaps', 'recordings', 'report_exports', 'room_leases', 'session_data_removals', 'session_statistics', 'sign_on_uses', 'user_sessions', 'users', 'verifications',
         'violation_reports', 'violation_tallies', 'violations', 'webhook_deliveries', 'webhook_endpoints',
       ],
     );

@@ -8,6 +8,12 @@
  * there is one stop path: producer closed → track closed (dump flushed, fsynced) → row
  * 'stopped' → finalise job enqueued. `start`/`stop` stay public for the bench and tests.
  *
+ * Holes (#12): when a track that is being recorded gets no media for a while (the candidate's
+ * link dropped and came back on the same producer, or the stream stalled) the tap reports
+ * the span once the media is back, and a silent tail is found at the stop; each becomes a
+ * recording_gaps row, which the "missing spans" answer to the candidate's page subtracts, so
+ * the page uploads its own recording of exactly that time.
+ *
  * Row life: 'recording' (start) → 'stopped' (dump closed, bytes known) → 'finalised'
  * (jobs process) | 'failed' (tap could not start, nothing recorded, or finalising failed).
  *
@@ -19,6 +25,7 @@ import { EventEmitter } from 'node:events';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import {
   type RecordingSource,
+  addRecordingGap,
   createRecording,
   markFailed,
   retryWhileUnavailable,
@@ -94,6 +101,14 @@ const ENQUEUE_TIMEOUT_MS = 10_000;
  */
 const ROW_RETRY_MS = 60_000;
 
+/**
+ * How long a track may go without RTP before that is a hole. The camera sends without pause;
+ * the microphone's Opus DTX sends one packet per 400 ms in silence; a still screen may send
+ * one frame a second (Chromium repeats an idle screen frame about once a second), so only
+ * longer pauses are holes there.
+ */
+export const HOLE_MS_BY_SOURCE: Record<RecordingSource, number> = { camera: 500, microphone: 1000, screen: 1500 };
+
 const SAFE_SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 
@@ -138,7 +153,17 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
     this.recordingsDir = opts.recordingsDir;
     this.queue = opts.queue;
     this.logger = opts.logger.child({ component: 'recording' });
-    this.tap = new RtpTap(opts.tapMode ? { mode: opts.tapMode } : {});
+    this.tap = new RtpTap({ ...(opts.tapMode ? { mode: opts.tapMode } : {}), onHole: (h) => void this.saveGap(h.recordingId, h.fromMs, h.toMs) });
+  }
+
+  /** A hole in a running recording: stored for the missing-spans answer; a failure only logs. */
+  private async saveGap(recordingId: string, fromMs: number, toMs: number): Promise<void> {
+    try {
+      await addRecordingGap(this.db, { recordingId, startedAt: new Date(fromMs), endedAt: new Date(toMs) });
+      this.logger.info({ recordingId, from: new Date(fromMs).toISOString(), ms: toMs - fromMs }, 'recording hole');
+    } catch (err) {
+      this.logger.error({ err, recordingId }, 'could not store a recording hole');
+    }
   }
 
   /** Records every producer the rooms announce and stops it when they announce its close. */
@@ -233,6 +258,7 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
         recordingId,
         file: outputPath,
         startedAt,
+        holeMs: HOLE_MS_BY_SOURCE[input.source],
       });
       log.debug({ ssrc: entry.track.ssrc, file: outputPath }, 'recording started');
     } catch (error) {
@@ -281,6 +307,10 @@ export class RecordingService extends EventEmitter<RecordingServiceEvents> {
         await unlink(track.file).catch(() => {});
         await this.fail(entry, 'no media was recorded', log);
         return;
+      }
+      // Media stopped arriving a while before the stop: a silent tail is a hole too.
+      if (result.lastRtpAtMs !== null && endedAt.getTime() - result.lastRtpAtMs > HOLE_MS_BY_SOURCE[entry.source]) {
+        await this.saveGap(recordingId, result.lastRtpAtMs, endedAt.getTime());
       }
       // The dump is complete on disk; the row must say so even if the database is restarting now.
       await retryWhileUnavailable(() => stopRecording(this.db, recordingId, { endedAt, bytes: result.bytes }), ROW_RETRY_MS);

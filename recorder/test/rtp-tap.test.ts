@@ -113,6 +113,44 @@ describe('RtpTap (real mediasoup)', () => {
     });
   }
 
+  for (const mode of ['inline', 'thread'] as const) {
+    test(`a pause in a running track's media is reported as a hole once it is back (${mode})`, async () => {
+      const holes: { recordingId: string; fromMs: number; toMs: number }[] = [];
+      const tap = new RtpTap({ mode, onHole: (h) => holes.push(h) });
+      const mic = await publish(router, 'audio');
+      try {
+        await waitForMedia(mic.producer);
+        const startedAt = new Date();
+        const track = await tap.record({
+          router, workerIndex: 0, producer: mic.producer, recordingId: `hole-${mode}`, file: path.join(dir, mode, 'hole.rtpdump'), startedAt, holeMs: 500,
+        });
+        await sleep(1000);
+        // A slow start (a thread that loads for seconds) is a hole from the row's start to the first packet.
+        const startHole = holes.filter((h) => h.fromMs === startedAt.getTime());
+        assert.ok(startHole.length <= 1);
+        holes.splice(0, holes.length, ...holes.filter((h) => h.fromMs !== startedAt.getTime()));
+        assert.equal(holes.length, 0, `no hole while the media flows: ${JSON.stringify(holes)}`);
+        // The producer paused = no RTP reaches the recording consumer, like a cut link.
+        const pausedAt = Date.now();
+        await mic.producer.pause();
+        await sleep(1500);
+        await mic.producer.resume();
+        const resumedAt = Date.now();
+        await sleep(1000);
+        const result = await track.stop();
+        assert.equal(holes.length, 1, `one hole: ${JSON.stringify(holes)}`);
+        const [hole] = holes;
+        assert.equal(hole!.recordingId, `hole-${mode}`);
+        assert.ok(Math.abs(hole!.fromMs - pausedAt) < 300, `the hole starts at the pause (${hole!.fromMs - pausedAt} ms)`);
+        assert.ok(hole!.toMs >= resumedAt - 50 && hole!.toMs - resumedAt < 500, `the hole ends when the media is back (${hole!.toMs - resumedAt} ms)`);
+        assert.ok(result.lastRtpAtMs !== null && Date.now() - result.lastRtpAtMs < 500, 'the stop knows when the last packet came');
+      } finally {
+        await tap.close();
+        await mic.close();
+      }
+    });
+  }
+
   test('a writer SIGKILLed mid-stream leaves a readable dump holding all but the last second', async () => {
     const file = path.join(dir, 'crash', 'mic.rtpdump');
     const ssrc = 0x1234abcd;

@@ -20,6 +20,7 @@ import * as m0025 from './0025_webhooks.ts';
 import * as m0026 from './0026_lti.ts';
 import * as m0029 from './0029_device_segments.ts';
 import * as m0031 from './0031_lti_proctoring.ts';
+import * as m0033 from './0033_recording_gaps.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0026_lti': m0026,
   '0029_device_segments': m0029,
   '0031_lti_proctoring': m0031,
+  '0033_recording_gaps': m0033,
 };

@@ -2,6 +2,7 @@
 // "which spans are missing" answer is computed from.
 import type { Kysely } from 'kysely';
 import type { DB, DeviceSegment, DeviceSegmentSource } from '../schema.ts';
+import { listSessionRecordingGaps } from './recording-gap.repository.ts';
 
 export interface AddDeviceSegmentInput {
   sessionId: string;
@@ -67,16 +68,20 @@ export function getDeviceSegment(db: Kysely<DB>, id: string): Promise<DeviceSegm
   return db.selectFrom('deviceSegments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** What the missing-spans computation needs: the attempts, the server's recordings and the segments already uploaded. */
+/**
+ * What the missing-spans computation needs: the attempts, the server's recordings with the
+ * holes inside them, and the segments already uploaded.
+ */
 export async function sessionCoverageFacts(db: Kysely<DB>, sessionId: string) {
-  const [attempts, recordings, segments] = await Promise.all([
+  const [attempts, recordings, gaps, segments] = await Promise.all([
     db.selectFrom('attempts').select(['startedAt', 'endedAt']).where('sessionId', '=', sessionId).orderBy('startedAt').execute(),
     db
       .selectFrom('recordings')
-      .select(['source', 'startedAt', 'endedAt', 'durationMs', 'status'])
+      .select(['id', 'source', 'startedAt', 'endedAt', 'durationMs', 'status'])
       .where('sessionId', '=', sessionId)
       .execute(),
+    listSessionRecordingGaps(db, sessionId),
     db.selectFrom('deviceSegments').select(['source', 'startedAt', 'endedAt']).where('sessionId', '=', sessionId).execute(),
   ]);
-  return { attempts, recordings, segments };
+  return { attempts, recordings, gaps, segments };
 }

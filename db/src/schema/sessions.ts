@@ -134,3 +134,11 @@ export interface VerificationsTable {
   documentPhotoPath: string | null;
   createdAt: DefaultTimestamp;
 }
+
+/** A span a running recording got no media (#12, migration 0033). */
+export interface RecordingGapsTable {
+  id: Generated<string>;
+  recordingId: string;
+  startedAt: Timestamp;
+  endedAt: Timestamp;
+}

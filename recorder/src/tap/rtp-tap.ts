@@ -13,7 +13,7 @@ import type * as ms from 'mediasoup/types';
 import { DUMP_EXTENSION, type DumpHeader } from '../dump/rtp-dump-format.ts';
 import { startTapHost, type TapHost, type TapHostMode } from './tap-host.ts';
 import { tapModeFromEnv } from '../config.ts';
-import type { TapStats, TrackResult } from './tap-receiver.ts';
+import type { TapStats, TrackHole, TrackResult } from './tap-receiver.ts';
 
 export interface TapTrackInput {
   router: ms.Router;
@@ -24,6 +24,8 @@ export interface TapTrackInput {
   /** Absolute path of the .rtpdump to create. */
   file: string;
   startedAt: Date;
+  /** A pause between packets longer than this (ms) is reported as a hole (tap-receiver.ts). */
+  holeMs?: number;
 }
 
 export interface TapTrack {
@@ -46,12 +48,15 @@ export function mediaCodecOf(rtpParameters: ms.RtpParameters): ms.RtpCodecParame
 
 export class RtpTap {
   readonly #mode: TapHostMode;
+  readonly #onHole: (hole: TrackHole) => void;
   readonly #hosts = new Map<number, Promise<TapHost>>();
   readonly #transports = new Map<string, Promise<ms.PlainTransport>>();
   #closed = false;
 
-  constructor(opts: { mode?: TapHostMode } = {}) {
+  /** `onHole`: every span a recorded track went without RTP, once its media is back. */
+  constructor(opts: { mode?: TapHostMode; onHole?: (hole: TrackHole) => void } = {}) {
     this.#mode = opts.mode ?? tapModeFromEnv();
+    this.#onHole = opts.onHole ?? (() => undefined);
   }
 
   get mode(): TapHostMode {
@@ -99,7 +104,7 @@ export class RtpTap {
       startedAtMs: input.startedAt.getTime(),
     };
     try {
-      await host.addTrack({ ssrc, file: input.file, header, feedbackPort: transport.tuple.localPort });
+      await host.addTrack({ ssrc, file: input.file, header, feedbackPort: transport.tuple.localPort, ...(input.holeMs ? { holeMs: input.holeMs } : {}) });
     } catch (error) {
       consumer.close();
       throw error;
@@ -139,7 +144,7 @@ export class RtpTap {
   #host(workerIndex: number): Promise<TapHost> {
     let host = this.#hosts.get(workerIndex);
     if (!host) {
-      host = startTapHost(this.#mode);
+      host = startTapHost(this.#mode, this.#onHole);
       host.catch(() => this.#hosts.delete(workerIndex));
       this.#hosts.set(workerIndex, host);
     }

@@ -5,7 +5,7 @@
  * same asynchronous interface; the choice and its numbers are in recorder/README.md.
  */
 import { Worker } from 'node:worker_threads';
-import { TapReceiver, type TapStats, type TrackResult, type TrackSpec } from './tap-receiver.ts';
+import { TapReceiver, type TapStats, type TrackHole, type TrackResult, type TrackSpec } from './tap-receiver.ts';
 
 export interface TapHost {
   readonly port: number;
@@ -17,14 +17,15 @@ export interface TapHost {
 
 export type TapHostMode = 'inline' | 'thread';
 
-export async function startTapHost(mode: TapHostMode): Promise<TapHost> {
-  return mode === 'thread' ? ThreadTapHost.start() : InlineTapHost.start();
+/** `onHole` hears every hole the receiver finds in its tracks (tap-receiver.ts), on this thread. */
+export async function startTapHost(mode: TapHostMode, onHole: (hole: TrackHole) => void = () => undefined): Promise<TapHost> {
+  return mode === 'thread' ? ThreadTapHost.start(onHole) : InlineTapHost.start(onHole);
 }
 
 class InlineTapHost implements TapHost {
   private constructor(private readonly receiver: TapReceiver) {}
-  static async start(): Promise<InlineTapHost> {
-    return new InlineTapHost(await TapReceiver.open());
+  static async start(onHole: (hole: TrackHole) => void): Promise<InlineTapHost> {
+    return new InlineTapHost(await TapReceiver.open('127.0.0.1', onHole));
   }
   get port(): number {
     return this.receiver.port;
@@ -49,7 +50,11 @@ export type TapRequest =
   | { id: number; op: 'closeTrack'; ssrc: number }
   | { id: number; op: 'stats' }
   | { id: number; op: 'close' };
-export type TapReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string } | { ready: number };
+export type TapReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string }
+  | { ready: number }
+  | { hole: TrackHole };
 
 /**
  * The thread's entry is TypeScript, and a worker thread does not inherit the main
@@ -77,8 +82,10 @@ class ThreadTapHost implements TapHost {
   private constructor(
     private readonly worker: Worker,
     readonly port: number,
+    onHole: (hole: TrackHole) => void,
   ) {
     worker.on('message', (msg: TapReply) => {
+      if ('hole' in msg) return onHole(msg.hole);
       if (!('id' in msg)) return;
       const w = this.#waiting.get(msg.id);
       this.#waiting.delete(msg.id);
@@ -94,14 +101,14 @@ class ThreadTapHost implements TapHost {
     worker.on('exit', (code) => fail(new Error(`recording tap thread exited (code ${code})`)));
   }
 
-  static start(): Promise<ThreadTapHost> {
+  static start(onHole: (hole: TrackHole) => void): Promise<ThreadTapHost> {
     const worker = new Worker(threadBootstrap(new URL('./tap-thread.ts', import.meta.url).href), { eval: true });
     return new Promise((resolve, reject) => {
       const onError = (e: Error) => reject(e);
       worker.once('error', onError);
       worker.once('message', (msg: TapReply) => {
         worker.off('error', onError);
-        if ('ready' in msg) resolve(new ThreadTapHost(worker, msg.ready));
+        if ('ready' in msg) resolve(new ThreadTapHost(worker, msg.ready, onHole));
         else reject(new Error('recording tap thread did not start'));
       });
     });

@@ -12,6 +12,11 @@
  *   are — the converter drops duplicates); a packet still missing after that is given up
  *   and a video track asks for a key frame (at most once per PLI_MIN_INTERVAL_MS).
  *
+ * It also tells where a track's media stopped arriving (#12): an RTP packet more than the
+ * track's holeMs after the one before it (or after the track started) closes a hole, reported
+ * to onHole, so the server knows which spans the candidate's device must fill after a drop
+ * that kept the recording running.
+ *
  * Runs either on the main thread or inside a worker thread (tap-thread.ts); it has no
  * mediasoup objects, only packets, files and timers.
  */
@@ -40,6 +45,17 @@ export interface TrackSpec {
   header: DumpHeader;
   /** Local UDP port of the PlainTransport this track arrives on: where its NACK/PLI go. */
   feedbackPort: number;
+  /** A pause between RTP packets longer than this (ms) is a hole; default HOLE_MS. */
+  holeMs?: number;
+}
+
+export const HOLE_MS = 500;
+
+/** Wall-clock span (ms since the epoch) of one track without RTP. */
+export interface TrackHole {
+  recordingId: string;
+  fromMs: number;
+  toMs: number;
 }
 
 export interface TrackResult extends TrackWriteStats {
@@ -48,6 +64,8 @@ export interface TrackResult extends TrackWriteStats {
   /** Sequence numbers given up after NACKs (their packets never arrived). */
   lostPackets: number;
   keyframeSeen: boolean;
+  /** Wall clock of the last RTP packet (ms since the epoch); null when none came. */
+  lastRtpAtMs: number | null;
 }
 
 export interface TapStats {
@@ -73,6 +91,9 @@ interface Track {
   nacksSent: number;
   plisSent: number;
   lostPackets: number;
+  /** Wall clock of the last RTP packet; the track's start before the first. */
+  lastRtpAt: number;
+  holeMs: number;
 }
 
 export class TapReceiver {
@@ -82,11 +103,13 @@ export class TapReceiver {
   readonly #flushTimer: NodeJS.Timeout;
   readonly #feedbackTimer: NodeJS.Timeout;
   readonly #receive: TapStats['receive'];
+  readonly #onHole: (hole: TrackHole) => void;
   #packets = 0;
   #unknown = 0;
 
-  private constructor(socket: dgram.Socket) {
+  private constructor(socket: dgram.Socket, onHole: (hole: TrackHole) => void) {
     this.#socket = socket;
+    this.#onHole = onHole;
     this.#receive = receiveDirect(socket, (msg) => this.#onPacket(msg)) ? 'handle' : 'event';
     if (this.#receive === 'event') socket.on('message', (msg) => this.#onPacket(msg));
     socket.on('error', () => undefined); // ICMP-induced send errors must not kill the tap
@@ -96,7 +119,7 @@ export class TapReceiver {
     this.#feedbackTimer = setInterval(() => this.#feedback(), FEEDBACK_TICK_MS);
   }
 
-  static open(host = '127.0.0.1'): Promise<TapReceiver> {
+  static open(host = '127.0.0.1', onHole: (hole: TrackHole) => void = () => undefined): Promise<TapReceiver> {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket({ type: 'udp4' });
       socket.once('error', reject);
@@ -107,7 +130,7 @@ export class TapReceiver {
         } catch {
           /* capped; the default still works at low rates */
         }
-        resolve(new TapReceiver(socket));
+        resolve(new TapReceiver(socket, onHole));
       });
     });
   }
@@ -132,6 +155,8 @@ export class TapReceiver {
       nacksSent: 0,
       plisSent: 0,
       lostPackets: 0,
+      lastRtpAt: spec.header.startedAtMs,
+      holeMs: spec.holeMs ?? HOLE_MS,
     };
     this.#tracks.set(spec.ssrc, track);
     if (track.video) this.#pli(track, performance.now());
@@ -149,6 +174,7 @@ export class TapReceiver {
       plisSent: track.plisSent,
       lostPackets: track.lostPackets + track.missing.size,
       keyframeSeen: track.keyframeSeen,
+      lastRtpAtMs: track.highest < 0 ? null : track.lastRtpAt,
     };
   }
 
@@ -183,6 +209,10 @@ export class TapReceiver {
     const track = this.#tracks.get(rtpSsrc(msg));
     if (!track) return void this.#unknown++;
     track.dump.append(RecordKind.rtp, arrivalNow - track.startedAtMs, msg);
+    if (arrivalNow - track.lastRtpAt > track.holeMs) {
+      this.#onHole({ recordingId: track.spec.header.recordingId, fromMs: track.lastRtpAt, toMs: arrivalNow });
+    }
+    track.lastRtpAt = arrivalNow;
     if (track.video && !track.keyframeSeen && isVp8KeyframeStart(msg)) track.keyframeSeen = true;
     this.#sequence(track, rtpSeq(msg));
   }

@@ -4,8 +4,8 @@ import type { TapReply, TapRequest } from './tap-host.ts';
 import { TapReceiver } from './tap-receiver.ts';
 
 const port = parentPort!;
-const receiver = await TapReceiver.open();
 const reply = (msg: TapReply) => port.postMessage(msg);
+const receiver = await TapReceiver.open('127.0.0.1', (hole) => reply({ hole }));
 
 port.on('message', async (req: TapRequest) => {
   try {

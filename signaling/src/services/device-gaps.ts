@@ -19,7 +19,8 @@ export interface Interval {
 
 export interface CoverageFacts {
   attempts: { startedAt: Date; endedAt: Date | null }[];
-  recordings: { source: 'camera' | 'microphone' | 'screen'; startedAt: Date; endedAt: Date | null; durationMs: number | null; status: string }[];
+  recordings: { id: string; source: 'camera' | 'microphone' | 'screen'; startedAt: Date; endedAt: Date | null; durationMs: number | null; status: string }[];
+  gaps: { recordingId: string; startedAt: Date; endedAt: Date }[];
   segments: { source: DeviceSource; startedAt: Date; endedAt: Date }[];
 }
 
@@ -67,8 +68,13 @@ export function missingSpansOf(facts: CoverageFacts, now: number, minGapMs: numb
   const to = Math.max(...facts.attempts.map((a) => (a.endedAt ? a.endedAt.getTime() : now)));
   if (!(to > from)) return [];
   const window = { from, to };
+  const holesOf = (recordingId: string) =>
+    facts.gaps.filter((g) => g.recordingId === recordingId).map((g) => ({ from: g.startedAt.getTime(), to: g.endedAt.getTime() }));
   const coverOf = (source: string) =>
-    facts.recordings.filter((r) => r.source === source).map((r) => recordingCoverage(r, now)).filter((i): i is Interval => i !== null);
+    facts.recordings.filter((r) => r.source === source).flatMap((r) => {
+      const cover = recordingCoverage(r, now);
+      return cover ? subtractIntervals(cover, holesOf(r.id)) : [];
+    });
   const uploaded = (source: DeviceSource) =>
     facts.segments.filter((s) => s.source === source).map((s) => ({ from: s.startedAt.getTime(), to: s.endedAt.getTime() }));
   const lacking: Record<DeviceSource, Interval[]> = {
