@@ -104,3 +104,4 @@ export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type LtiPlatform = Selectable<LtiPlatformsTable>;
 export type LtiKey = Selectable<LtiKeysTable>;
 export type LtiGradeTarget = Selectable<LtiGradeTargetsTable>;
+export type LtiProctoringAttempt = Selectable<LtiProctoringAttemptsTable>;
