@@ -31,7 +31,7 @@ import { launchBrowser } from '../support/browser.ts';
 import { freePort } from '../support/ports.ts';
 import { startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
-import { candidateState, checkFinalised, dumpLastRtpAt, recordingFinalised, waitFor } from '../support/media.ts';
+import { candidateState, checkFinalised, dumpLastRtpAt, recordedFrom, recordingFinalised, waitFor } from '../support/media.ts';
 
 const MAX_LOSS_MS = 1_000;
 /** On a loaded 2-core machine the node alone needs up to a minute or more to start. */
@@ -169,7 +169,7 @@ describe('SIGKILL of the media node mid-exam', () => {
       assert.deepEqual(mine.map((r) => r.source).sort(), ['camera', 'microphone', 'screen'], `attempt ${a.number}`);
       for (const r of mine) {
         const durationSec = await checkFinalised(env.RECORDINGS_DIR!, r);
-        const from = (i === 0 ? since1 : since2).get(r.source)!;
+        const from = recordedFrom(r, (i === 0 ? since1 : since2).get(r.source)!);
         // Live until its last packet before the kill, or until the server ended attempt 2 (its
         // producers closed then).
         const liveSec = ((i === 0 ? dumps.get(r.source)!.lastAt : a.endedAt!.getTime()) - from) / 1000;

@@ -9,7 +9,7 @@ import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { useBrowser } from '../support/browser.ts';
-import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
+import { checkFinalised, recordedFrom, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitPublishing } from '../support/pages.ts';
 import { useStack, type Stack } from '../support/stack.ts';
 
@@ -69,7 +69,7 @@ describe('proctor warning and finishing the exam', () => {
     for (const r of recordings) {
       // The exam time of the track: from the server taking it to the end of the attempt (the
       // server closes the producers then, after the page has sent what it still held).
-      const examSec = (attempts[0]!.endedAt!.getTime() - since.get(r.source)!) / 1000;
+      const examSec = (attempts[0]!.endedAt!.getTime() - recordedFrom(r, since.get(r.source)!)) / 1000;
       const durationSec = await checkFinalised(stack.recordingsDir, r);
       assert.ok(Math.abs(durationSec - examSec) <= 1, `${r.source}: ${durationSec.toFixed(2)} s recorded of ${examSec.toFixed(2)} s`);
     }

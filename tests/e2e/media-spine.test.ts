@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { useBrowser } from '../support/browser.ts';
 import { useStack, type Stack } from '../support/stack.ts';
-import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
+import { checkFinalised, recordedFrom, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, openProctor, waitFramesIncreasing, waitPublishing } from '../support/pages.ts';
 import { watchBrowserMedia } from '../support/producers.ts';
 import { DEFAULT_MEDIA_PROFILE, MEDIA_PROFILES, type MediaProfileId } from '@proctor/values';
@@ -95,12 +95,12 @@ describe('media spine', () => {
     const lastStart = Math.max(...candidates.flatMap((c) => [...c.since.values()]));
     const elapsed = Date.now() - lastStart;
     if (elapsed < PUBLISH_MS) await new Promise((r) => setTimeout(r, PUBLISH_MS - elapsed));
-    /** Seconds each (session, source) was published: from its producer's start to the page closing. */
-    const published = new Map<string, number>();
+    /** When each (session, source) was published: from its producer's start to the page closing. */
+    const published = new Map<string, { since: number; closedAt: number }>();
     for (const c of candidates) {
       await c.page.context().close();
       const closedAt = Date.now();
-      for (const [source, since] of c.since) published.set(`${c.sessionId}/${source}`, (closedAt - since) / 1000);
+      for (const [source, since] of c.since) published.set(`${c.sessionId}/${source}`, { since, closedAt });
     }
 
     // The grid notices the candidates left.
@@ -125,7 +125,8 @@ describe('media spine', () => {
       for (const r of mine) {
         assert.ok(!path.isAbsolute(r.path) && !r.path.includes('..'), 'stored path is relative to the recordings root');
         const durationSec = await checkFinalised(stack.recordingsDir, r);
-        const want = published.get(`${s.sessionId}/${r.source}`)!;
+        const pub = published.get(`${s.sessionId}/${r.source}`)!;
+        const want = (pub.closedAt - recordedFrom(r, pub.since)) / 1000;
         assert.ok(
           Math.abs(durationSec - want) <= 1,
           `${s.candidateName} ${r.source}: duration ${durationSec.toFixed(2)}s vs published ${want.toFixed(2)}s`,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { useBrowser } from '../support/browser.ts';
 import { useStack, type Stack } from '../support/stack.ts';
-import { checkFinalised, recordingFinalised, waitFor } from '../support/media.ts';
+import { checkFinalised, recordedFrom, recordingFinalised, waitFor } from '../support/media.ts';
 import { openCandidate, waitPublishing } from '../support/pages.ts';
 
 describe('candidate reconnection', () => {
@@ -71,7 +71,7 @@ describe('candidate reconnection', () => {
         assert.match(r.path, new RegExp(`attempt-${a.number}/`));
         const durationSec = await checkFinalised(stack.recordingsDir, r);
         const { since: from, until } = live[a.number - 1]!;
-        const liveSec = (until - from.get(r.source)!) / 1000;
+        const liveSec = (until - recordedFrom(r, from.get(r.source)!)) / 1000;
         assert.ok(Math.abs(durationSec - liveSec) <= 1, `attempt ${a.number} ${r.source}: ${durationSec.toFixed(2)} s recorded, live ${liveSec.toFixed(2)} s`);
       }
     }

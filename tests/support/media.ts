@@ -154,3 +154,16 @@ export async function dumpLastRtpAt(file: string, tail = 0): Promise<{ lastAt: n
   }
   return { lastAt: tailAt.at(-1) ?? -1, writtenAt: st.mtimeMs, packets, tailAt: tail > 0 ? tailAt : [] };
 }
+
+/** How late a recording may start after the server took its track (the first key frame after the recorder's PLI, on a loaded machine); the device recording covers those seconds (#12). */
+export const RECORDING_HEAD_SLACK_MS = 3000;
+
+/**
+ * When a track's recording counts as live from: the server taking the track, or the
+ * recording's first frame if later — which must come within RECORDING_HEAD_SLACK_MS.
+ */
+export function recordedFrom(r: { source: string; startedAt: Date }, acceptedAt: number): number {
+  const head = r.startedAt.getTime() - acceptedAt;
+  if (head > RECORDING_HEAD_SLACK_MS) throw new Error(`${r.source}: the recording starts ${head} ms after the server took the track`);
+  return Math.max(acceptedAt, r.startedAt.getTime());
+}
